@@ -1,0 +1,59 @@
+// `bamboo-doctor analyze [paths..]`: the main job.
+
+import { analyze } from '../analyze.js';
+import type { Severity } from '../model.js';
+import { printer, type Format } from '../output/printers.js';
+import { loadRuleSet } from './shared.js';
+import { openStoreOption, type DbOption } from './shared.js';
+import { EXIT, UsageError, type Io } from './io.js';
+
+export interface AnalyzeArgs {
+  paths: string[];
+  format: Format;
+  db: DbOption;
+  rules: string[];
+  failOn: Severity | 'none';
+  force: boolean;
+  maxLineBytes?: number;
+}
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number> {
+  if (args.paths.length === 0) throw new UsageError('analyze needs at least one file, folder, or - for stdin');
+  const ruleSet = loadRuleSet(args.rules);
+  const store = openStoreOption(args.db);
+  const out = printer(args.format, (s) => io.stdout.write(s));
+  const say = (s: string) => io.stderr.write(`${s}\n`);
+  try {
+    const result = await analyze({
+      paths: args.paths,
+      ruleSet,
+      store,
+      sinks: [out],
+      force: args.force,
+      stdin: io.stdin,
+      maxLineBytes: args.maxLineBytes,
+      onInput: (e) => {
+        if (e.kind === 'skipped') say(`${e.input.name}: skipped, ${e.reason}`);
+        if (e.kind === 'failed') say(`error: ${e.error.message} (what was read before it is kept)`);
+      },
+    });
+    out.finish();
+    const errors = result.diagnoses.filter((d) => d.severity === 'error').length;
+    const parts = [
+      `${result.inputs} input${result.inputs === 1 ? '' : 's'}`,
+      `${result.builds} build${result.builds === 1 ? '' : 's'}`,
+      `${result.diagnoses.length} diagnos${result.diagnoses.length === 1 ? 'is' : 'es'} (${errors} error${errors === 1 ? '' : 's'})`,
+    ];
+    if (result.skipped) parts.push(`${result.skipped} skipped`);
+    if (result.failed.length) parts.push(`${result.failed.length} failed`);
+    say(`bamboo-doctor: ${parts.join(', ')}${store ? ` → ${store.db.name}` : ''}`);
+    if (result.failed.length) return EXIT.usage;
+    if (args.failOn === 'none') return EXIT.ok;
+    const threshold = RANK[args.failOn];
+    return result.diagnoses.some((d) => RANK[d.severity] >= threshold) ? EXIT.findings : EXIT.ok;
+  } finally {
+    store?.close();
+  }
+}

@@ -1,0 +1,16 @@
+// The streams a command talks to, so tests can run commands in-process as well as through the binary.
+
+import type { Readable, Writable } from 'node:stream';
+
+export interface Io {
+  stdout: Writable;
+  stderr: Writable;
+  stdin: Readable;
+}
+
+/** A user's mistake: printed as one line without a stack trace, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;

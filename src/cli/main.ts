@@ -1,0 +1,79 @@
+// Parses the command line and runs a command; returns the exit code (only bin/ touches process.exit).
+
+import yargs from 'yargs';
+import { RuleError } from '../rules/load.js';
+import { InputError } from '../sources/log-source.js';
+import { analyzeCommand } from './analyze-command.js';
+import { rulesListCommand } from './rules-command.js';
+import { EXIT, UsageError, type Io } from './io.js';
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  let code: number = EXIT.ok;
+  const run = (p: Promise<number>) => p.then((c) => void (code = c));
+  const cli = yargs(argv)
+    .scriptName('bamboo-doctor')
+    .usage('$0 <command> [options]\n\nDiagnoses Atlassian Bamboo build logs and keeps the history in SQLite.')
+    .command(
+      'analyze [paths..]',
+      'Read build logs (files, folders, - for stdin), print diagnoses and store them',
+      (y) =>
+        y
+          .positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'files, folders, or - for stdin' })
+          .option('format', { choices: ['text', 'json', 'ndjson'] as const, default: 'text' as const, describe: 'output on stdout' })
+          .option('db', { type: 'string', describe: 'SQLite file (default $BAMBOO_DOCTOR_DB or ./bamboo-doctor.db); --no-db to store nothing' })
+          .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders or files' })
+          .option('fail-on', { choices: ['error', 'warning', 'info', 'none'] as const, default: 'error' as const, describe: 'exit 1 when a diagnosis is at or above this severity' })
+          .option('force', { type: 'boolean', default: false, describe: 'read inputs again even when the database holds them unchanged' })
+          .option('max-line-bytes', { type: 'number', describe: 'cut lines longer than this (default 1 MiB)' }),
+      (a) =>
+        run(
+          analyzeCommand(
+            {
+              paths: a.paths as string[],
+              format: a.format,
+              db: a.db as string | false,
+              rules: a.rules as string[],
+              failOn: a['fail-on'],
+              force: a.force,
+              maxLineBytes: a['max-line-bytes'],
+            },
+            io,
+          ),
+        ),
+    )
+    .command('rules <action>', 'List the rules (list [--format json])', (y) =>
+      y
+        .positional('action', { choices: ['list'] as const, demandOption: true })
+        .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
+        .option('rules', { type: 'string', array: true, default: [] as string[] }),
+      (a) => run(rulesListCommand({ format: a.format, rules: a.rules as string[] }, io)),
+    )
+    .demandCommand(1, 'name a command: analyze, rules')
+    .strict()
+    .help()
+    .version()
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
+  try {
+    await cli.parseAsync();
+  } catch (err) {
+    return report(err, io);
+  }
+  return code;
+}
+
+function report(err: unknown, io: Io): number {
+  if (err instanceof UsageError || err instanceof RuleError || err instanceof InputError) {
+    io.stderr.write(`bamboo-doctor: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  const e = err as Error;
+  if (e?.name === 'YError') {
+    io.stderr.write(`bamboo-doctor: ${e.message}\n`);
+    return EXIT.usage;
+  }
+  io.stderr.write(`bamboo-doctor: internal error: ${e?.stack ?? String(err)}\n`);
+  return EXIT.usage;
+}

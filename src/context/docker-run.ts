@@ -1,0 +1,92 @@
+// Reads the Docker Runner's `docker run …` command line: image, volumes and extra arguments.
+
+import type { JobContext, Volume } from '../model.js';
+
+/** `docker run` options that take a value as the next word. */
+const VALUE_OPTIONS = new Set(
+  ('-v --volume --mount -e --env --env-file -w --workdir --name -u --user --entrypoint -m --memory --memory-swap ' +
+    '--memory-reservation --cpus --cpu-shares --cpuset-cpus --network --net --hostname -h --add-host -l --label ' +
+    '--group-add --shm-size --ulimit --pull --platform --cap-add --cap-drop --device --dns --log-driver --log-opt ' +
+    '--security-opt --tmpfs -p --publish --expose --restart --ipc --pid --runtime --stop-signal --cidfile ' +
+    '--cgroup-parent --gpus --link --volumes-from --stop-timeout --health-cmd --isolation --userns --uts')
+    .split(' '),
+);
+
+/** Options that say nothing about the job's resources: not kept as "arguments". */
+const BOOKKEEPING = new Set(['-v', '--volume', '--mount', '--name', '-w', '--workdir', '--rm', '-d', '--detach', '-i', '-t', '-it', '-e', '--env']);
+
+const DOCKER_RUN = /(?:^|[\s/])docker\s+(?:container\s+)?run\s/;
+
+/** `/tmp/runInDocker<digits>.sh …`: how Bamboo runs each task inside a Docker Runner. */
+export function isRunnerWrapper(command: string): boolean {
+  return /(?:^|\s)\/tmp\/runInDocker\d*\.sh\b/.test(command);
+}
+
+/**
+ * The runner's container starts before "Executing build"; a `docker run` after that belongs to a task.
+ * Without a build header (a log fragment) only a `docker run` mounting a Bamboo build dir is the runner.
+ */
+export function applyRunnerCommand(ctx: JobContext, command: string): void {
+  if (!DOCKER_RUN.test(command) || ctx.runner.kind !== 'unknown') return;
+  if (ctx.build === null && !/xml-data\/build-dir\/|\$\{bamboo\.working\.directory\}/.test(command)) return;
+  const words = shellWords(command.slice(command.search(DOCKER_RUN)));
+  const start = words.indexOf('run') + 1;
+  const volumes: Volume[] = [];
+  const args: string[] = [];
+  let image: string | null = null;
+  for (let i = start; i < words.length && image === null; i++) {
+    const word = words[i];
+    if (!word.startsWith('-')) {
+      image = word;
+      break;
+    }
+    const eq = word.indexOf('=');
+    const name = eq > 0 ? word.slice(0, eq) : word;
+    let value: string | null = null;
+    if (eq > 0) value = word.slice(eq + 1);
+    else if (VALUE_OPTIONS.has(name)) value = words[++i] ?? '';
+    if (name === '-v' || name === '--volume') {
+      const v = parseVolume(value ?? '');
+      if (v) volumes.push(v);
+    } else if (name === '--mount') {
+      const v = parseMount(value ?? '');
+      if (v) volumes.push(v);
+    } else if (!BOOKKEEPING.has(name)) {
+      args.push(value === null ? name : `${name}=${value}`);
+    }
+  }
+  ctx.runner = { kind: 'docker', image, volumes, arguments: args };
+  if (volumes.some((v) => v.host.includes('${system.HOME}'))) ctx.agent.service = true;
+}
+
+/** `host:container[:options]`; a Windows drive letter is part of the host path. */
+export function parseVolume(spec: string): Volume | null {
+  const parts = spec.split(':');
+  if (/^[A-Za-z]$/.test(parts[0]) && parts.length > 2) parts.splice(0, 2, `${parts[0]}:${parts[1]}`);
+  if (parts.length < 2) return parts[0] ? { host: parts[0], container: parts[0] } : null;
+  return { host: parts[0], container: parts[1] };
+}
+
+function parseMount(spec: string): Volume | null {
+  const fields = Object.fromEntries(spec.split(',').map((kv) => kv.split('=') as [string, string]));
+  const host = fields.source ?? fields.src;
+  const container = fields.target ?? fields.destination ?? fields.dst;
+  return host && container ? { host, container } : null;
+}
+
+/** Splits a command line into words, honouring single and double quotes. */
+export function shellWords(command: string): string[] {
+  const words: string[] = [];
+  const re = /"((?:\\.|[^"\\])*)"|'([^']*)'|(\S+)/g;
+  let current = '';
+  let last = -1;
+  for (const m of command.matchAll(re)) {
+    const piece = m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3]);
+    // Pieces that touch (--volume="a b") belong to one word.
+    if (m.index === last && words.length) current = words.pop()! + piece;
+    else current = piece;
+    words.push(current);
+    last = m.index + m[0].length;
+  }
+  return words;
+}

@@ -1,0 +1,164 @@
+// Follows a build's lifecycle lines to know where a job ran: build key, agent, runner, current task, result.
+
+import type { JobContext, LogLine, TaskResult } from '../model.js';
+import { applyRunnerCommand, isRunnerWrapper } from './docker-run.js';
+
+/** Literal texts of the lines the tracker reads: added to the prefilter so these lines reach it. */
+export const CONTEXT_KEYWORDS = [
+  'started building on agent',
+  'Remote agent on host',
+  'Build working directory is',
+  'Executing build',
+  'Starting task',
+  'Finished task',
+  'Failing task since',
+  'Finished building',
+  'Finished processing deployment result',
+  'Beginning to execute external process',
+  'running command line',
+  '.dockercfg-bamboo-',
+  'runInDocker',
+];
+
+export type ContextEvent = 'failed' | 'finished' | null;
+
+/** Container agents (atlassian/bamboo-agent-base) keep their home here. */
+export const CONTAINER_AGENT_HOME = '/var/atlassian/application-data/bamboo-agent';
+
+const HEADER_MARK = ' started building on agent ';
+const KEY = /^([A-Z][A-Z0-9_]*)-([A-Z][A-Z0-9_]*)(?:-([A-Z][A-Z0-9_]*))?-(\d+)$/;
+const CONTAINER_ID = /^[0-9a-f]{12}$/;
+const DOCKER_CONFIG = /(?:^|[\s='"])(\/\S*?|\$\{system\.HOME\})\/\.dockercfg-bamboo-[\w-]+/;
+
+/** True for the header line that starts a build ("Build … (KEY) started building on agent …"). */
+export function isBuildHeader(text: string): boolean {
+  return text.startsWith('Build ') && text.includes(HEADER_MARK);
+}
+
+/** Updates the context from one line; tells the caller when the job failed or finished. */
+export function trackLine(ctx: JobContext, line: LogLine): ContextEvent {
+  const text = line.text;
+  if (isBuildHeader(text)) return readHeader(ctx, text, line.time);
+  if (text.startsWith('Remote agent on host ')) {
+    const host = text.slice('Remote agent on host '.length).trim();
+    if (ctx.agent.type !== 'elastic') ctx.agent.type = 'remote';
+    ctx.agent.name ??= host;
+    if (CONTAINER_ID.test(host)) ctx.agent.container = true;
+    return null;
+  }
+  if (text.startsWith('Build working directory is ')) {
+    readWorkingDirectory(ctx, text.slice('Build working directory is '.length).trim());
+    return null;
+  }
+  if (text.startsWith('Executing build ')) {
+    // No Docker Runner was started before the build began: the job runs in the agent's environment.
+    if (ctx.runner.kind === 'unknown' && ctx.build !== null) ctx.runner.kind = 'agent';
+    return null;
+  }
+  if (text.startsWith('Starting task ')) return startTask(ctx, text);
+  if (text.startsWith('Finished task ')) return finishTask(ctx, text);
+  if (text.startsWith('Failing task since')) return markFailed(ctx);
+  if (text.startsWith('Finished building ') || text.startsWith('Finished processing deployment result')) {
+    return finishBuild(ctx);
+  }
+  readCommand(ctx, line);
+  return null;
+}
+
+function readHeader(ctx: JobContext, text: string, time: string | null): ContextEvent {
+  const at = text.indexOf(HEADER_MARK);
+  const left = text.slice('Build '.length, at);
+  let agent = text.slice(at + HEADER_MARK.length).trim();
+  const version = /, bamboo version: (\S+)$/.exec(agent);
+  if (version) {
+    ctx.bambooVersion = version[1];
+    agent = agent.slice(0, version.index);
+  }
+  const paren = /\(([^()]+)\)$/.exec(left);
+  const key = (paren ? paren[1] : left).trim();
+  ctx.build = key;
+  const m = KEY.exec(key);
+  if (m) {
+    ctx.plan = `${m[1]}-${m[2]}`;
+    ctx.job = m[3] ?? null;
+    ctx.number = Number(m[4]);
+  }
+  ctx.agent.name = agent;
+  ctx.started ??= time;
+  if (/^Elastic Agent on /i.test(agent)) ctx.agent.type = 'elastic';
+  else if (/^(Local\b|Default Agent$)/.test(agent)) ctx.agent.type = 'local';
+  if (CONTAINER_ID.test(agent)) ctx.agent.container = true;
+  return null;
+}
+
+function readWorkingDirectory(ctx: JobContext, dir: string): void {
+  ctx.workingDirectory = dir;
+  const at = dir.indexOf('/xml-data/');
+  if (at > 0) ctx.agentHomeDir = dir.slice(0, at);
+  const home = ctx.agentHomeDir ?? dir;
+  if (home === CONTAINER_AGENT_HOME || home.startsWith(`${CONTAINER_AGENT_HOME}/`)) ctx.agent.container = true;
+  else if (ctx.agentHomeDir !== null && ctx.agent.container === null && !CONTAINER_ID.test(ctx.agent.name ?? '')) {
+    // A home of its own and a host name that is not a container id: an agent installed on a host.
+    ctx.agent.container = false;
+  }
+}
+
+function startTask(ctx: JobContext, text: string): ContextEvent {
+  const m = /^Starting task '(.*)' of type '([^']*)'/.exec(text);
+  if (!m) return null;
+  ctx.task = { name: m[1], type: m[2], result: 'unknown' };
+  ctx.tasks.push(ctx.task);
+  return null;
+}
+
+function finishTask(ctx: JobContext, text: string): ContextEvent {
+  const m = /^Finished task '(.*)' with result: (\S+)/.exec(text);
+  if (!m) return null;
+  const result: TaskResult = /^success/i.test(m[2]) ? 'success' : /^fail/i.test(m[2]) ? 'failed' : 'unknown';
+  const task = ctx.task?.name === m[1] ? ctx.task : ctx.tasks.findLast((t) => t.name === m[1]);
+  if (task) task.result = result;
+  else ctx.tasks.push({ name: m[1], type: null, result });
+  ctx.task = null;
+  return result === 'failed' ? markFailed(ctx) : null;
+}
+
+function markFailed(ctx: JobContext): ContextEvent {
+  if (ctx.state === 'failed') return null;
+  ctx.state = 'failed';
+  return 'failed';
+}
+
+function finishBuild(ctx: JobContext): ContextEvent {
+  ctx.finished = true;
+  if (ctx.state === 'unknown' && ctx.tasks.length > 0 && ctx.tasks.every((t) => t.result === 'success')) {
+    ctx.state = 'successful';
+  }
+  return 'finished';
+}
+
+/** External process lines: the Docker Runner's `docker run`, task wrappers, and a Docker task's `--config`. */
+function readCommand(ctx: JobContext, line: LogLine): void {
+  const parts = line.parts ?? [line.text];
+  let commandNext = false;
+  for (const part of parts) {
+    const trimmed = part.trim();
+    if (commandNext) applyRunnerCommand(ctx, trimmed);
+    commandNext = /running command line:\s*$/.test(part);
+    if (isRunnerWrapper(trimmed)) ctx.runner.kind = 'docker';
+    const env = /^bamboo_buildResultKey=(\S+)/.exec(trimmed);
+    if (env && ctx.build === null) ctx.build = env[1];
+    const cfg = DOCKER_CONFIG.exec(part);
+    if (cfg) readDockerConfigHome(ctx, cfg[1]);
+  }
+  // A line with no parts that is itself a `docker run` (REST unstyled text, a wrapper script's echo).
+  if (!line.parts && /(?:^|\/)docker run /.test(line.text)) applyRunnerCommand(ctx, line.text.trim());
+}
+
+/** `--config <home>/.dockercfg-bamboo-<uuid>`: Bamboo copies the agent user's Docker config into its home. */
+function readDockerConfigHome(ctx: JobContext, home: string): void {
+  if (home.includes('${system.HOME}')) {
+    ctx.agent.service = true;
+    return;
+  }
+  ctx.agent.home = home;
+}

@@ -1,0 +1,115 @@
+// Runs the lines of one source through context tracking and rules, and hands diagnoses to the sinks.
+
+import type { Diagnosis, JobContext, LogLine } from '../model.js';
+import { isBuildHeader, trackLine } from '../context/tracker.js';
+import type { RuleSet } from '../rules/rule-set.js';
+import { JobRun } from './job.js';
+
+/** A job as it ended: its context and its final diagnoses (what the store commits in one transaction). */
+export interface JobSummary {
+  source: string;
+  ctx: JobContext;
+  diagnoses: Diagnosis[];
+}
+
+/** Where diagnoses go: stdout printers, the SQLite store. */
+export interface Sink {
+  /** A diagnosis whose evidence is complete (live: as soon as it is; batch: when its job ends). */
+  diagnosis?(d: Diagnosis, ctx: JobContext): void;
+  /** A job ended with these final diagnoses (counts complete). */
+  jobEnd?(job: JobSummary): void;
+}
+
+export interface AnalyzerOptions {
+  /**
+   * Live input (a pipe, a followed file): a diagnosis is released as soon as its job is known to have
+   * failed, or at once when the input shows no build at all. Otherwise diagnoses wait for the job's end,
+   * so their counts are final and a successful job's harmless error lines are not reported as errors.
+   */
+  live?: boolean;
+}
+
+export class SourceAnalyzer {
+  private job: JobRun;
+
+  constructor(
+    readonly source: string,
+    private readonly ruleSet: RuleSet,
+    private readonly sinks: Sink[],
+    private readonly options: AnalyzerOptions = {},
+  ) {
+    this.job = this.newJob();
+  }
+
+  /** The context of the job being read now. */
+  get context(): JobContext {
+    return this.job.ctx;
+  }
+
+  line(line: LogLine): void {
+    const hits = this.ruleSet.match(line.text, line.parts);
+    let event = null;
+    if (hits.context) {
+      if (isBuildHeader(line.text)) {
+        // A second header, or a header after a fragment with findings, starts another job.
+        if (this.job.hasHeader || (this.job.ctx.build === null && this.job.drafts.size > 0)) this.endJob();
+        this.job.hasHeader = true;
+      }
+      event = trackLine(this.job.ctx, line);
+      this.job.ctx.started ??= line.time;
+    }
+    if (hits.steps.length) {
+      this.job.ctx.started ??= line.time;
+      const fresh = this.job.onHits(line, hits);
+      if (this.options.live && fresh.length && this.releasable()) this.releasePending();
+    }
+    if (event === 'failed' && this.options.live) this.releasePending();
+    if (event === 'finished') this.endJob();
+  }
+
+  /**
+   * Starts a job that the input delimits itself (a job result in a REST export), with what the input
+   * already says about it (build key, state); the job being read before ends here.
+   */
+  startJob(seed: (ctx: JobContext) => void): void {
+    this.endJob();
+    seed(this.job.ctx);
+  }
+
+  /** Ends the input: the job being read ends with it. */
+  end(): void {
+    this.endJob();
+  }
+
+  private releasable(): boolean {
+    return this.job.ctx.state === 'failed' || this.job.ctx.build === null;
+  }
+
+  private releasePending(): void {
+    for (const draft of this.job.drafts.values()) {
+      if (draft.emitted) continue;
+      draft.emitted = true;
+      const d = this.job.diagnosis(draft);
+      for (const sink of this.sinks) sink.diagnosis?.(d, this.job.ctx);
+    }
+  }
+
+  private endJob(): void {
+    const job = this.job;
+    this.job = this.newJob();
+    if (job.ctx.build === null && job.drafts.size === 0) return;
+    const diagnoses: Diagnosis[] = [];
+    for (const draft of job.drafts.values()) {
+      const d = job.diagnosis(draft);
+      diagnoses.push(d);
+      if (draft.emitted) continue;
+      draft.emitted = true;
+      for (const sink of this.sinks) sink.diagnosis?.(d, job.ctx);
+    }
+    for (const sink of this.sinks) sink.jobEnd?.({ source: this.source, ctx: job.ctx, diagnoses });
+  }
+
+  private newJob(): JobRun {
+    return new JobRun(this.source, this.ruleSet);
+  }
+}

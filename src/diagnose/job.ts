@@ -1,0 +1,153 @@
+// One job being read: its context, the rules that fired in it (one draft per rule, with a count), and
+// the half-matched multi-line rules.
+
+import { emptyContext, type Diagnosis, type LogLine, type Severity } from '../model.js';
+import type { Rule } from '../rules/load.js';
+import type { LineHits, RuleSet } from '../rules/rule-set.js';
+import { chooseScenario, renderFix } from './scenario.js';
+
+export interface Draft {
+  rule: Rule;
+  line: number;
+  time: string | null;
+  evidence: string[];
+  captures: Record<string, string>;
+  count: number;
+  /** Index of the task (in ctx.tasks) the first evidence line belongs to; -1 outside tasks. */
+  taskIndex: number;
+  emitted: boolean;
+}
+
+interface Partial {
+  step: number;
+  lastLine: number;
+  first: { line: number; time: string | null; taskIndex: number };
+  evidence: string[];
+  captures: Record<string, string>;
+}
+
+export class JobRun {
+  readonly ctx = emptyContext();
+  readonly drafts = new Map<string, Draft>();
+  /** True once the build's header line was read. */
+  hasHeader = false;
+  private readonly partials = new Map<number, Partial[]>();
+
+  constructor(
+    readonly source: string,
+    private readonly ruleSet: RuleSet,
+  ) {}
+
+  /** Records the rule steps a line satisfied; returns the drafts that fired for the first time. */
+  onHits(line: LogLine, hits: LineHits): Draft[] {
+    const fresh: Draft[] = [];
+    const taskIndex = this.ctx.task ? this.ctx.tasks.lastIndexOf(this.ctx.task) : -1;
+    // Later steps first, so one line cannot both open and close the same multi-line match.
+    const ordered = [...hits.steps].sort((a, b) => b.ref.step - a.ref.step);
+    for (const { ref, captures, text } of ordered) {
+      const rule = this.ruleSet.rules[ref.rule];
+      const last = rule.steps.length - 1;
+      if (ref.step === 0) {
+        const partial = { step: 0, lastLine: line.line, first: { line: line.line, time: line.time, taskIndex }, evidence: [text], captures };
+        if (last === 0) this.fire(rule, partial, fresh);
+        else this.partialsOf(ref.rule).push(partial);
+        continue;
+      }
+      const within = rule.steps[ref.step].within;
+      const waiting = this.partialsOf(ref.rule).filter((p) => p.step === ref.step - 1 && line.line - p.lastLine <= within);
+      for (const p of waiting) {
+        p.step = ref.step;
+        p.lastLine = line.line;
+        p.evidence.push(text);
+        p.captures = { ...p.captures, ...captures };
+        if (ref.step === last) this.fire(rule, p, fresh);
+      }
+      this.prune(ref.rule, line.line);
+    }
+    return fresh;
+  }
+
+  private partialsOf(rule: number): Partial[] {
+    let list = this.partials.get(rule);
+    if (!list) this.partials.set(rule, (list = []));
+    return list;
+  }
+
+  /** Drops finished partial matches and those whose window has passed. */
+  private prune(ruleIndex: number, line: number): void {
+    const rule = this.ruleSet.rules[ruleIndex];
+    const last = rule.steps.length - 1;
+    const kept = this.partialsOf(ruleIndex).filter((p) => p.step < last && line - p.lastLine <= rule.steps[p.step + 1].within);
+    this.partials.set(ruleIndex, kept);
+  }
+
+  private fire(rule: Rule, match: Partial, fresh: Draft[]): void {
+    const draft = this.drafts.get(rule.id);
+    if (draft) {
+      draft.count++;
+      return;
+    }
+    const created: Draft = {
+      rule,
+      line: match.first.line,
+      time: match.first.time,
+      evidence: match.evidence,
+      captures: match.captures,
+      count: 1,
+      taskIndex: match.first.taskIndex,
+      emitted: false,
+    };
+    this.drafts.set(rule.id, created);
+    fresh.push(created);
+  }
+
+  /** The diagnosis for a draft, with the scenario and fix for the context as known now. */
+  diagnosis(draft: Draft): Diagnosis {
+    const ctx = this.ctx;
+    const choice = chooseScenario(draft.rule.scenarios, ctx);
+    let severity: Severity = draft.rule.severity;
+    let note: string | undefined;
+    const explainedBy = draft.rule.generic ? this.specificCause(draft) : undefined;
+    if (explainedBy && severity !== 'info') {
+      severity = 'info';
+      note = `explained by ${explainedBy.rule.id} in the same task`;
+    } else if (ctx.state === 'successful' && severity === 'error') {
+      severity = 'info';
+      note = 'every task of this build succeeded: the line did not fail the build';
+    }
+    const task = draft.taskIndex >= 0 ? ctx.tasks[draft.taskIndex] : null;
+    const d: Diagnosis = {
+      rule: draft.rule.id,
+      title: draft.rule.title,
+      severity,
+      category: draft.rule.category,
+      scenario: choice.id,
+      build: ctx.build,
+      plan: ctx.plan,
+      job: ctx.job,
+      number: ctx.number,
+      agent: { ...ctx.agent },
+      runner: { kind: ctx.runner.kind, image: ctx.runner.image, volumes: ctx.runner.volumes.map((v) => ({ ...v })) },
+      task: task ? { name: task.name, type: task.type } : null,
+      source: this.source,
+      line: draft.line,
+      time: draft.time,
+      evidence: draft.evidence,
+      captures: draft.captures,
+      count: draft.count,
+      fix: renderFix(choice, ctx, draft.captures),
+      ruleVersion: draft.rule.version,
+    };
+    if (choice.candidates.length > 1) d.candidates = choice.candidates.map((c) => c.id);
+    if (note) d.note = note;
+    return d;
+  }
+
+  /** A specific error rule that fired in the same task as this generic one. */
+  private specificCause(draft: Draft): Draft | undefined {
+    for (const other of this.drafts.values()) {
+      if (!other.rule.generic && other.rule.severity === 'error' && other.taskIndex === draft.taskIndex) return other;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,74 @@
+// Picks the scenario of a rule that fits the job context, or lists the candidates when the log cannot tell.
+
+import type { JobContext } from '../model.js';
+import type { ScenarioDef } from '../rules/schema.js';
+import { renderTemplate } from './template.js';
+
+/** The scenario id used when the log does not tell the candidate scenarios apart. */
+export const UNDETERMINED = 'undetermined';
+
+type Verdict = 'yes' | 'no' | 'open';
+
+/**
+ * `agent.type` and `runner.kind` are `unknown` when the log does not tell: a scenario that tests them is
+ * then open. `agent.container` and `agent.service` are evidence flags: null (no evidence) counts as false.
+ */
+function fieldValue(ctx: JobContext, field: string): string | boolean {
+  switch (field) {
+    case 'agent.type':
+      return ctx.agent.type;
+    case 'runner.kind':
+      return ctx.runner.kind;
+    case 'agent.container':
+      return ctx.agent.container === true;
+    case 'agent.service':
+      return ctx.agent.service === true;
+    default:
+      throw new Error(`unknown condition field ${field}`);
+  }
+}
+
+export function evaluate(sc: ScenarioDef, ctx: JobContext): Verdict {
+  let verdict: Verdict = 'yes';
+  for (const [field, wanted] of Object.entries(sc.when)) {
+    const actual = fieldValue(ctx, field);
+    const values = Array.isArray(wanted) ? wanted : [wanted];
+    if (values.includes(actual)) continue;
+    if (actual === 'unknown') verdict = 'open';
+    else return 'no';
+  }
+  return verdict;
+}
+
+export interface ScenarioChoice {
+  id: string;
+  /** The scenarios still possible, in the rule's order (one when the choice is certain). */
+  candidates: ScenarioDef[];
+}
+
+/** Scenarios are tried in order: the first that certainly fits wins unless an earlier one is still open. */
+export function chooseScenario(scenarios: ScenarioDef[], ctx: JobContext): ScenarioChoice {
+  const candidates: ScenarioDef[] = [];
+  for (const sc of scenarios) {
+    const verdict = evaluate(sc, ctx);
+    if (verdict === 'no') continue;
+    candidates.push(sc);
+    if (verdict === 'yes') break;
+  }
+  if (candidates.length === 1) return { id: candidates[0].id, candidates };
+  return { id: UNDETERMINED, candidates };
+}
+
+/** The fix text for a choice: the scenario's own, or each candidate with what in the log would tell it. */
+export function renderFix(choice: ScenarioChoice, ctx: JobContext, captures: Record<string, string>): string {
+  if (choice.candidates.length === 0) return 'No scenario of this rule fits the job; see the rule references.';
+  if (choice.id !== UNDETERMINED) return renderTemplate(choice.candidates[0].fix, ctx, captures).trimEnd();
+  const lines = ['The log does not show enough about where the job ran to pick one fix. Candidates, in order:'];
+  choice.candidates.forEach((sc, i) => {
+    lines.push('', `${i + 1}. ${sc.title} [${sc.id}]`);
+    if (sc.tell) lines.push(`   Applies when: ${sc.tell}`);
+    const fix = renderTemplate(sc.fix, ctx, captures).trimEnd();
+    lines.push(...fix.split('\n').map((l) => (l ? `   ${l}` : '')));
+  });
+  return lines.join('\n');
+}

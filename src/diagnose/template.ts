@@ -1,0 +1,51 @@
+// Fills a fix text's {{placeholders}} from the job context and the rule's captures.
+
+import type { JobContext } from '../model.js';
+
+type Getter = (ctx: JobContext) => string | null | undefined;
+
+const CONTEXT: Record<string, Getter> = {
+  build: (c) => c.build,
+  plan: (c) => c.plan,
+  job: (c) => c.job,
+  number: (c) => (c.number === null ? null : String(c.number)),
+  'bamboo.version': (c) => c.bambooVersion,
+  'agent.name': (c) => c.agent.name,
+  'agent.type': (c) => c.agent.type,
+  'agent.home': (c) => c.agent.home,
+  /** The user name, from the last part of the agent user's home (`/home/bamboouser` → `bamboouser`). */
+  'agent.user': (c) => c.agent.home?.split('/').filter(Boolean).pop(),
+  /** The agent's installation folder (`…/bamboo-agent-home`), from the build working directory. */
+  'agent.installDir': (c) => c.agentHomeDir,
+  'runner.kind': (c) => c.runner.kind,
+  'runner.image': (c) => c.runner.image,
+  'runner.volumes': (c) =>
+    c.runner.volumes.length ? c.runner.volumes.map((v) => `${v.host} → ${v.container}`).join(', ') : null,
+  'runner.arguments': (c) => (c.runner.arguments.length ? c.runner.arguments.join(' ') : null),
+  'task.name': (c) => c.task?.name,
+  'task.type': (c) => c.task?.type,
+  workingDirectory: (c) => c.workingDirectory,
+};
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z][\w.]*)\s*(?:\|([^}]*))?\}\}/g;
+
+/** The placeholder names used in a template. */
+export function placeholdersIn(template: string): string[] {
+  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]);
+}
+
+export function isContextPlaceholder(name: string): boolean {
+  return name in CONTEXT;
+}
+
+/**
+ * `{{agent.home}}` takes the context value, `{{image}}` a capture; `{{agent.home|/home/<agent user>}}`
+ * gives the text to show when the log did not tell. With no fallback an unknown value reads `<agent.home: not in the log>`.
+ */
+export function renderTemplate(template: string, ctx: JobContext, captures: Record<string, string>): string {
+  return template.replace(PLACEHOLDER, (_, name: string, fallback: string | undefined) => {
+    const value = name in captures ? captures[name] : CONTEXT[name]?.(ctx);
+    if (value !== null && value !== undefined && value !== '' && value !== 'unknown') return value;
+    return fallback !== undefined ? fallback.trim() : `<${name}: not in the log>`;
+  });
+}

@@ -1,0 +1,10 @@
+// The library: analyse Bamboo logs from code, with the same engine as the CLI.
+
+export * from './model.js';
+export { analyze, type AnalyzeOptions, type AnalyzeResult } from './analyze.js';
+export { SourceAnalyzer, type Sink, type JobSummary } from './diagnose/analyzer.js';
+export { loadRules, loadRuleFile, RuleError, BUILTIN_RULES_DIR, type Rule } from './rules/load.js';
+export { RuleSet } from './rules/rule-set.js';
+export { parseEnvelope } from './parse/envelope.js';
+export { Store, DEFAULT_DB } from './store/store.js';
+export { toRecord, formatText } from './output/printers.js';

@@ -1,0 +1,126 @@
+// The shared vocabulary of the pipeline: lines, job context and diagnoses (the output contract of DESIGN.md).
+
+/** Bamboo's four log entry types, plus `plain` for a line in no known format. */
+export type LineType = 'simple' | 'build' | 'command' | 'error' | 'plain';
+
+/** One decoded log line (or one REST log entry). */
+export interface LogLine {
+  /** 1-based line number in its source; for a JSON export the 1-based entry index within its job result. */
+  line: number;
+  type: LineType;
+  /** Log-local time, ISO 8601 without zone (`2024-06-29T17:47:29`), or null when the line has none. */
+  time: string | null;
+  /** The message; for a `command` entry with literal `\n` sequences, the whole message. */
+  text: string;
+  /** Parts of the message when it is several lines in one (literal `\n` in a `command` entry, `<br />` in REST). */
+  parts?: string[];
+  /** True when the line was longer than the reader's maximum and was cut. */
+  truncated?: boolean;
+}
+
+export type AgentType = 'local' | 'remote' | 'elastic' | 'ephemeral' | 'unknown';
+export type RunnerKind = 'docker' | 'agent' | 'unknown';
+export type Severity = 'error' | 'warning' | 'info';
+export type TaskResult = 'success' | 'failed' | 'unknown';
+export type BuildState = 'successful' | 'failed' | 'unknown';
+
+export interface Volume {
+  host: string;
+  container: string;
+}
+
+export interface AgentInfo {
+  name: string | null;
+  type: AgentType;
+  /** True when the agent itself runs in a container; null when the log does not tell. */
+  container: boolean | null;
+  /** True when the agent runs as a service (an unresolved `${system.HOME}`); null when the log does not tell. */
+  service: boolean | null;
+  /** The agent user's home directory, when seen. */
+  home: string | null;
+}
+
+export interface RunnerInfo {
+  kind: RunnerKind;
+  image: string | null;
+  volumes: Volume[];
+  /** Extra `docker run` arguments seen on the runner's command line (e.g. `--memory=4g`). */
+  arguments: string[];
+}
+
+export interface TaskInfo {
+  name: string;
+  type: string | null;
+  result: TaskResult;
+}
+
+/** What is known about the job a line belongs to. Unknown stays `unknown`/null. */
+export interface JobContext {
+  /** Build result key, e.g. `PROJ-PLAN-JOB1-12`. */
+  build: string | null;
+  plan: string | null;
+  job: string | null;
+  number: number | null;
+  bambooVersion: string | null;
+  /** Agent home directory of the Bamboo agent installation (`.../bamboo-agent-home`), when seen. */
+  agentHomeDir: string | null;
+  workingDirectory: string | null;
+  agent: AgentInfo;
+  runner: RunnerInfo;
+  /** The task running now (null outside tasks). */
+  task: TaskInfo | null;
+  tasks: TaskInfo[];
+  state: BuildState;
+  /** True once the log said the build has finished. */
+  finished: boolean;
+  /** Time of the first timed line of the job. */
+  started: string | null;
+}
+
+/** One diagnosis: a rule that fired in one job, with the fix for the scenario the job ran in. */
+export interface Diagnosis {
+  rule: string;
+  title: string;
+  severity: Severity;
+  category: string;
+  scenario: string;
+  /** With scenario `undetermined`: the scenarios the log could not tell apart. */
+  candidates?: string[];
+  build: string | null;
+  plan: string | null;
+  job: string | null;
+  number: number | null;
+  agent: AgentInfo;
+  runner: { kind: RunnerKind; image: string | null; volumes: Volume[] };
+  task: { name: string; type: string | null } | null;
+  source: string;
+  line: number;
+  time: string | null;
+  evidence: string[];
+  captures: Record<string, string>;
+  count: number;
+  fix: string;
+  /** Content hash of the rule file that produced this diagnosis. */
+  ruleVersion: string;
+  /** Why the severity was lowered, when it was (a successful job, a generic rule folded into a specific one). */
+  note?: string;
+}
+
+export function emptyContext(): JobContext {
+  return {
+    build: null,
+    plan: null,
+    job: null,
+    number: null,
+    bambooVersion: null,
+    agentHomeDir: null,
+    workingDirectory: null,
+    agent: { name: null, type: 'unknown', container: null, service: null, home: null },
+    runner: { kind: 'unknown', image: null, volumes: [], arguments: [] },
+    task: null,
+    tasks: [],
+    state: 'unknown',
+    finished: false,
+    started: null,
+  };
+}

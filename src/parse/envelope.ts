@@ -1,0 +1,81 @@
+// Splits one Bamboo log line into type, time and message; a line in no known format is kept as plain text.
+
+import type { LineType, LogLine } from '../model.js';
+import { monthNumber } from './months.js';
+
+const TYPES: Record<string, LineType> = { simple: 'simple', build: 'build', command: 'command', error: 'error' };
+
+// `dd-MMM-yyyy HH:mm:ss` where MMM is any locale's month token (letters, a dot, or digits with 월/月).
+const STAMP = /^(\d{1,2})-([^\s\-\t]{1,12})-(\d{4})[ T](\d{1,2}):(\d{2}):(\d{2})/;
+
+const pad = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** Parses a Bamboo log timestamp at the start of `s`; returns the ISO time and the length consumed. */
+export function parseStamp(s: string): { iso: string | null; length: number } | null {
+  const m = STAMP.exec(s);
+  if (!m) return null;
+  const month = monthNumber(m[2]);
+  const iso = month ? `${m[3]}-${pad(month)}-${pad(Number(m[1]))}T${pad(Number(m[4]))}:${m[5]}:${m[6]}` : null;
+  return { iso, length: m[0].length };
+}
+
+/**
+ * Parses one line of a `.log` download: `type<TAB>dd-MMM-yyyy HH:mm:ss<TAB>message`, the two-column form,
+ * a line copied from the UI with no type column, or anything else as `plain`.
+ * The caller has already removed the line ending (including a trailing CR).
+ */
+export function parseEnvelope(raw: string, line: number): LogLine {
+  const tab = raw.indexOf('\t');
+  if (tab > 0 && tab <= 7) {
+    const type = TYPES[raw.slice(0, tab)];
+    if (type) {
+      const rest = raw.slice(tab + 1);
+      const stamp = parseStamp(rest);
+      if (stamp) {
+        // The message starts after the second TAB; it may itself contain TABs. Two columns → empty message.
+        const after = rest.slice(stamp.length);
+        const text = after.startsWith('\t') ? after.slice(1) : after.trimStart();
+        return withParts({ line, type, time: stamp.iso, text });
+      }
+      return withParts({ line, type, time: null, text: rest });
+    }
+  }
+  const c = raw.charCodeAt(0);
+  if (c >= 48 && c <= 57) {
+    // Copied from the UI: `28-Feb-2014 19:50:14 Starting task …` (space or TAB after the time).
+    const stamp = parseStamp(raw);
+    if (stamp) return withParts({ line, type: 'plain', time: stamp.iso, text: raw.slice(stamp.length).replace(/^[\t ]/, '') });
+  }
+  return { line, type: 'plain', time: null, text: raw };
+}
+
+/**
+ * A `command` entry such as "Beginning to execute external process" holds the command line, the working
+ * directory and the environment dump in one physical line, separated by the two characters `\` `n`.
+ */
+function withParts(entry: LogLine): LogLine {
+  if (entry.type === 'command' && entry.text.includes('\\n')) entry.parts = entry.text.split('\\n');
+  return entry;
+}
+
+/** Text of a REST `log` field (HTML) as plain text: `<br />` separates parts, entities are decoded. */
+export function htmlToText(html: string): string[] {
+  return html
+    .split(/<br\s*\/?>/i)
+    .map((part) =>
+      part
+        .replace(/<[^>]*>/g, '')
+        .replace(/&(quot|amp|lt|gt|apos|#39|#x27|nbsp);/g, (_, e: string) => ENTITIES[e] ?? _),
+    );
+}
+
+const ENTITIES: Record<string, string> = {
+  quot: '"',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  apos: "'",
+  '#39': "'",
+  '#x27': "'",
+  nbsp: ' ',
+};

@@ -1,0 +1,81 @@
+// The loaded rules plus one keyword automaton over all their keywords and the context tracker's.
+
+import { CONTEXT_KEYWORDS } from '../context/tracker.js';
+import { KeywordAutomaton } from './keywords.js';
+import { execPattern, type Rule } from './load.js';
+
+/** A step of a rule that a line may satisfy. */
+export interface StepRef {
+  rule: number;
+  step: number;
+}
+
+/** What one candidate line is: a context line, and/or a match of some rule steps with their captures. */
+export interface LineHits {
+  context: boolean;
+  steps: { ref: StepRef; captures: Record<string, string>; text: string }[];
+}
+
+export class RuleSet {
+  readonly automaton: KeywordAutomaton;
+  /** For each keyword id: the rule steps that list it (empty for a context keyword). */
+  private readonly owners: StepRef[][];
+  private readonly contextIds: Set<number>;
+
+  constructor(readonly rules: Rule[]) {
+    const keywords: string[] = [];
+    const index = new Map<string, number>();
+    this.owners = [];
+    const idOf = (k: string): number => {
+      const key = k.toLowerCase();
+      let id = index.get(key);
+      if (id === undefined) {
+        id = keywords.push(k) - 1;
+        index.set(key, id);
+        this.owners.push([]);
+      }
+      return id;
+    };
+    this.contextIds = new Set(CONTEXT_KEYWORDS.map(idOf));
+    rules.forEach((rule, r) =>
+      rule.steps.forEach((step, s) => {
+        for (const k of step.keywords) {
+          const owners = this.owners[idOf(k)];
+          if (!owners.some((o) => o.rule === r && o.step === s)) owners.push({ rule: r, step: s });
+        }
+      }),
+    );
+    this.automaton = new KeywordAutomaton(keywords);
+  }
+
+  /**
+   * Runs the patterns of the steps whose keywords occur in the line. A multi-part line (a command entry
+   * with its environment dump) is matched part by part, so evidence is the part, not the whole dump.
+   */
+  match(text: string, parts?: string[]): LineHits {
+    const ids = this.automaton.collectString(text);
+    const hits: LineHits = { context: false, steps: [] };
+    const tried = new Set<string>();
+    for (const id of ids) {
+      if (this.contextIds.has(id)) hits.context = true;
+      for (const ref of this.owners[id]) {
+        const key = `${ref.rule}/${ref.step}`;
+        if (tried.has(key)) continue;
+        tried.add(key);
+        const found = this.runStep(ref, parts ?? [text]);
+        if (found) hits.steps.push({ ref, ...found });
+      }
+    }
+    return hits;
+  }
+
+  private runStep(ref: StepRef, texts: string[]): { captures: Record<string, string>; text: string } | null {
+    for (const pattern of this.rules[ref.rule].steps[ref.step].patterns) {
+      for (const text of texts) {
+        const captures = execPattern(pattern, text);
+        if (captures) return { captures, text };
+      }
+    }
+    return null;
+  }
+}

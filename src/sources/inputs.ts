@@ -1,0 +1,81 @@
+// Turns the paths a user names (files, folders, `-`) into inputs, and opens an input as a byte stream.
+
+import { createReadStream, readdirSync, statSync, type Stats } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { InputError, sniff } from './log-source.js';
+
+export interface Input {
+  /** The name shown in output and stored as the diagnosis `source`: the path as given, or `-`. */
+  name: string;
+  /** Absolute path; null for stdin. */
+  path: string | null;
+  stat: Stats | null;
+}
+
+/** In a folder, files with these endings (or none) are read; others (notes, databases) are passed over. */
+const LOG_FILE = /(\.(log|txt|json|gz|out)|^[^.]+)$/i;
+
+/** Expands folders recursively (sorted, hidden entries skipped); a missing path is an InputError. */
+export function expandInputs(paths: string[]): Input[] {
+  const inputs: Input[] = [];
+  for (const given of paths) {
+    if (given === '-') {
+      inputs.push({ name: '-', path: null, stat: null });
+      continue;
+    }
+    let stat: Stats;
+    try {
+      stat = statSync(given);
+    } catch {
+      throw new InputError(given, null, 'no such file or folder');
+    }
+    if (stat.isDirectory()) walk(given, inputs);
+    else inputs.push({ name: given, path: resolve(given), stat });
+  }
+  return inputs;
+}
+
+function walk(dir: string, into: Input[]): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) walk(path, into);
+    else if (entry.isFile() && LOG_FILE.test(entry.name)) into.push({ name: path, path: resolve(path), stat: statSync(path) });
+  }
+}
+
+/** What an opened input holds, decided from its first bytes (after gunzip when it is gzip). */
+export interface OpenedInput {
+  kind: 'json' | 'text';
+  gzip: boolean;
+  stream: AsyncIterable<Buffer>;
+}
+
+/** Opens an input (stdin for `-`), gunzips it when its bytes say gzip, and says whether it is JSON or text. */
+export async function openInput(input: Input, stdin: Readable = process.stdin): Promise<OpenedInput> {
+  const raw: Readable = input.path === null ? stdin : createReadStream(input.path, { highWaterMark: 1 << 20 });
+  let { head, stream } = await peek(raw);
+  const gzip = sniff(head) === 'gzip';
+  if (gzip) ({ head, stream } = await peek(Readable.from(stream).pipe(createGunzip())));
+  return { kind: sniff(head) === 'json' ? 'json' : 'text', gzip, stream };
+}
+
+/** Reads the first chunk of a stream and gives back a stream that still starts with it. */
+async function peek(stream: Readable): Promise<{ head: Buffer; stream: AsyncIterable<Buffer> }> {
+  const it = stream[Symbol.asyncIterator]();
+  const first = await it.next();
+  const head: Buffer = first.done ? Buffer.alloc(0) : toBuffer(first.value);
+  async function* rest(): AsyncGenerator<Buffer> {
+    if (head.length) yield head;
+    for (;;) {
+      const next = await it.next();
+      if (next.done) return;
+      yield toBuffer(next.value);
+    }
+  }
+  return { head, stream: rest() };
+}
+
+const toBuffer = (v: Buffer | string): Buffer => (typeof v === 'string' ? Buffer.from(v) : v);

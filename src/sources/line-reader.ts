@@ -1,0 +1,127 @@
+// Splits a byte stream into lines and hands on only the lines that contain a keyword (the hot path).
+
+import type { KeywordAutomaton } from '../rules/keywords.js';
+
+/** Called for each candidate line: its 1-based number, its text (line ending removed) and whether it was cut. */
+export type CandidateHandler = (line: number, text: string, truncated: boolean) => void;
+
+/** Lines longer than this are cut: a 50 MB line without a newline must not exhaust memory. */
+export const DEFAULT_MAX_LINE_BYTES = 1 << 20;
+
+/**
+ * Splits on `\n` inside the Buffers (no per-line string for lines that match nothing) and scans each byte
+ * once through the keyword automaton. Only a line that contains a keyword is decoded. A line split across
+ * chunks is carried over as bytes, so a UTF-8 character split between chunks survives.
+ */
+export class LineReader {
+  /** Lines fully read so far. */
+  lines = 0;
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  /** True while skipping the rest of a line that was longer than the maximum. */
+  private skipping = false;
+
+  constructor(
+    private readonly automaton: KeywordAutomaton,
+    private readonly onCandidate: CandidateHandler,
+    private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+  ) {}
+
+  push(chunk: Buffer): void {
+    let from = 0;
+    if (this.skipping || this.carryBytes > 0) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        this.appendPartial(chunk);
+        return;
+      }
+      this.appendPartial(chunk.subarray(0, nl));
+      this.finishCarriedLine();
+      from = nl + 1;
+    }
+    const tail = this.scan(chunk, from);
+    if (tail < chunk.length) this.appendPartial(chunk.subarray(tail));
+  }
+
+  /** Ends the input: a last line without a newline is still a line. */
+  end(): void {
+    if (this.skipping || this.carryBytes > 0) this.finishCarriedLine();
+  }
+
+  /** Scans the complete lines of buf from `from`; returns where the incomplete last line starts. */
+  private scan(buf: Buffer, from: number): number {
+    const delta = this.automaton.delta;
+    const accepting = this.automaton.accepting;
+    const end = buf.length;
+    let lineStart = from;
+    let s = 0;
+    for (let i = from; i < end; i++) {
+      const b = buf[i];
+      if (b === 10) {
+        this.lines++;
+        lineStart = i + 1;
+        s = 0;
+        continue;
+      }
+      s = delta[(s << 8) | b];
+      if (accepting[s] !== 0) {
+        // A candidate: no need to scan the rest of it.
+        const nl = buf.indexOf(10, i);
+        if (nl < 0) return lineStart;
+        this.emit(buf, lineStart, nl, false);
+        this.lines++;
+        lineStart = nl + 1;
+        i = nl;
+        s = 0;
+      }
+    }
+    return lineStart;
+  }
+
+  private appendPartial(part: Buffer): void {
+    if (this.skipping) return;
+    const room = this.maxLineBytes - this.carryBytes;
+    if (part.length <= room) {
+      // Copy: the chunk may be large and must not be kept alive by a small slice of it.
+      this.carry.push(Buffer.from(part));
+      this.carryBytes += part.length;
+      return;
+    }
+    // Too long: what fits is scanned now as a cut line; the rest, up to the next newline, is skipped.
+    this.carry.push(Buffer.from(part.subarray(0, room)));
+    this.carryBytes += room;
+    this.scanCarry(true);
+    this.skipping = true;
+  }
+
+  private finishCarriedLine(): void {
+    if (!this.skipping) this.scanCarry(false);
+    this.skipping = false;
+    this.lines++;
+  }
+
+  private scanCarry(truncated: boolean): void {
+    const whole = this.carry.length === 1 ? this.carry[0] : Buffer.concat(this.carry, this.carryBytes);
+    this.carry = [];
+    this.carryBytes = 0;
+    const delta = this.automaton.delta;
+    const accepting = this.automaton.accepting;
+    let s = 0;
+    for (let i = 0; i < whole.length; i++) {
+      s = delta[(s << 8) | whole[i]];
+      if (accepting[s] !== 0) {
+        this.emit(whole, 0, whole.length, truncated);
+        return;
+      }
+    }
+  }
+
+  private emit(buf: Buffer, start: number, end: number, truncated: boolean): void {
+    let stop = end;
+    if (stop - start > this.maxLineBytes) {
+      stop = start + this.maxLineBytes;
+      truncated = true;
+    } else if (!truncated && stop > start && buf[stop - 1] === 13) stop--;
+    this.onCandidate(this.lines + 1, buf.toString('utf8', start, stop), truncated);
+  }
+}

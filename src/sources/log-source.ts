@@ -1,0 +1,62 @@
+// Reads a Bamboo `.log` (or any text) from a byte stream into a SourceAnalyzer, gzip included.
+
+import { parseEnvelope } from '../parse/envelope.js';
+import type { SourceAnalyzer } from '../diagnose/analyzer.js';
+import type { KeywordAutomaton } from '../rules/keywords.js';
+import { DEFAULT_MAX_LINE_BYTES, LineReader } from './line-reader.js';
+
+/** An input that could not be read; names the source and the line reached. */
+export class InputError extends Error {
+  constructor(
+    readonly source: string,
+    readonly line: number | null,
+    message: string,
+  ) {
+    super(`${source}${line !== null ? `:${line}` : ''}: ${message}`);
+    this.name = 'InputError';
+  }
+}
+
+export interface ReadOptions {
+  maxLineBytes?: number;
+}
+
+/**
+ * Feeds the lines of a text stream to the analyzer; returns the number of lines read. When the stream
+ * breaks, what was read is still analysed and its jobs ended before the error is raised.
+ */
+export async function readLogStream(
+  stream: AsyncIterable<Buffer | string>,
+  automaton: KeywordAutomaton,
+  analyzer: SourceAnalyzer,
+  options: ReadOptions = {},
+): Promise<number> {
+  const reader = new LineReader(
+    automaton,
+    (line, text, truncated) => {
+      const entry = parseEnvelope(text, line);
+      if (truncated) entry.truncated = true;
+      analyzer.line(entry);
+    },
+    options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+  );
+  try {
+    for await (const chunk of stream) reader.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  } catch (err) {
+    reader.end();
+    analyzer.end();
+    throw new InputError(analyzer.source, reader.lines + 1, (err as Error).message);
+  }
+  reader.end();
+  analyzer.end();
+  return reader.lines;
+}
+
+/** The first bytes of an input tell what it is: gzip, a JSON export, or log text. */
+export function sniff(head: Buffer): 'gzip' | 'json' | 'text' {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  let i = 0;
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3; // UTF-8 BOM
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
+  return head[i] === 0x7b || head[i] === 0x5b ? 'json' : 'text';
+}

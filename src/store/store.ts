@@ -1,0 +1,199 @@
+// The SQLite file that keeps builds and diagnoses: one transaction per build, nothing stored twice.
+
+import Database from 'better-sqlite3';
+import type { Diagnosis, JobContext } from '../model.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+/** Default database file, overridden by `--db` or BAMBOO_DOCTOR_DB. */
+export const DEFAULT_DB = './bamboo-doctor.db';
+
+export interface SourceInfo {
+  path: string;
+  kind: string;
+  size: number | null;
+  mtimeMs: number | null;
+  fingerprint: string | null;
+}
+
+export interface SourceRow extends SourceInfo {
+  id: number;
+  lines: number | null;
+  status: string;
+}
+
+export class Store {
+  readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+    this.stmts = prepare(this.db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** A source read completely before, unchanged since (same path, size and modification time). */
+  findSource(info: SourceInfo): SourceRow | undefined {
+    return this.stmts.findSource.get(info.path, info.size, info.mtimeMs) as SourceRow | undefined;
+  }
+
+  beginSource(info: SourceInfo): number {
+    const r = this.stmts.insertSource.run(info.path, info.kind, info.size, info.mtimeMs, info.fingerprint, now());
+    return Number(r.lastInsertRowid);
+  }
+
+  finishSource(id: number, lines: number, status: 'done' | 'partial' | 'error', error: string | null = null): void {
+    this.stmts.finishSource.run(lines, status, error, id);
+  }
+
+  /**
+   * Writes a build and replaces its diagnoses in one transaction: reading the same build again (the same
+   * file, or the same build from a REST export) leaves one row each.
+   */
+  saveJob(sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, diagnoses: Diagnosis[]): void {
+    this.stmts.saveJob(sourceId, sourcePath, ctx, ordinal, diagnoses);
+  }
+
+  /** Live input: a diagnosis is written as soon as it arises (its build row first), then updated at the job's end. */
+  saveDiagnosis(sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, d: Diagnosis): void {
+    this.stmts.saveOne(sourceId, sourcePath, ctx, ordinal, d);
+  }
+
+  counts(): { sources: number; builds: number; diagnoses: number } {
+    const one = (table: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return { sources: one('sources'), builds: one('builds'), diagnoses: one('diagnoses') };
+  }
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}
+
+const now = (): string => new Date().toISOString();
+
+/** The key a build is stored under: Bamboo's result key, or its source and position for a fragment. */
+export function buildKeyOf(ctx: JobContext, sourcePath: string, ordinal: number): { key: string; keyed: boolean } {
+  return ctx.build ? { key: ctx.build, keyed: true } : { key: `${sourcePath}#${ordinal}`, keyed: false };
+}
+
+function prepare(db: Database.Database) {
+  const upsertBuild = db.prepare(`
+    INSERT INTO builds (build_key, keyed, plan, job, number, state, bamboo_version, agent_name, agent_type,
+      agent_container, agent_service, agent_home, runner_kind, runner_image, runner_volumes, started, source_id,
+      source_path, analyzed_at)
+    VALUES (@key, @keyed, @plan, @job, @number, @state, @bambooVersion, @agentName, @agentType, @agentContainer,
+      @agentService, @agentHome, @runnerKind, @runnerImage, @runnerVolumes, @started, @sourceId, @sourcePath, @at)
+    ON CONFLICT (build_key) DO UPDATE SET keyed = excluded.keyed, plan = excluded.plan, job = excluded.job,
+      number = excluded.number, state = excluded.state, bamboo_version = excluded.bamboo_version,
+      agent_name = excluded.agent_name, agent_type = excluded.agent_type, agent_container = excluded.agent_container,
+      agent_service = excluded.agent_service, agent_home = excluded.agent_home, runner_kind = excluded.runner_kind,
+      runner_image = excluded.runner_image, runner_volumes = excluded.runner_volumes,
+      started = coalesce(excluded.started, builds.started), source_id = excluded.source_id,
+      source_path = excluded.source_path, analyzed_at = excluded.analyzed_at
+    RETURNING id`);
+  const deleteDiagnoses = db.prepare('DELETE FROM diagnoses WHERE build_id = ?');
+  const upsertDiagnosis = db.prepare(`
+    INSERT INTO diagnoses (build_id, rule, rule_version, title, severity, category, scenario, candidates, task_name,
+      task_type, source, line, time, at, count, evidence, captures, fix, note, build_key, plan, job, agent_name,
+      agent_type, runner_kind)
+    VALUES (@buildId, @rule, @ruleVersion, @title, @severity, @category, @scenario, @candidates, @taskName,
+      @taskType, @source, @line, @time, @at, @count, @evidence, @captures, @fix, @note, @buildKey, @plan, @job,
+      @agentName, @agentType, @runnerKind)
+    ON CONFLICT (build_id, rule) DO UPDATE SET rule_version = excluded.rule_version, title = excluded.title,
+      severity = excluded.severity, category = excluded.category, scenario = excluded.scenario,
+      candidates = excluded.candidates, task_name = excluded.task_name, task_type = excluded.task_type,
+      source = excluded.source, line = excluded.line, time = excluded.time, at = excluded.at,
+      count = excluded.count, evidence = excluded.evidence, captures = excluded.captures, fix = excluded.fix,
+      note = excluded.note, plan = excluded.plan, job = excluded.job, agent_name = excluded.agent_name,
+      agent_type = excluded.agent_type, runner_kind = excluded.runner_kind`);
+
+  const writeBuild = (sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number): { id: number; key: string } => {
+    const { key, keyed } = buildKeyOf(ctx, sourcePath, ordinal);
+    const row = upsertBuild.get({
+      key,
+      keyed: keyed ? 1 : 0,
+      plan: ctx.plan,
+      job: ctx.job,
+      number: ctx.number,
+      state: ctx.state,
+      bambooVersion: ctx.bambooVersion,
+      agentName: ctx.agent.name,
+      agentType: ctx.agent.type,
+      agentContainer: bool(ctx.agent.container),
+      agentService: bool(ctx.agent.service),
+      agentHome: ctx.agent.home,
+      runnerKind: ctx.runner.kind,
+      runnerImage: ctx.runner.image,
+      runnerVolumes: JSON.stringify(ctx.runner.volumes),
+      started: ctx.started,
+      sourceId,
+      sourcePath,
+      at: now(),
+    }) as { id: number };
+    return { id: row.id, key };
+  };
+
+  const writeDiagnosis = (build: { id: number; key: string }, ctx: JobContext, d: Diagnosis): void => {
+    upsertDiagnosis.run({
+      buildId: build.id,
+      rule: d.rule,
+      ruleVersion: d.ruleVersion,
+      title: d.title,
+      severity: d.severity,
+      category: d.category,
+      scenario: d.scenario,
+      candidates: d.candidates ? JSON.stringify(d.candidates) : null,
+      taskName: d.task?.name ?? null,
+      taskType: d.task?.type ?? null,
+      source: d.source,
+      line: d.line,
+      time: d.time,
+      at: d.time ?? ctx.started ?? now().slice(0, 19),
+      count: d.count,
+      evidence: JSON.stringify(d.evidence),
+      captures: JSON.stringify(d.captures),
+      fix: d.fix,
+      note: d.note ?? null,
+      buildKey: build.key,
+      plan: d.plan,
+      job: d.job,
+      agentName: d.agent.name,
+      agentType: d.agent.type,
+      runnerKind: d.runner.kind,
+    });
+  };
+
+  return {
+    findSource: db.prepare(
+      "SELECT * FROM sources WHERE path = ? AND size IS ? AND mtime_ms IS ? AND status = 'done' ORDER BY id DESC LIMIT 1",
+    ),
+    insertSource: db.prepare(
+      "INSERT INTO sources (path, kind, size, mtime_ms, fingerprint, status, ingested_at) VALUES (?, ?, ?, ?, ?, 'reading', ?)",
+    ),
+    finishSource: db.prepare('UPDATE sources SET lines = ?, status = ?, error = ? WHERE id = ?'),
+    saveJob: db.transaction((sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, diagnoses: Diagnosis[]) => {
+      const build = writeBuild(sourceId, sourcePath, ctx, ordinal);
+      deleteDiagnoses.run(build.id);
+      for (const d of diagnoses) writeDiagnosis(build, ctx, d);
+    }),
+    saveOne: db.transaction((sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, d: Diagnosis) => {
+      writeDiagnosis(writeBuild(sourceId, sourcePath, ctx, ordinal), ctx, d);
+    }),
+  };
+}
+
+const bool = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
