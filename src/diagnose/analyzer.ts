@@ -27,6 +27,11 @@ export interface AnalyzerOptions {
    * so their counts are final and a successful job's harmless error lines are not reported as errors.
    */
   live?: boolean;
+  /**
+   * Adds what the user supplied (agents inventory, Bamboo Specs) to a job's context before its diagnoses
+   * are made; evidence from the log is already in the context and should win.
+   */
+  enrich?: (ctx: JobContext) => void;
 }
 
 export class SourceAnalyzer {
@@ -89,6 +94,7 @@ export class SourceAnalyzer {
     for (const draft of this.job.drafts.values()) {
       if (draft.emitted) continue;
       draft.emitted = true;
+      this.options.enrich?.(this.job.ctx);
       const d = this.job.diagnosis(draft);
       for (const sink of this.sinks) sink.diagnosis?.(d, this.job.ctx);
     }
@@ -98,6 +104,7 @@ export class SourceAnalyzer {
     const job = this.job;
     this.job = this.newJob();
     if (job.ctx.build === null && job.drafts.size === 0) return;
+    this.options.enrich?.(job.ctx);
     const diagnoses: Diagnosis[] = [];
     for (const draft of job.drafts.values()) {
       const d = job.diagnosis(draft);
