@@ -18,6 +18,7 @@ export const CONTEXT_KEYWORDS = [
   'running command line',
   '.dockercfg-bamboo-',
   'runInDocker',
+  'HOME=',
 ];
 
 export type ContextEvent = 'failed' | 'finished' | null;
@@ -60,6 +61,11 @@ export function trackLine(ctx: JobContext, line: LogLine): ContextEvent {
   if (text.startsWith('Failing task since')) return markFailed(ctx);
   if (text.startsWith('Finished building ') || text.startsWith('Finished processing deployment result')) {
     return finishBuild(ctx);
+  }
+  if (text.startsWith('HOME=')) {
+    // `env` printed by a task: in the agent's environment this is the agent user's home.
+    if (ctx.runner.kind === 'agent' && /^HOME=\/\S*$/.test(text)) ctx.agent.home ??= text.slice(5);
+    return null;
   }
   readCommand(ctx, line);
   return null;

@@ -8,16 +8,16 @@ function add(month: number, ...names: string[]): void {
 
 // English, German, French, Spanish, Italian, Portuguese, Dutch, Polish, Russian, Ukrainian, Czech, Swedish.
 add(1, 'jan', 'janv', 'ene', 'gen', 'jan', 'sty', 'янв', 'січ', 'led', 'jän', 'jänner', 'januar', 'january', 'enero');
-add(2, 'feb', 'févr', 'fevr', 'fév', 'fev', 'lut', 'фев', 'лют', 'úno', 'february', 'februar');
+add(2, 'feb', 'февр', 'févr', 'fevr', 'fév', 'fev', 'lut', 'фев', 'лют', 'úno', 'february', 'februar');
 add(3, 'mar', 'mär', 'märz', 'mrz', 'mars', 'maa', 'mrt', 'мар', 'бер', 'bře', 'march');
 add(4, 'apr', 'avr', 'abr', 'kwi', 'апр', 'кві', 'dub', 'april', 'abril');
 add(5, 'may', 'mai', 'mayo', 'mag', 'mei', 'maj', 'май', 'мая', 'тра', 'kvě');
-add(6, 'jun', 'juin', 'giu', 'cze', 'июн', 'чер', 'čvn', 'juni', 'june', 'junio');
-add(7, 'jul', 'juil', 'lug', 'lip', 'июл', 'лип', 'čvc', 'juli', 'july', 'julio');
+add(6, 'jun', 'июня', 'juin', 'giu', 'cze', 'июн', 'чер', 'čvn', 'juni', 'june', 'junio');
+add(7, 'jul', 'июля', 'juil', 'lug', 'lip', 'июл', 'лип', 'čvc', 'juli', 'july', 'julio');
 add(8, 'aug', 'août', 'aout', 'ago', 'sie', 'авг', 'сер', 'srp', 'august', 'agosto');
-add(9, 'sep', 'sept', 'set', 'wrz', 'сен', 'вер', 'zář', 'september', 'septiembre', 'sep.');
+add(9, 'sep', 'сент', 'sept', 'set', 'wrz', 'сен', 'вер', 'zář', 'september', 'septiembre', 'sep.');
 add(10, 'oct', 'okt', 'ott', 'out', 'paź', 'paz', 'окт', 'жов', 'říj', 'october', 'oktober', 'octubre');
-add(11, 'nov', 'lis', 'ноя', 'лис', 'november', 'noviembre');
+add(11, 'nov', 'нояб', 'lis', 'ноя', 'лис', 'november', 'noviembre');
 add(12, 'dec', 'dez', 'déc', 'dic', 'dez', 'gru', 'дек', 'гру', 'pro', 'december', 'dezember', 'diciembre');
 
 /**
