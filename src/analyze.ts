@@ -43,7 +43,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
     diagnosis: (d) => void result.diagnoses.push(d),
     jobEnd: () => void result.builds++,
   };
-  for (const input of expandInputs(options.paths)) {
+  for (const input of expandEach(options.paths, result)) {
     result.inputs++;
     const info = sourceInfo(input);
     if (options.store && !options.force && info.size !== null && options.store.findSource(info)) {
@@ -67,6 +67,19 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
     }
   }
   return result;
+}
+
+/** Expands each path on its own, so a missing one is reported while the others are still read. */
+function expandEach(paths: string[], result: AnalyzeResult): Input[] {
+  return paths.flatMap((path) => {
+    try {
+      return expandInputs([path]);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      result.failed.push(err);
+      return [];
+    }
+  });
 }
 
 async function readInput(input: Input, options: AnalyzeOptions, analyzer: SourceAnalyzer): Promise<number> {

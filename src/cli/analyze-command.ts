@@ -40,6 +40,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
       },
     });
     out.finish();
+    for (const e of result.failed.filter((f) => f.line === null)) say(`error: ${e.message}`);
     const errors = result.diagnoses.filter((d) => d.severity === 'error').length;
     const parts = [
       `${result.inputs} input${result.inputs === 1 ? '' : 's'}`,
