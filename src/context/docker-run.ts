@@ -74,19 +74,13 @@ function parseMount(spec: string): Volume | null {
   return host && container ? { host, container } : null;
 }
 
-/** Splits a command line into words, honouring single and double quotes. */
+/** Splits a command line into words, honouring single and double quotes (`--name='a b'` is one word). */
 export function shellWords(command: string): string[] {
   const words: string[] = [];
-  const re = /"((?:\\.|[^"\\])*)"|'([^']*)'|(\S+)/g;
-  let current = '';
-  let last = -1;
-  for (const m of command.matchAll(re)) {
-    const piece = m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3]);
-    // Pieces that touch (--volume="a b") belong to one word.
-    if (m.index === last && words.length) current = words.pop()! + piece;
-    else current = piece;
-    words.push(current);
-    last = m.index + m[0].length;
+  for (const m of command.matchAll(/(?:"(?:\\.|[^"\\])*"|'[^']*'|[^\s'"]+)+/g)) {
+    words.push(m[0].replace(/"((?:\\.|[^"\\])*)"|'([^']*)'/g, (_, dq: string | undefined, sq: string | undefined) =>
+      dq !== undefined ? dq.replace(/\\(.)/g, '$1') : (sq ?? ''),
+    ));
   }
   return words;
 }

@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { emptyContext, type Diagnosis, type JobContext } from '../../src/model.js';
+import { Store } from '../../src/store/store.js';
+import { tempDir } from '../helpers/cli.js';
+
+function job(build: string | null): JobContext {
+  const c = emptyContext();
+  c.build = build;
+  c.plan = 'A-B';
+  c.state = 'failed';
+  c.agent = { name: 'linux-01', type: 'remote', container: false, service: null, home: '/home/bamboo' };
+  c.runner = { kind: 'docker', image: 'maven:3.9', volumes: [{ host: '/a', container: '/a' }], arguments: [] };
+  return c;
+}
+
+function diag(rule: string, extra: Partial<Diagnosis> = {}): Diagnosis {
+  return {
+    rule, title: rule, severity: 'error', category: 'docker', scenario: 's', build: 'A-B-JOB1-1', plan: 'A-B', job: 'JOB1', number: 1,
+    agent: { name: 'linux-01', type: 'remote', container: false, service: null, home: '/home/bamboo' },
+    runner: { kind: 'docker', image: 'maven:3.9', volumes: [] }, task: { name: 't', type: null }, source: 'x.log', line: 3,
+    time: '2025-11-03T09:41:08', evidence: ['boom'], captures: { a: 'b' }, count: 2, fix: 'do it', ruleVersion: 'abc', ...extra,
+  };
+}
+
+const rows = (s: Store, sql: string) => s.db.prepare(sql).all();
+
+describe('Store', () => {
+  it('creates the schema once (WAL) and reopens an existing file', () => {
+    const path = join(tempDir(), 'a.db');
+    const s = new Store(path);
+    expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(s.db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(1);
+    s.saveJob(null, 'x.log', job('A-B-JOB1-1'), 0, [diag('r1')]);
+    s.close();
+    const again = new Store(path);
+    expect(again.counts()).toMatchObject({ builds: 1, diagnoses: 1 });
+    again.close();
+  });
+
+  it('replaces a build and its diagnoses when the same build is saved again', () => {
+    const s = new Store(join(tempDir(), 'b.db'));
+    s.saveJob(null, 'x.log', job('A-B-JOB1-1'), 0, [diag('r1'), diag('r2')]);
+    s.saveJob(null, 'other.json', job('A-B-JOB1-1'), 0, [diag('r1', { count: 5 })]);
+    expect(s.counts()).toMatchObject({ builds: 1, diagnoses: 1 });
+    expect(rows(s, 'SELECT rule, count, build_key, agent_type, runner_kind FROM diagnoses')).toEqual([
+      { rule: 'r1', count: 5, build_key: 'A-B-JOB1-1', agent_type: 'remote', runner_kind: 'docker' },
+    ]);
+    s.close();
+  });
+
+  it('keys a build without a Bamboo key by its source and position', () => {
+    const s = new Store(join(tempDir(), 'c.db'));
+    s.saveJob(null, '/logs/x.log', job(null), 1, [diag('r1')]);
+    s.saveJob(null, '/logs/x.log', job(null), 2, [diag('r1')]);
+    s.saveJob(null, '/logs/x.log', job(null), 1, [diag('r1')]);
+    expect(rows(s, 'SELECT build_key, keyed FROM builds ORDER BY id')).toEqual([
+      { build_key: '/logs/x.log#1', keyed: 0 },
+      { build_key: '/logs/x.log#2', keyed: 0 },
+    ]);
+    s.close();
+  });
+
+  it('writes nothing of a build whose transaction fails half-way', () => {
+    const s = new Store(join(tempDir(), 'd.db'));
+    s.saveJob(null, 'x.log', job('A-B-JOB1-1'), 0, [diag('r1')]);
+    const broken = diag('r2', { fix: null as unknown as string });
+    expect(() => s.saveJob(null, 'x.log', job('A-B-JOB1-2'), 0, [diag('r1'), broken])).toThrow(/NOT NULL/);
+    expect(rows(s, 'SELECT build_key FROM builds')).toEqual([{ build_key: 'A-B-JOB1-1' }]);
+    expect(s.counts().diagnoses).toBe(1);
+    s.close();
+  });
+
+  it('remembers sources read completely, by path, size and modification time', () => {
+    const s = new Store(join(tempDir(), 'e.db'));
+    const info = { path: '/logs/x.log', kind: 'file', size: 10, mtimeMs: 5, fingerprint: null };
+    const id = s.beginSource(info);
+    expect(s.findSource(info)).toBeUndefined();
+    s.finishSource(id, 42, 'done');
+    expect(s.findSource(info)).toMatchObject({ id, lines: 42, status: 'done' });
+    expect(s.findSource({ ...info, size: 11 })).toBeUndefined();
+    s.close();
+  });
+
+  it('writes a live diagnosis at once and updates it at the end of the job', () => {
+    const s = new Store(join(tempDir(), 'f.db'));
+    s.saveDiagnosis(null, '-', job('A-B-JOB1-9'), 1, diag('r1', { count: 1 }));
+    expect(rows(s, 'SELECT count FROM diagnoses')).toEqual([{ count: 1 }]);
+    s.saveJob(null, '-', job('A-B-JOB1-9'), 1, [diag('r1', { count: 4 })]);
+    expect(rows(s, 'SELECT count FROM diagnoses')).toEqual([{ count: 4 }]);
+    s.close();
+  });
+});
