@@ -19,6 +19,11 @@ export const CONTEXT_KEYWORDS = [
   '.dockercfg-bamboo-',
   'runInDocker',
   'HOME=',
+  // The agent's own log (atlassian-bamboo.log, wrapper output): who the agent is and where its home is.
+  "Build agent '",
+  'ready to receive builds',
+  'Remote Agent Home:',
+  'Current agent remote definition:',
 ];
 
 export type ContextEvent = 'failed' | 'finished' | null;
@@ -67,8 +72,36 @@ export function trackLine(ctx: JobContext, line: LogLine): ContextEvent {
     if (ctx.runner.kind === 'agent' && /^HOME=\/\S*$/.test(text)) ctx.agent.home ??= text.slice(5);
     return null;
   }
+  if (readAgentStart(ctx, text)) return null;
   readCommand(ctx, line);
   return null;
+}
+
+const AGENT_STARTED = /^(?:\* )?(?:Build|Bamboo) agent '([^']+)' (?:started|ready to receive builds)/;
+
+/** An agent's own log names the agent and its home as it starts; these lines carry no build key. */
+function readAgentStart(ctx: JobContext, text: string): boolean {
+  const started = AGENT_STARTED.exec(text);
+  if (started) {
+    ctx.agent.name = started[1];
+    if (CONTAINER_ID.test(started[1])) ctx.agent.container = true;
+    return true;
+  }
+  const body = text.startsWith('* ') ? text.slice(2) : text;
+  if (body.startsWith('Remote Agent Home: ')) {
+    const home = body.slice('Remote Agent Home: '.length).trim();
+    ctx.agentHomeDir = home;
+    if (home === CONTAINER_AGENT_HOME || home.startsWith(`${CONTAINER_AGENT_HOME}/`)) ctx.agent.container = true;
+    return true;
+  }
+  if (body.startsWith('Current agent remote definition: ')) {
+    // `<name> Remote agent on host <host>`: the default description follows the name.
+    const definition = body.slice('Current agent remote definition: '.length);
+    const at = definition.indexOf(' Remote agent on host ');
+    if (at > 0) ctx.agent.name ??= definition.slice(0, at);
+    return true;
+  }
+  return false;
 }
 
 function readHeader(ctx: JobContext, text: string, time: string | null): ContextEvent {

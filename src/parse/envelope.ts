@@ -1,6 +1,7 @@
 // Splits one Bamboo log line into type, time and message; a line in no known format is kept as plain text.
 
 import type { LineType, LogLine } from '../model.js';
+import { parseAgentLine } from './agent-log.js';
 import { monthNumber } from './months.js';
 
 const TYPES: Record<string, LineType> = { simple: 'simple', build: 'build', command: 'command', error: 'error' };
@@ -46,6 +47,9 @@ export function parseEnvelope(raw: string, line: number): LogLine {
     const stamp = parseStamp(raw);
     if (stamp) return withParts({ line, type: 'plain', time: stamp.iso, text: raw.slice(stamp.length).replace(/^[\t ]/, '') });
   }
+  // The agent's own log (atlassian-bamboo.log, the service wrapper's stdout): no build-log type, but a time.
+  const agent = parseAgentLine(raw);
+  if (agent) return { line, type: 'plain', time: agent.time, text: agent.message };
   return { line, type: 'plain', time: null, text: raw };
 }
 
