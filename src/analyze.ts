@@ -6,6 +6,7 @@ import { SourceAnalyzer, type Sink } from './diagnose/analyzer.js';
 import type { RuleSet } from './rules/rule-set.js';
 import { expandInputs, openInput, type Input } from './sources/inputs.js';
 import { InputError, readLogStream } from './sources/log-source.js';
+import { readJsonStream } from './sources/json-source.js';
 import type { Store } from './store/store.js';
 import { StoreSink } from './store/store-sink.js';
 
@@ -84,10 +85,8 @@ function expandEach(paths: string[], result: AnalyzeResult): Input[] {
 
 async function readInput(input: Input, options: AnalyzeOptions, analyzer: SourceAnalyzer): Promise<number> {
   const opened = await openInput(input, options.stdin);
-  if (opened.kind === 'json') {
-    throw new InputError(input.name, 1, 'REST JSON exports are not read yet; give the .log download');
-  }
-  return readLogStream(opened.stream, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes });
+  const read = opened.kind === 'json' ? readJsonStream : readLogStream;
+  return read(opened.stream, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes });
 }
 
 function sourceInfo(input: Input) {

@@ -114,7 +114,17 @@ function readHeader(ctx: JobContext, text: string, time: string | null): Context
     agent = agent.slice(0, version.index);
   }
   const paren = /\(([^()]+)\)$/.exec(left);
-  const key = (paren ? paren[1] : left).trim();
+  applyBuildKey(ctx, (paren ? paren[1] : left).trim());
+  ctx.agent.name = agent;
+  ctx.started ??= time;
+  if (/^Elastic Agent on /i.test(agent)) ctx.agent.type = 'elastic';
+  else if (/^(Local\b|Default Agent$)/.test(agent)) ctx.agent.type = 'local';
+  if (CONTAINER_ID.test(agent)) ctx.agent.container = true;
+  return null;
+}
+
+/** Sets the build key and, when it has the `PROJ-PLAN[-JOB]-N` form, the plan, job and number it names. */
+export function applyBuildKey(ctx: JobContext, key: string): void {
   ctx.build = key;
   const m = KEY.exec(key);
   if (m) {
@@ -122,12 +132,6 @@ function readHeader(ctx: JobContext, text: string, time: string | null): Context
     ctx.job = m[3] ?? null;
     ctx.number = Number(m[4]);
   }
-  ctx.agent.name = agent;
-  ctx.started ??= time;
-  if (/^Elastic Agent on /i.test(agent)) ctx.agent.type = 'elastic';
-  else if (/^(Local\b|Default Agent$)/.test(agent)) ctx.agent.type = 'local';
-  if (CONTAINER_ID.test(agent)) ctx.agent.container = true;
-  return null;
 }
 
 function readWorkingDirectory(ctx: JobContext, dir: string): void {
