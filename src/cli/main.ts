@@ -4,7 +4,7 @@ import yargs from 'yargs';
 import { RuleError } from '../rules/load.js';
 import { InputError } from '../sources/log-source.js';
 import { analyzeCommand } from './analyze-command.js';
-import { rulesListCommand } from './rules-command.js';
+import { rulesCommand } from './rules-command.js';
 import { EXIT, UsageError, type Io } from './io.js';
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -41,12 +41,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
           ),
         ),
     )
-    .command('rules <action>', 'List the rules (list [--format json])', (y) =>
+    .command('rules <action> [paths..]', 'The rules: list, test (their own tests), lint, hits <logs..> (how often each fires)', (y) =>
       y
-        .positional('action', { choices: ['list'] as const, demandOption: true })
+        .positional('action', { choices: ['list', 'test', 'lint', 'hits'] as const, demandOption: true })
+        .positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'logs for hits (files, folders)' })
         .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
-        .option('rules', { type: 'string', array: true, default: [] as string[] }),
-      (a) => run(rulesListCommand({ format: a.format, rules: a.rules as string[] }, io)),
+        .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders or files' }),
+      (a) => run(rulesCommand(a.action, { format: a.format, rules: a.rules as string[], paths: a.paths as string[] }, io)),
     )
     .demandCommand(1, 'name a command: analyze, rules')
     .strict()

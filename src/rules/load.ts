@@ -69,7 +69,8 @@ export function loadRules(paths: string[] = [BUILTIN_RULES_DIR]): Rule[] {
   return rules;
 }
 
-function ruleFiles(path: string): string[] {
+/** The rule files a folder holds (sorted), or the file itself. */
+export function ruleFiles(path: string): string[] {
   const full = resolve(path);
   let stat;
   try {

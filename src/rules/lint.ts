@@ -1,0 +1,189 @@
+// `rules lint`: checks rule files beyond what loading enforces, and reports every finding instead of stopping.
+
+import { readFileSync } from 'node:fs';
+import { analyse, type Report } from 'scslre';
+import { LineCounter, parseDocument } from 'yaml';
+import { parseEnvelope } from '../parse/envelope.js';
+import { loadRuleFile, ruleFiles, RuleError, type CompiledPattern, type Rule } from './load.js';
+
+export type LintCheck = 'schema' | 'duplicate-id' | 'super-linear' | 'keyword' | 'near-miss' | 'scenario-id' | 'placeholder';
+
+export interface LintFinding {
+  file: string;
+  /** 1-based line in the rule file, when the field can be found there. */
+  line: number | null;
+  rule: string | null;
+  check: LintCheck;
+  /** The field path (`patterns.0`, `scenarios.1.fix`) and what is wrong with it. */
+  message: string;
+}
+
+export interface LintResult {
+  files: number;
+  findings: LintFinding[];
+}
+
+/** Lints every rule file in the given folders (or files), the way `loadRules` would read them. */
+export function lintRules(paths: string[]): LintResult {
+  const files = paths.flatMap(ruleFiles);
+  const findings: LintFinding[] = [];
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const add = (field: string, check: LintCheck, message: string, rule: string | null = null) =>
+      findings.push({ file, line: fieldLine(file, field), rule, check, message: field ? `${field}: ${message}` : message });
+    let rule: Rule;
+    try {
+      rule = loadRuleFile(file);
+    } catch (err) {
+      if (!(err instanceof RuleError)) throw err;
+      add(err.field, classify(err), detail(err));
+      continue;
+    }
+    const earlier = seen.get(rule.id);
+    if (earlier) add('id', 'duplicate-id', `duplicate rule id '${rule.id}' (also in ${earlier})`, rule.id);
+    seen.set(rule.id, file);
+    for (const f of lintRule(rule)) add(f.field, f.check, f.message, rule.id);
+  }
+  return { files: files.length, findings };
+}
+
+interface RuleFinding {
+  field: string;
+  check: LintCheck;
+  message: string;
+}
+
+/** The checks that need a loaded rule: pattern complexity, keywords against matches, near misses, scenario ids. */
+export function lintRule(rule: Rule): RuleFinding[] {
+  return [...checkPatterns(rule), ...checkKeywords(rule), ...checkNearMiss(rule), ...checkScenarioIds(rule)];
+}
+
+/** Loading stops at the first problem of a file; its field says which lint check it belongs to. */
+function classify(err: RuleError): LintCheck {
+  if (/^scenarios\.\d+\.id$/.test(err.field)) return 'scenario-id';
+  if (/^scenarios\.\d+\.fix$/.test(err.field) && /placeholder/.test(err.message)) return 'placeholder';
+  if (err.field.startsWith('tests.no-match')) return 'near-miss';
+  return 'schema';
+}
+
+/** The RuleError's message without the `file: field: ` prefix the finding prints itself. */
+function detail(err: RuleError): string {
+  const prefix = `${err.file}: ${err.field ? `${err.field}: ` : ''}`;
+  return err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+}
+
+const stepField = (step: number): string => (step === 0 ? '' : `followed-by.${step - 1}.`);
+
+/**
+ * Super-linear time on a long line, found by scslre (static analysis, the library behind eslint-plugin-regexp's
+ * ReDoS checks). A log line can hold anything after the keyword, so a rejecting suffix is always assumed.
+ */
+function checkPatterns(rule: Rule): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  rule.steps.forEach((step, s) =>
+    step.patterns.forEach((p, i) => {
+      for (const message of superLinear(p)) out.push({ field: `${stepField(s)}patterns.${i}`, check: 'super-linear', message });
+    }),
+  );
+  return out;
+}
+
+export function superLinear(p: CompiledPattern): string[] {
+  const { reports } = analyse({ source: p.re.source, flags: p.re.flags }, { assumeRejectingSuffix: true });
+  return [...new Set(reports.map(describeReport))];
+}
+
+function describeReport(r: Report): string {
+  const run = `a long run of ${JSON.stringify(r.character.pick)}`;
+  // XRegExp's free-spacing mode leaves `(?:)` between tokens; they only make the suggestion harder to read.
+  const fixed = r.fix()?.source.replace(/\(\?:\)/g, '');
+  const hint = fixed && fixed.length <= 160 ? ` (an equivalent without it: /${fixed}/)` : '';
+  if (r.type === 'Move') {
+    return `${r.quant.raw} is retried from every position of ${run}: O(n²) on a long line; anchor what comes before it or bound it ({1,200})${hint}`;
+  }
+  const cost = r.exponential ? 'exponential' : 'polynomial';
+  const where = r.type === 'Self' ? `${r.quant.raw} inside ${r.parentQuant.raw}` : `${r.startQuant.raw} and ${r.endQuant.raw}`;
+  return `${where} can split ${run} in many ways: ${cost} backtracking on a long line${hint}`;
+}
+
+/**
+ * A keyword that none of the texts the step's patterns matched in the match tests contains is a keyword that
+ * cannot be what the pattern matches: lines with it are tried for nothing, and lines the pattern would match
+ * without it are never tried (the prefilter only lets lines that hold a keyword through).
+ */
+function checkKeywords(rule: Rule): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  rule.steps.forEach((step, s) => {
+    const matched = matchedTexts(rule, step.patterns).map((t) => t.toLowerCase());
+    if (matched.length === 0) return; // the rule's own tests fail then, and `rules test` says so
+    step.keywords.forEach((keyword, i) => {
+      if (matched.some((t) => t.includes(keyword.toLowerCase()))) return;
+      const seen = matched.slice(0, 2).map((t) => JSON.stringify(t.length > 80 ? `${t.slice(0, 80)}…` : t));
+      out.push({
+        field: `${stepField(s)}keywords.${i}`,
+        check: 'keyword',
+        message: `'${keyword}' is in no text the patterns matched in the match tests (${seen.join(', ')}): add a match test with a real line that holds it, or use a literal piece of what the pattern matches`,
+      });
+    });
+  });
+  return out;
+}
+
+/** What the patterns matched (`m[0]`) in every line of every match test, part by part as the engine tries them. */
+function matchedTexts(rule: Rule, patterns: CompiledPattern[]): string[] {
+  const out: string[] = [];
+  for (const t of rule.tests.match) {
+    (t.lines ?? [t.line!]).forEach((raw, n) => {
+      const line = parseEnvelope(raw, n + 1);
+      for (const text of line.parts ?? [line.text]) {
+        for (const p of patterns) {
+          const m = p.re.exec(text);
+          if (m) out.push(m[0]);
+        }
+      }
+    });
+  }
+  return out;
+}
+
+/** A no-match line without any keyword never reaches the patterns: it tests the prefilter, not the rule. */
+function checkNearMiss(rule: Rule): RuleFinding[] {
+  const keywords = rule.steps.flatMap((s) => s.keywords.map((k) => k.toLowerCase()));
+  const lines = rule.tests['no-match'].flatMap((t) => (typeof t === 'string' ? [t] : t.lines)).map((l) => l.toLowerCase());
+  if (lines.some((l) => keywords.some((k) => l.includes(k)))) return [];
+  return [
+    {
+      field: 'tests.no-match',
+      check: 'near-miss',
+      message: 'no no-match test holds a keyword, so none reaches the patterns: add a near miss from a real log (a line with the keyword that must not match)',
+    },
+  ];
+}
+
+function checkScenarioIds(rule: Rule): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  rule.scenarios.forEach((sc, i) => {
+    const first = rule.scenarios.findIndex((o) => o.id === sc.id);
+    if (first < i) out.push({ field: `scenarios.${i}.id`, check: 'scenario-id', message: `duplicate scenario id '${sc.id}' (also scenarios.${first})` });
+  });
+  return out;
+}
+
+/** The line of a field (`tests.match.2`) in a YAML file; a missing field is looked up as its nearest parent. */
+export function fieldLine(file: string, field: string): number | null {
+  if (!field) return null;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  const path = field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  for (let n = path.length; n > 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | null | undefined;
+    if (node && typeof node === 'object' && node.range) return lineCounter.linePos(node.range[0]).line;
+  }
+  return null;
+}
