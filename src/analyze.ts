@@ -23,9 +23,12 @@ export interface AnalyzeOptions {
   maxLineBytes?: number;
   /** Told about each input as it is done (progress), skipped or failed. */
   onInput?: (event: InputEvent) => void;
+  /** Told how many bytes were read from an input (before gunzip), as they are read (progress). */
+  onBytes?: (bytes: number) => void;
 }
 
 export type InputEvent =
+  | { kind: 'start'; inputs: Input[] }
   | { kind: 'done'; input: Input; lines: number }
   | { kind: 'skipped'; input: Input; reason: string }
   | { kind: 'failed'; input: Input; error: InputError };
@@ -44,7 +47,9 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
     diagnosis: (d) => void result.diagnoses.push(d),
     jobEnd: () => void result.builds++,
   };
-  for (const input of expandEach(options.paths, result)) {
+  const inputs = expandEach(options.paths, result);
+  options.onInput?.({ kind: 'start', inputs });
+  for (const input of inputs) {
     result.inputs++;
     const info = sourceInfo(input);
     if (options.store && !options.force && info.size !== null && options.store.findSource(info)) {
@@ -84,7 +89,7 @@ function expandEach(paths: string[], result: AnalyzeResult): Input[] {
 }
 
 async function readInput(input: Input, options: AnalyzeOptions, analyzer: SourceAnalyzer): Promise<number> {
-  const opened = await openInput(input, options.stdin);
+  const opened = await openInput(input, options.stdin, options.onBytes);
   const read = opened.kind === 'json' ? readJsonStream : readLogStream;
   return read(opened.stream, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes });
 }

@@ -6,6 +6,8 @@ import { printer, type Format } from '../output/printers.js';
 import { loadRuleSet } from './shared.js';
 import { openStoreOption, type DbOption } from './shared.js';
 import { EXIT, UsageError, type Io } from './io.js';
+import { progressLine } from './progress.js';
+import type { InputError } from '../sources/log-source.js';
 
 export interface AnalyzeArgs {
   paths: string[];
@@ -19,12 +21,29 @@ export interface AnalyzeArgs {
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
+/**
+ * yargs drops a lone `-` from positional arrays (yargs/yargs#1312, yargs-parser#381, open), so `analyze -`
+ * would find no input: `-` crosses the parser as this stand-in and is turned back in the command.
+ */
+const STDIN_STAND_IN = '\u0000stdin';
+export const protectDash = (arg: string): string => (arg === '-' ? STDIN_STAND_IN : arg);
+export const restoreDash = (arg: string): string => (arg === STDIN_STAND_IN ? '-' : arg);
+
 export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number> {
   if (args.paths.length === 0) throw new UsageError('analyze needs at least one file, folder, or - for stdin');
   const ruleSet = loadRuleSet(args.rules);
   const store = openStoreOption(args.db);
-  const out = printer(args.format, (s) => io.stdout.write(s));
-  const say = (s: string) => io.stderr.write(`${s}\n`);
+  const progress = progressLine(io.stderr);
+  const sharesTerminal = (io.stdout as { isTTY?: boolean }).isTTY === true;
+  const out = printer(args.format, (s) => {
+    if (sharesTerminal) progress?.clear();
+    io.stdout.write(s);
+  });
+  const say = (s: string) => {
+    progress?.clear();
+    io.stderr.write(`${s}\n`);
+  };
+  const told = new Set<InputError>();
   try {
     const result = await analyze({
       paths: args.paths,
@@ -35,12 +54,17 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
       stdin: io.stdin,
       maxLineBytes: args.maxLineBytes,
       onInput: (e) => {
+        if (e.kind === 'start') progress?.start(e.inputs);
+        else progress?.inputDone(e.input);
         if (e.kind === 'skipped') say(`${e.input.name}: skipped, ${e.reason}`);
+        if (e.kind === 'failed') told.add(e.error);
         if (e.kind === 'failed') say(`error: ${e.error.message} (what was read before it is kept)`);
       },
+      onBytes: progress ? (n) => progress.advance(n) : undefined,
     });
+    progress?.clear();
     out.finish();
-    for (const e of result.failed.filter((f) => f.line === null)) say(`error: ${e.message}`);
+    for (const e of result.failed.filter((f) => !told.has(f))) say(`error: ${e.message}`);
     const errors = result.diagnoses.filter((d) => d.severity === 'error').length;
     const parts = [
       `${result.inputs} input${result.inputs === 1 ? '' : 's'}`,

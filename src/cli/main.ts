@@ -3,14 +3,14 @@
 import yargs from 'yargs';
 import { RuleError } from '../rules/load.js';
 import { InputError } from '../sources/log-source.js';
-import { analyzeCommand } from './analyze-command.js';
+import { analyzeCommand, protectDash, restoreDash } from './analyze-command.js';
 import { rulesCommand } from './rules-command.js';
 import { EXIT, UsageError, type Io } from './io.js';
 
 export async function main(argv: string[], io: Io): Promise<number> {
   let code: number = EXIT.ok;
   const run = (p: Promise<number>) => p.then((c) => void (code = c));
-  const cli = yargs(argv)
+  const cli = yargs(argv.map(protectDash))
     .scriptName('bamboo-doctor')
     .usage('$0 <command> [options]\n\nDiagnoses Atlassian Bamboo build logs and keeps the history in SQLite.')
     .command(
@@ -29,7 +29,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         run(
           analyzeCommand(
             {
-              paths: a.paths as string[],
+              paths: (a.paths as string[]).map(restoreDash),
               format: a.format,
               db: a.db as string | false,
               rules: a.rules as string[],

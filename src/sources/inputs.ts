@@ -4,6 +4,7 @@ import { createReadStream, readdirSync, statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { globSync, isDynamicPattern } from 'tinyglobby';
 import { InputError, sniff } from './log-source.js';
 
 export interface Input {
@@ -17,7 +18,11 @@ export interface Input {
 /** In a folder, files with these endings (or none) are read; others (notes, databases) are passed over. */
 const LOG_FILE = /(\.(log|txt|json|gz|out)|^[^.]+)$/i;
 
-/** Expands folders recursively (sorted, hidden entries skipped); a missing path is an InputError. */
+/**
+ * Expands folders recursively (sorted, hidden entries skipped) and globs (`'logs/**\/*.log'`, quoted so the
+ * program expands it, as a Windows shell would not); a missing path or a glob that matches nothing is an
+ * InputError. A path that exists is taken as it is even if it holds glob characters.
+ */
 export function expandInputs(paths: string[]): Input[] {
   const inputs: Input[] = [];
   for (const given of paths) {
@@ -25,16 +30,39 @@ export function expandInputs(paths: string[]): Input[] {
       inputs.push({ name: '-', path: null, stat: null });
       continue;
     }
-    let stat: Stats;
-    try {
-      stat = statSync(given);
-    } catch {
-      throw new InputError(given, null, 'no such file or folder');
-    }
-    if (stat.isDirectory()) walk(given, inputs);
-    else inputs.push({ name: given, path: resolve(given), stat });
+    const stat = statOrNull(given);
+    if (stat) addPath(given, stat, inputs);
+    else if (isDynamicPattern(given)) expandGlob(given, inputs);
+    else throw new InputError(given, null, 'no such file or folder');
   }
   return inputs;
+}
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+function addPath(path: string, stat: Stats, into: Input[]): void {
+  if (stat.isDirectory()) walk(path, into);
+  else into.push({ name: path, path: resolve(path), stat });
+}
+
+function expandGlob(pattern: string, into: Input[]): void {
+  const matches = globSync(pattern, { onlyFiles: false, expandDirectories: false }).sort((a, b) => a.localeCompare(b));
+  if (matches.length === 0) throw new InputError(pattern, null, 'no file or folder matches this pattern');
+  const found: Input[] = [];
+  for (const match of matches) {
+    const path = match.endsWith('/') ? match.slice(0, -1) : match;
+    const stat = statOrNull(path);
+    if (stat) addPath(path, stat, found);
+  }
+  // `logs/**` matches a folder and the files in it: each file is read once.
+  const seen = new Set<string>();
+  for (const input of found) if (!seen.has(input.path!) && seen.add(input.path!)) into.push(input);
 }
 
 function walk(dir: string, into: Input[]): void {
@@ -53,26 +81,34 @@ export interface OpenedInput {
   stream: AsyncIterable<Buffer>;
 }
 
-/** Opens an input (stdin for `-`), gunzips it when its bytes say gzip, and says whether it is JSON or text. */
-export async function openInput(input: Input, stdin: Readable = process.stdin): Promise<OpenedInput> {
+/**
+ * Opens an input (stdin for `-`), gunzips it when its bytes say gzip, and says whether it is JSON or text.
+ * `onBytes` is told the size of each chunk read from the file itself (compressed bytes for gzip).
+ */
+export async function openInput(input: Input, stdin: Readable = process.stdin, onBytes?: (bytes: number) => void): Promise<OpenedInput> {
   const raw: Readable = input.path === null ? stdin : createReadStream(input.path, { highWaterMark: 1 << 20 });
-  let { head, stream } = await peek(raw);
+  let { head, stream } = await peek(raw, onBytes);
   const gzip = sniff(head) === 'gzip';
   if (gzip) ({ head, stream } = await peek(Readable.from(stream).pipe(createGunzip())));
   return { kind: sniff(head) === 'json' ? 'json' : 'text', gzip, stream };
 }
 
 /** Reads the first chunk of a stream and gives back a stream that still starts with it. */
-async function peek(stream: Readable): Promise<{ head: Buffer; stream: AsyncIterable<Buffer> }> {
+async function peek(stream: Readable, onBytes?: (bytes: number) => void): Promise<{ head: Buffer; stream: AsyncIterable<Buffer> }> {
   const it = stream[Symbol.asyncIterator]();
   const first = await it.next();
   const head: Buffer = first.done ? Buffer.alloc(0) : toBuffer(first.value);
   async function* rest(): AsyncGenerator<Buffer> {
-    if (head.length) yield head;
+    if (head.length) {
+      onBytes?.(head.length);
+      yield head;
+    }
     for (;;) {
       const next = await it.next();
       if (next.done) return;
-      yield toBuffer(next.value);
+      const chunk = toBuffer(next.value);
+      onBytes?.(chunk.length);
+      yield chunk;
     }
   }
   return { head, stream: rest() };
