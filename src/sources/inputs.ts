@@ -1,7 +1,7 @@
 // Turns the paths a user names (files, folders, `-`) into inputs, and opens an input as a byte stream.
 
 import { createReadStream, readdirSync, statSync, type Stats } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { globSync, isDynamicPattern } from 'tinyglobby';
@@ -52,7 +52,8 @@ function addPath(path: string, stat: Stats, into: Input[]): void {
 }
 
 function expandGlob(pattern: string, into: Input[]): void {
-  const matches = globSync(pattern, { onlyFiles: false, expandDirectories: false }).sort((a, b) => a.localeCompare(b));
+  const options = { onlyFiles: false, expandDirectories: false, absolute: isAbsolute(pattern) };
+  const matches = globSync(pattern, options).sort((a, b) => a.localeCompare(b));
   if (matches.length === 0) throw new InputError(pattern, null, 'no file or folder matches this pattern');
   const found: Input[] = [];
   for (const match of matches) {
