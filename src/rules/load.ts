@@ -46,6 +46,8 @@ export interface Rule {
   version: string;
   file: string;
   steps: RuleStep[];
+  /** A line that any of these matches is never evidence for the rule. */
+  unless: CompiledPattern[];
   scenarios: ScenarioDef[];
   references: string[];
   tests: RuleFile['tests'];
@@ -121,6 +123,7 @@ export function loadRuleFile(file: string): Rule {
     version: createHash('sha256').update(text).digest('hex').slice(0, 12),
     file,
     steps,
+    unless: compileAll(def.unless, flags, file, 'unless'),
     scenarios: def.scenarios,
     references: def.references,
     tests: def.tests,

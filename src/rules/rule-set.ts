@@ -70,10 +70,11 @@ export class RuleSet {
   }
 
   private runStep(ref: StepRef, texts: string[]): { captures: Record<string, string>; text: string } | null {
-    for (const pattern of this.rules[ref.rule].steps[ref.step].patterns) {
+    const rule = this.rules[ref.rule];
+    for (const pattern of rule.steps[ref.step].patterns) {
       for (const text of texts) {
         const captures = execPattern(pattern, text);
-        if (captures) return { captures, text };
+        if (captures && !rule.unless.some((u) => u.re.test(text))) return { captures, text };
       }
     }
     return null;

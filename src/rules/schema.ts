@@ -56,6 +56,8 @@ export const ruleFileSchema = z
     flags: z.string().regex(/^[isxnu]*$/, 'only the flags i, s, x, n, u').default(''),
     keywords: z.array(z.string().min(3)).min(1),
     patterns: z.array(z.string().min(1)).min(1),
+    /** Patterns that veto a match on the same line (a test writing to /dev/full is not a full disk). */
+    unless: z.array(z.string().min(1)).default([]),
     'followed-by': z.array(step).optional(),
     scenarios: z.array(scenario).min(1),
     references: z.array(z.string().min(1)).default([]),
