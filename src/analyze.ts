@@ -1,7 +1,8 @@
 // The main job as a library call: read inputs, diagnose, print and store. The CLI only turns words into options.
 
 import type { Readable } from 'node:stream';
-import type { Diagnosis } from './model.js';
+import { resolve } from 'node:path';
+import type { Diagnosis, JobContext } from './model.js';
 import { SourceAnalyzer, type Sink } from './diagnose/analyzer.js';
 import type { RuleSet } from './rules/rule-set.js';
 import { expandInputs, openInput, type Input } from './sources/inputs.js';
@@ -9,6 +10,7 @@ import { InputError, readLogStream } from './sources/log-source.js';
 import { readJsonStream } from './sources/json-source.js';
 import type { Store } from './store/store.js';
 import { StoreSink } from './store/store-sink.js';
+import { followFile, type FollowEvent } from './sources/follow.js';
 
 export interface AnalyzeOptions {
   paths: string[];
@@ -25,6 +27,8 @@ export interface AnalyzeOptions {
   onInput?: (event: InputEvent) => void;
   /** Told how many bytes were read from an input (before gunzip), as they are read (progress). */
   onBytes?: (bytes: number) => void;
+  /** Adds what the user supplied (`--agents`, `--specs`) to each job's context; see AnalyzerOptions.enrich. */
+  enrich?: (ctx: JobContext) => void;
 }
 
 export type InputEvent =
@@ -58,9 +62,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
       continue;
     }
     const sourceId = options.store?.beginSource(info) ?? null;
-    const sinks = [...options.sinks, collect];
-    if (options.store) sinks.push(new StoreSink(options.store, sourceId, input.name, input.path === null));
-    const analyzer = new SourceAnalyzer(input.name, options.ruleSet, sinks, { live: input.path === null });
+    const analyzer = sourceAnalyzer(options, input.name, sourceId, input.path === null, collect);
     try {
       const lines = await readInput(input, options, analyzer);
       if (sourceId !== null) options.store!.finishSource(sourceId, lines, 'done');
@@ -102,4 +104,48 @@ function sourceInfo(input: Input) {
     mtimeMs: input.stat ? Math.trunc(input.stat.mtimeMs) : null,
     fingerprint: null,
   };
+}
+
+/** The analyzer of one source, its diagnoses going to the given sinks and, live or per job, to the store. */
+function sourceAnalyzer(options: AnalyzeOptions, name: string, sourceId: number | null, live: boolean, collect: Sink): SourceAnalyzer {
+  const sinks = [...options.sinks, collect];
+  if (options.store) sinks.push(new StoreSink(options.store, sourceId, name, live));
+  return new SourceAnalyzer(name, options.ruleSet, sinks, { live, enrich: options.enrich });
+}
+
+export interface FollowAnalyzeOptions extends Omit<AnalyzeOptions, 'force' | 'stdin' | 'onInput' | 'onBytes'> {
+  /** Stops following; jobs still open are ended, printed and stored before the call returns. */
+  signal: AbortSignal;
+  pollMs?: number;
+  onFollow?: (event: FollowEvent) => void;
+}
+
+/**
+ * `--follow`: reads files as they grow (tail -F), live: diagnoses are printed and stored as they arise. Each
+ * generation of a file (before and after a rotation or truncation) is a source of its own. Runs until stopped.
+ */
+export async function analyzeFollow(options: FollowAnalyzeOptions): Promise<AnalyzeResult> {
+  const result: AnalyzeResult = { inputs: 0, skipped: 0, failed: [], builds: 0, diagnoses: [] };
+  const collect: Sink = { diagnosis: (d) => void result.diagnoses.push(d), jobEnd: () => void result.builds++ };
+  const followOne = async (path: string) => {
+    for await (const generation of followFile(path, { signal: options.signal, pollMs: options.pollMs, onEvent: options.onFollow })) {
+      result.inputs++;
+      const info = { path: resolve(path), kind: 'follow', size: null, mtimeMs: null, fingerprint: null };
+      const sourceId = options.store?.beginSource(info) ?? null;
+      const analyzer = sourceAnalyzer(options, generation.name, sourceId, true, collect);
+      try {
+        const lines = await readLogStream(generation.chunks, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes });
+        if (sourceId !== null) options.store!.finishSource(sourceId, lines, 'done');
+      } catch (err) {
+        // readLogStream has ended the jobs read before the failure; the file may have gone unreadable.
+        const error = err as InputError;
+        if (sourceId !== null) options.store!.finishSource(sourceId, error.line ?? 0, 'partial', error.message);
+        result.failed.push(error);
+      }
+    }
+  };
+  await Promise.all(
+    options.paths.map((path) => followOne(path).catch((err) => void result.failed.push(err instanceof InputError ? err : new InputError(path, null, String(err))))),
+  );
+  return result;
 }

@@ -75,6 +75,23 @@ export interface JobContext {
   finished: boolean;
   /** Time of the first timed line of the job. */
   started: string | null;
+  /** The job's `docker:` block in the Bamboo Specs given with `--specs`; null when they define the job without one. */
+  runnerSpecs?: RunnerSpec | null;
+}
+
+/** A `docker:` block of Bamboo Specs YAML, as written (its variables unresolved). */
+export interface RunnerSpec {
+  file: string;
+  /** 1-based line of the `docker:` key. */
+  line: number;
+  /** The job's own block, or the plan's, which the job inherits. */
+  level: 'job' | 'plan';
+  image: string;
+  /** Only the volumes written in the block; Bamboo adds its defaults unless `useDefaultVolumes` is false. */
+  volumes: Volume[];
+  useDefaultVolumes: boolean;
+  /** `docker-run-arguments`. */
+  arguments: string[];
 }
 
 /** One diagnosis: a rule that fired in one job, with the fix for the scenario the job ran in. */

@@ -4,6 +4,7 @@ import { analyze } from '../analyze.js';
 import type { Severity } from '../model.js';
 import { printer, type Format } from '../output/printers.js';
 import { loadRuleSet } from './shared.js';
+import { userContext } from '../context/user-context.js';
 import { openStoreOption, type DbOption } from './shared.js';
 import { EXIT, UsageError, type Io } from './io.js';
 import { progressLine } from './progress.js';
@@ -17,6 +18,9 @@ export interface AnalyzeArgs {
   failOn: Severity | 'none';
   force: boolean;
   maxLineBytes?: number;
+  /** `--agents` files and `--specs` paths: what the user knows about where jobs ran. */
+  agents?: string[];
+  specs?: string[];
 }
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
@@ -32,6 +36,7 @@ export const restoreDash = (arg: string): string => (arg === STDIN_STAND_IN ? '-
 export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number> {
   if (args.paths.length === 0) throw new UsageError('analyze needs at least one file, folder, or - for stdin');
   const ruleSet = loadRuleSet(args.rules);
+  const enrich = userContext(args.agents, args.specs);
   const store = openStoreOption(args.db);
   const progress = progressLine(io.stderr);
   const sharesTerminal = (io.stdout as { isTTY?: boolean }).isTTY === true;
@@ -53,6 +58,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
       force: args.force,
       stdin: io.stdin,
       maxLineBytes: args.maxLineBytes,
+      enrich,
       onInput: (e) => {
         if (e.kind === 'start') progress?.start(e.inputs);
         else progress?.inputDone(e.input);

@@ -6,6 +6,8 @@ export interface Io {
   stdout: Writable;
   stderr: Writable;
   stdin: Readable;
+  /** Aborted on SIGINT/SIGTERM (wired in bin/): stops a command that runs until stopped (`--follow`). */
+  signal?: AbortSignal;
 }
 
 /** A user's mistake: printed as one line without a stack trace, exit code 2. */

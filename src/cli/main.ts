@@ -4,6 +4,7 @@ import yargs from 'yargs';
 import { RuleError } from '../rules/load.js';
 import { InputError } from '../sources/log-source.js';
 import { analyzeCommand, protectDash, restoreDash } from './analyze-command.js';
+import { followCommand } from './follow-command.js';
 import { rulesCommand } from './rules-command.js';
 import { EXIT, UsageError, type Io } from './io.js';
 
@@ -24,10 +25,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
           .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders or files' })
           .option('fail-on', { choices: ['error', 'warning', 'info', 'none'] as const, default: 'error' as const, describe: 'exit 1 when a diagnosis is at or above this severity' })
           .option('force', { type: 'boolean', default: false, describe: 'read inputs again even when the database holds them unchanged' })
-          .option('max-line-bytes', { type: 'number', describe: 'cut lines longer than this (default 1 MiB)' }),
+          .option('max-line-bytes', { type: 'number', describe: 'cut lines longer than this (default 1 MiB)' })
+          .option('follow', { type: 'boolean', default: false, describe: 'keep reading the files as they grow (tail -F), until SIGINT/SIGTERM' })
+          .option('agents', { type: 'string', array: true, default: [] as string[], describe: 'GET /rest/api/latest/agent JSON, or YAML/JSON facts per agent name' })
+          .option('specs', { type: 'string', array: true, default: [] as string[], describe: "Bamboo Specs YAML files or folders (the jobs' docker: blocks)" }),
       (a) =>
         run(
-          analyzeCommand(
+          (a.follow ? followCommand : analyzeCommand)(
             {
               paths: (a.paths as string[]).map(restoreDash),
               format: a.format,
@@ -36,6 +40,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
               failOn: a['fail-on'],
               force: a.force,
               maxLineBytes: a['max-line-bytes'],
+              agents: a.agents as string[],
+              specs: a.specs as string[],
             },
             io,
           ),

@@ -1,6 +1,7 @@
 // Fills a fix text's {{placeholders}} from the job context and the rule's captures.
 
 import type { JobContext } from '../model.js';
+import { renderRunnerSpec, wantedFromYaml } from '../context/specs.js';
 
 type Getter = (ctx: JobContext) => string | null | undefined;
 
@@ -22,12 +23,15 @@ const CONTEXT: Record<string, Getter> = {
   'runner.volumes': (c) =>
     c.runner.volumes.length ? c.runner.volumes.map((v) => `${v.host} → ${v.container}`).join(', ') : null,
   'runner.arguments': (c) => (c.runner.arguments.length ? c.runner.arguments.join(' ') : null),
+  /** The job's `docker:` block from the Bamboo Specs given with `--specs` (several lines). */
+  'runner.specs': (c) => (c.runnerSpecs ? renderRunnerSpec(c.runnerSpecs) : null),
   'task.name': (c) => c.task?.name,
   'task.type': (c) => c.task?.type,
   workingDirectory: (c) => c.workingDirectory,
 };
 
-const PLACEHOLDER = /\{\{\s*([A-Za-z][\w.]*)\s*(?:\|([^}]*))?\}\}/g;
+// A fallback may hold Bamboo variables: `{{agent.home|${system.HOME}}}`.
+const PLACEHOLDER = /\{\{\s*([A-Za-z][\w.]*)\s*(?:\|((?:\$\{[^}]*\}|[^}])*))?\}\}/g;
 
 /** The placeholder names used in a template. */
 export function placeholdersIn(template: string): string[] {
@@ -43,9 +47,38 @@ export function isContextPlaceholder(name: string): boolean {
  * gives the text to show when the log did not tell. With no fallback an unknown value reads `<agent.home: not in the log>`.
  */
 export function renderTemplate(template: string, ctx: JobContext, captures: Record<string, string>): string {
-  return template.replace(PLACEHOLDER, (_, name: string, fallback: string | undefined) => {
+  let out = '';
+  let last = 0;
+  for (const m of template.matchAll(SPECS_SECTION)) {
+    out += fill(template.slice(last, m.index), ctx, captures) + specsSection(m[1], ctx, captures);
+    last = m.index + m[0].length;
+  }
+  return out + fill(template.slice(last), ctx, captures);
+}
+
+function fill(template: string, ctx: JobContext, captures: Record<string, string>): string {
+  return template.replace(PLACEHOLDER, (_, name: string, fallback: string | undefined, at: number) => {
     const value = name in captures ? captures[name] : CONTEXT[name]?.(ctx);
-    if (value !== null && value !== undefined && value !== '' && value !== 'unknown') return value;
+    if (value !== null && value !== undefined && value !== '' && value !== 'unknown') {
+      // A value of several lines keeps the indentation of the line it is placed in.
+      const indent = /^[ \t]*/.exec(template.slice(template.lastIndexOf('\n', at) + 1))![0];
+      return value.replaceAll('\n', `\n${indent}`);
+    }
     return fallback !== undefined ? fallback.trim() : `<${name}: not in the log>`;
   });
+}
+
+/**
+ * `{{#runner.specs}}`…`{{/runner.specs}}`, each on a line of its own, around a generic `docker:` block: when the
+ * Specs define the job's block, that block is shown instead, with the generic block's volumes and arguments
+ * it lacks marked `# add`; otherwise the generic block.
+ */
+const SPECS_SECTION = /^[ \t]*\{\{#runner\.specs\}\}[ \t]*\n([\s\S]*?)^[ \t]*\{\{\/runner\.specs\}\}[ \t]*(?:\n|$)/gm;
+
+function specsSection(body: string, ctx: JobContext, captures: Record<string, string>): string {
+  const generic = fill(body, ctx, captures);
+  if (!ctx.runnerSpecs) return generic;
+  const indent = /^[ \t]*/.exec(generic)![0];
+  const block = renderRunnerSpec(ctx.runnerSpecs, wantedFromYaml(generic));
+  return `${block.replace(/^/gm, indent)}\n`;
 }

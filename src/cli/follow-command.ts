@@ -1,0 +1,73 @@
+// `bamboo-doctor analyze --follow FILE…`: diagnoses from files as they grow, until SIGINT or SIGTERM.
+
+import { analyzeFollow } from '../analyze.js';
+import { userContext } from '../context/user-context.js';
+import { printer, type Format } from '../output/printers.js';
+import type { FollowEvent } from '../sources/follow.js';
+import { loadRuleSet, openStoreOption, type DbOption } from './shared.js';
+import { EXIT, UsageError, type Io } from './io.js';
+
+export interface FollowArgs {
+  paths: string[];
+  format: Format;
+  db: DbOption;
+  rules: string[];
+  agents?: string[];
+  specs?: string[];
+  maxLineBytes?: number;
+}
+
+/**
+ * Runs until `io.signal` aborts (bin wires SIGINT/SIGTERM to it), then ends the open jobs, prints and stores
+ * them, and returns 0: a stop is the normal end of following, so `--fail-on` does not apply. 2 when a file
+ * could not be read.
+ */
+export async function followCommand(args: FollowArgs, io: Io): Promise<number> {
+  if (args.paths.length === 0) throw new UsageError('--follow needs at least one file');
+  if (args.paths.includes('-')) throw new UsageError('--follow follows files; for a pipe use: tail -F FILE | bamboo-doctor analyze -');
+  const ruleSet = loadRuleSet(args.rules);
+  const enrich = userContext(args.agents, args.specs);
+  const store = openStoreOption(args.db);
+  const out = printer(args.format, (s) => io.stdout.write(s));
+  const say = (s: string) => io.stderr.write(`${s}\n`);
+  const signal = io.signal ?? new AbortController().signal;
+  const stopping = () => say('bamboo-doctor: stopping; ending the open jobs');
+  signal.addEventListener('abort', stopping, { once: true });
+  try {
+    const result = await analyzeFollow({
+      paths: args.paths,
+      ruleSet,
+      store,
+      sinks: [out],
+      maxLineBytes: args.maxLineBytes,
+      enrich,
+      signal,
+      onFollow: (e) => say(describe(e)),
+    });
+    out.finish();
+    for (const e of result.failed) say(`error: ${e.message}`);
+    const n = result.diagnoses.length;
+    say(
+      `bamboo-doctor: followed ${args.paths.length} file${args.paths.length === 1 ? '' : 's'} (${result.inputs} source${result.inputs === 1 ? '' : 's'}), ` +
+        `${result.builds} build${result.builds === 1 ? '' : 's'}, ${n} diagnos${n === 1 ? 'is' : 'es'}${store ? ` → ${store.db.name}` : ''}`,
+    );
+    return result.failed.length ? EXIT.usage : EXIT.ok;
+  } finally {
+    signal.removeEventListener('abort', stopping);
+    store?.close();
+  }
+}
+
+function describe(e: FollowEvent): string {
+  switch (e.kind) {
+    case 'following':
+      return `bamboo-doctor: following ${e.path}`;
+    case 'waiting':
+      return `bamboo-doctor: ${e.path}: waiting for the file to appear`;
+    case 'rotated':
+    case 'truncated':
+      return `bamboo-doctor: ${e.path} was ${e.kind}; reading it from its start as ${e.path} (${e.generation})`;
+    case 'problem':
+      return `bamboo-doctor: ${e.path}: ${e.message}`;
+  }
+}

@@ -1,0 +1,99 @@
+// What the user knows about agents: the REST agents list (`GET /rest/api/latest/agent`) and local facts per agent.
+
+import { z } from 'zod';
+import type { AgentType, JobContext } from '../model.js';
+import { InputError } from '../sources/log-source.js';
+import { checkShape, lineAt, readYamlDocs, type YamlDoc } from './yaml-input.js';
+
+/** What is known about one agent besides its log. */
+export interface AgentFacts {
+  type?: AgentType;
+  /** The agent user's home directory. */
+  home?: string;
+  /** The agent's installation folder (`…/bamboo-agent-home`). */
+  installDir?: string;
+  service?: boolean;
+  container?: boolean;
+}
+
+/** REST `type` values (com.atlassian.bamboo.agent.AgentType, plus EPHEMERAL of 9.x); others stay unknown. */
+const REST_TYPES: Record<string, AgentType> = { LOCAL: 'local', REMOTE: 'remote', ELASTIC: 'elastic', EPHEMERAL: 'ephemeral' };
+
+const agentType = z.preprocess(
+  (v) => (typeof v === 'string' ? v.toLowerCase() : v),
+  z.enum(['local', 'remote', 'elastic', 'ephemeral']),
+);
+const factFields = {
+  home: z.string().min(1).optional(),
+  installDir: z.string().min(1).optional(),
+  service: z.boolean().optional(),
+  container: z.boolean().optional(),
+};
+/** A local facts entry: strict, so a misspelt field is reported rather than ignored. */
+const factsEntry = z.object({ type: agentType.optional(), ...factFields }).strict();
+/** An element of the REST list; Bamboo sends more fields than these, and local facts may be added to it. */
+const restAgent = z.looseObject({ name: z.string().min(1), type: z.string().optional(), ...factFields });
+
+const SHAPES = 'the JSON array of GET /rest/api/latest/agent, or a map of agent name to { type, home, installDir, service, container }';
+
+/** Agents by exact name; later files add to and override earlier ones. */
+export class AgentInventory {
+  private readonly byName = new Map<string, AgentFacts>();
+
+  get size(): number {
+    return this.byName.size;
+  }
+
+  get(name: string): AgentFacts | undefined {
+    return this.byName.get(name);
+  }
+
+  add(name: string, facts: AgentFacts): void {
+    const defined = Object.entries(facts).filter(([, v]) => v !== undefined);
+    this.byName.set(name, { ...this.byName.get(name), ...Object.fromEntries(defined) });
+  }
+
+  /**
+   * Fills what the log did not tell. The log wins, with two refinements: `remote` may become `elastic` or
+   * `ephemeral` (both are remote agents), and the user's `container`/`service` replace a `false` that is
+   * only the tracker's guess (the log's evidence for these is always `true`).
+   */
+  enrich(ctx: JobContext): void {
+    const facts = ctx.agent.name === null ? undefined : this.byName.get(ctx.agent.name);
+    if (!facts) return;
+    const agent = ctx.agent;
+    if (facts.type && (agent.type === 'unknown' || (agent.type === 'remote' && (facts.type === 'elastic' || facts.type === 'ephemeral')))) {
+      agent.type = facts.type;
+    }
+    if (facts.home !== undefined) agent.home ??= facts.home;
+    if (facts.installDir !== undefined) ctx.agentHomeDir ??= facts.installDir;
+    if (facts.service !== undefined && agent.service !== true) agent.service = facts.service;
+    if (facts.container !== undefined && agent.container !== true) agent.container = facts.container;
+  }
+}
+
+/** Reads `--agents` files: each is the REST agents list or a YAML/JSON map of local facts per agent name. */
+export function loadAgents(files: string[], into = new AgentInventory()): AgentInventory {
+  for (const file of files) {
+    for (const d of readYamlDocs(file)) {
+      if (Array.isArray(d.value)) readRestList(d, d.value, into);
+      else if (d.value !== null && typeof d.value === 'object') readFactsMap(d, d.value as Record<string, unknown>, into);
+      else if (d.value !== null) throw new InputError(file, lineAt(d, []), `expected ${SHAPES}`);
+    }
+  }
+  return into;
+}
+
+function readRestList(d: YamlDoc, list: unknown[], into: AgentInventory): void {
+  list.forEach((item, i) => {
+    const a = checkShape(restAgent, item, d, [i], 'an agent object with at least a name');
+    const type = a.type === undefined ? undefined : (REST_TYPES[a.type.toUpperCase()] ?? 'unknown');
+    into.add(a.name, { type: type === 'unknown' ? undefined : type, home: a.home, installDir: a.installDir, service: a.service, container: a.container });
+  });
+}
+
+function readFactsMap(d: YamlDoc, map: Record<string, unknown>, into: AgentInventory): void {
+  for (const [name, entry] of Object.entries(map)) {
+    into.add(name, checkShape(factsEntry, entry, d, [name], 'type, home, installDir, service (true/false), container (true/false)'));
+  }
+}
