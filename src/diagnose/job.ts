@@ -135,7 +135,8 @@ export class JobRun {
       evidence: draft.evidence,
       captures: draft.captures,
       count: draft.count,
-      fix: renderFix(choice, ctx, draft.captures),
+      // {{task.*}} is the task the evidence came from: by the job's end the context has no current task.
+      fix: renderFix(choice, { ...ctx, task }, draft.captures),
       ruleVersion: draft.rule.version,
     };
     if (choice.candidates.length > 1) d.candidates = choice.candidates.map((c) => c.id);
