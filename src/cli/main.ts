@@ -7,6 +7,10 @@ import { analyzeCommand, protectDash, restoreDash } from './analyze-command.js';
 import { followCommand } from './follow-command.js';
 import { rulesCommand } from './rules-command.js';
 import { EXIT, UsageError, type Io } from './io.js';
+import { historyCli } from './history-command.js';
+import { reanalyzeCli } from './reanalyze-command.js';
+import { reportCli } from './report-command.js';
+import { showCli } from './show-command.js';
 
 export async function main(argv: string[], io: Io): Promise<number> {
   let code: number = EXIT.ok;
@@ -55,7 +59,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
         .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders or files' }),
       (a) => run(rulesCommand(a.action, { format: a.format, rules: a.rules as string[], paths: a.paths as string[] }, io)),
     )
-    .demandCommand(1, 'name a command: analyze, rules')
+    .command(historyCli(io, run))
+    .command(showCli(io, run))
+    .command(reanalyzeCli(io, run))
+    .command(reportCli(io, run))
+    .demandCommand(1, 'name a command: analyze, rules, history, show, reanalyze, report')
     .strict()
     .help()
     .version()

@@ -66,6 +66,14 @@ export class Store {
     this.stmts.saveOne(sourceId, sourcePath, ctx, ordinal, d);
   }
 
+  /**
+   * Re-diagnosis (`reanalyze`): writes the build row and only the given diagnoses, in place (their ids stay),
+   * and deletes the listed rules' rows; the build's other diagnoses are left as they are.
+   */
+  replaceDiagnoses(sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, changed: Diagnosis[], removedRules: string[]): void {
+    this.stmts.replaceSome(sourceId, sourcePath, ctx, ordinal, changed, removedRules);
+  }
+
   counts(): { sources: number; builds: number; diagnoses: number } {
     const one = (table: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
     return { sources: one('sources'), builds: one('builds'), diagnoses: one('diagnoses') };
@@ -106,6 +114,7 @@ function prepare(db: Database.Database) {
       source_path = excluded.source_path, analyzed_at = excluded.analyzed_at
     RETURNING id`);
   const deleteDiagnoses = db.prepare('DELETE FROM diagnoses WHERE build_id = ?');
+  const deleteDiagnosis = db.prepare('DELETE FROM diagnoses WHERE build_id = ? AND rule = ?');
   const upsertDiagnosis = db.prepare(`
     INSERT INTO diagnoses (build_id, rule, rule_version, title, severity, category, scenario, candidates, task_name,
       task_type, source, line, time, at, count, evidence, captures, fix, note, build_key, plan, job, agent_name,
@@ -190,6 +199,13 @@ function prepare(db: Database.Database) {
       deleteDiagnoses.run(build.id);
       for (const d of diagnoses) writeDiagnosis(build, ctx, d);
     }),
+    replaceSome: db.transaction(
+      (sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, changed: Diagnosis[], removed: string[]) => {
+        const build = writeBuild(sourceId, sourcePath, ctx, ordinal);
+        for (const rule of removed) deleteDiagnosis.run(build.id, rule);
+        for (const d of changed) writeDiagnosis(build, ctx, d);
+      },
+    ),
     saveOne: db.transaction((sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, d: Diagnosis) => {
       writeDiagnosis(writeBuild(sourceId, sourcePath, ctx, ordinal), ctx, d);
     }),

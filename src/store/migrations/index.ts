@@ -1,7 +1,9 @@
 // The schema migrations, in order. Each is frozen once shipped; add a new numbered file to change the schema.
 
 import { sql as initial } from './001-initial.js';
+import { sql as historyIndexes } from './002-history-indexes.js';
 
 export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   { version: 1, name: '001-initial', sql: initial },
+  { version: 2, name: '002-history-indexes', sql: historyIndexes },
 ];

@@ -1,0 +1,77 @@
+// `bamboo-doctor reanalyze [--since …]`: after rules change, re-diagnose the recorded sources that still exist.
+
+import type { Argv } from 'yargs';
+import { openExistingStore } from '../history/open.js';
+import { reanalyze, type Changes, type SourceOutcome } from '../history/reanalyze.js';
+import { parseBound } from '../history/time.js';
+import { loadRuleSet, type DbOption } from './shared.js';
+import { EXIT, type Io } from './io.js';
+
+export interface ReanalyzeArgs {
+  db?: DbOption;
+  since?: string;
+  rules: string[];
+  format: 'text' | 'json';
+  maxLineBytes?: number;
+}
+
+const KINDS: (keyof Changes)[] = ['replaced', 'added', 'removed', 'unchanged', 'kept'];
+
+export async function reanalyzeCommand(args: ReanalyzeArgs, io: Io): Promise<number> {
+  const since = args.since ? parseBound(args.since, 'since', new Date()) : undefined;
+  const ruleSet = loadRuleSet(args.rules);
+  const store = openExistingStore(args.db);
+  try {
+    const outcomes = await reanalyze({ store, ruleSet, since, maxLineBytes: args.maxLineBytes });
+    const totals = Object.fromEntries(KINDS.map((k) => [k, outcomes.reduce((n, o) => n + o[k], 0)])) as unknown as Changes;
+    const missing = outcomes.filter((o) => o.status === 'missing').length;
+    const failed = outcomes.filter((o) => o.status === 'failed').length;
+    if (args.format === 'json') {
+      io.stdout.write(`${JSON.stringify({ sources: outcomes, totals: { ...totals, missing, failed } }, null, 2)}\n`);
+    } else {
+      for (const o of outcomes) {
+        const line = describe(o);
+        if (line) io.stdout.write(`${line}\n`);
+      }
+      io.stdout.write(
+        `${outcomes.length - missing} source${outcomes.length - missing === 1 ? '' : 's'} re-read` +
+          `${missing ? `, ${missing} no longer there` : ''}${failed ? `, ${failed} failed` : ''}: ${counts(totals) || 'nothing recorded'}\n`,
+      );
+    }
+    return failed ? EXIT.usage : EXIT.ok;
+  } finally {
+    store.close();
+  }
+}
+
+function counts(c: Changes): string {
+  return KINDS.filter((k) => c[k] > 0)
+    .map((k) => `${c[k]} ${k}`)
+    .join(', ');
+}
+
+/** A source's line in the text report: only those that changed or could not be read. */
+function describe(o: SourceOutcome): string | null {
+  if (o.status === 'missing') return `${o.path}: no longer there, its diagnoses are kept as they are`;
+  if (o.status === 'failed') return `${o.path}: ${o.error} (what was read before it is kept)`;
+  if (o.replaced + o.added + o.removed === 0) return null;
+  return `${o.path}: ${counts({ ...o, unchanged: 0, kept: 0 })}`;
+}
+
+const reanalyzeBuilder = <T>(y: Argv<T>) =>
+  y
+    .option('db', { type: 'string', describe: 'SQLite file (default $BAMBOO_DOCTOR_DB or ./bamboo-doctor.db)' })
+    .option('since', { type: 'string', describe: 'only sources with builds from this time (2025-10-01, or an age: 30d)' })
+    .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders or files' })
+    .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
+    .option('max-line-bytes', { type: 'number', describe: 'cut lines longer than this (default 1 MiB)' });
+
+export function reanalyzeCli(io: Io, run: (p: Promise<number>) => void) {
+  return {
+    command: 'reanalyze',
+    describe: 'After rules change: re-read the recorded logs and replace the diagnoses of changed rules',
+    builder: reanalyzeBuilder,
+    handler: (a: Awaited<ReturnType<typeof reanalyzeBuilder>['argv']>) =>
+      run(reanalyzeCommand({ db: a.db, since: a.since, rules: a.rules, format: a.format, maxLineBytes: a['max-line-bytes'] }, io)),
+  };
+}

@@ -1,0 +1,59 @@
+// `bamboo-doctor report --html FILE`: the history as one self-contained HTML page with charts.
+
+import type { Argv } from 'yargs';
+import { writeFileSync } from 'node:fs';
+import { describeFilter, resolveFilter, type HistoryFilter } from '../history/filters.js';
+import { openExistingStore } from '../history/open.js';
+import { renderReport } from '../report/html.js';
+import { reportData } from '../report/report-data.js';
+import { filterOf, filterOptions } from './history-command.js';
+import { loadRuleSet, type DbOption } from './shared.js';
+import { EXIT, UsageError, type Io } from './io.js';
+
+export interface ReportArgs extends HistoryFilter {
+  html: string;
+  db?: DbOption;
+  rules: string[];
+  title?: string;
+}
+
+export async function reportCommand(args: ReportArgs, io: Io): Promise<number> {
+  const filter = resolveFilter(args);
+  const { rules } = loadRuleSet(args.rules);
+  const store = openExistingStore(args.db);
+  let html: string;
+  try {
+    const data = reportData(store.db, filter, rules);
+    html = renderReport(data, {
+      title: args.title ?? 'Bamboo build failures',
+      filter: describeFilter(args),
+      generated: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+      database: store.db.name,
+    });
+  } finally {
+    store.close();
+  }
+  try {
+    writeFileSync(args.html, html);
+  } catch (err) {
+    throw new UsageError(`${args.html}: cannot write the report (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  io.stderr.write(`bamboo-doctor: wrote ${args.html} (${Math.ceil(Buffer.byteLength(html) / 1024)} KB)\n`);
+  return EXIT.ok;
+}
+
+const reportBuilder = <T>(y: Argv<T>) =>
+  filterOptions(y)
+    .option('html', { type: 'string', demandOption: true, describe: 'the HTML file to write' })
+    .option('title', { type: 'string', describe: 'the page title' })
+    .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders or files (for their fixes)' });
+
+export function reportCli(io: Io, run: (p: Promise<number>) => void) {
+  return {
+    command: 'report',
+    describe: 'One self-contained HTML page: trends, top rules and agents, agent type × rule, unexplained builds, fixes',
+    builder: reportBuilder,
+    handler: (a: Awaited<ReturnType<typeof reportBuilder>['argv']>) =>
+      run(reportCommand({ ...filterOf(a), html: a.html, db: a.db, rules: a.rules, title: a.title }, io)),
+  };
+}

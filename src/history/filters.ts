@@ -1,0 +1,70 @@
+// The filters shared by `history` and `report`: which diagnoses (or builds) a query looks at, as SQL.
+
+import { parseBound, type Bound } from './time.js';
+
+/** What the user asked for; each list matches any of its values. */
+export interface HistoryFilter {
+  rule?: string[];
+  plan?: string[];
+  agent?: string[];
+  agentType?: string[];
+  /** ISO date/time or a relative age (`7d`, `24h`). */
+  since?: string;
+  until?: string;
+}
+
+/** The filter with its time bounds resolved against a clock. */
+export interface ResolvedFilter extends Omit<HistoryFilter, 'since' | 'until'> {
+  since?: Bound;
+  until?: Bound;
+}
+
+export function resolveFilter(filter: HistoryFilter, now: Date = new Date()): ResolvedFilter {
+  const { since, until, ...lists } = filter;
+  return {
+    ...lists,
+    since: since ? parseBound(since, 'since', now) : undefined,
+    until: until ? parseBound(until, 'until', now) : undefined,
+  };
+}
+
+/**
+ * The WHERE clause for a filter. Diagnoses and builds name their plan, agent and agent type columns alike;
+ * the time column differs (`at` for diagnoses, `started` for builds). `rule` only exists on diagnoses.
+ */
+export function whereOf(filter: ResolvedFilter, table: { time: string; alias?: string }): { sql: string; params: string[] } {
+  const col = (name: string) => (table.alias ? `${table.alias}.${name}` : name);
+  const parts: string[] = [];
+  const params: string[] = [];
+  const list = (name: string, values: string[] | undefined) => {
+    if (!values?.length) return;
+    parts.push(`${col(name)} IN (${values.map(() => '?').join(', ')})`);
+    params.push(...values);
+  };
+  list('rule', filter.rule);
+  list('plan', filter.plan);
+  list('agent_name', filter.agent);
+  list('agent_type', filter.agentType);
+  if (filter.since) {
+    parts.push(`${col(table.time)} >= ?`);
+    params.push(filter.since.value);
+  }
+  if (filter.until) {
+    parts.push(`${col(table.time)} ${filter.until.inclusive ? '<=' : '<'} ?`);
+    params.push(filter.until.value);
+  }
+  return { sql: parts.length ? parts.join(' AND ') : '1', params };
+}
+
+/** The filter in words, for report headers. */
+export function describeFilter(filter: HistoryFilter): string {
+  const parts: string[] = [];
+  const list = (name: string, values: string[] | undefined) => values?.length && parts.push(`${name} ${values.join(', ')}`);
+  list('rule', filter.rule);
+  list('plan', filter.plan);
+  list('agent', filter.agent);
+  list('agent type', filter.agentType);
+  if (filter.since) parts.push(`since ${filter.since}`);
+  if (filter.until) parts.push(`until ${filter.until}`);
+  return parts.length ? parts.join(' · ') : 'all diagnoses';
+}

@@ -1,0 +1,83 @@
+// History rows for people (an aligned table with a weekly sparkline), for spreadsheets (CSV) and for code (JSON).
+
+import type { Dimension } from './dimensions.js';
+import { groupKey, type HistoryRow, type Trend } from './query.js';
+import type { Unexplained } from './unexplained.js';
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** One character per bucket, scaled to the row's own peak; `·` is a bucket with none. */
+export function sparkline(counts: number[]): string {
+  const peak = Math.max(0, ...counts);
+  return counts.map((n) => (n === 0 ? '·' : BARS[Math.min(BARS.length - 1, Math.ceil((n / peak) * BARS.length) - 1)])).join('');
+}
+
+const cell = (v: string | null | undefined) => v ?? '(unknown)';
+const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+
+function groupCells(by: Dimension[], row: HistoryRow): string[] {
+  if (by.length === 1) return [cell(row.group as string | null)];
+  const g = row.group as Record<string, string | null>;
+  return by.map((d) => cell(g[d]));
+}
+
+/** Columns padded to their widest cell; numbers right-aligned. */
+export function table(head: string[], rows: string[][], numeric: Set<number> = new Set()): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => [...r[i]].length)));
+  const line = (r: string[]) =>
+    r.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]) : i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+  return [line(head), ...rows.map(line)].map((l) => l.trimEnd()).join('\n') + '\n';
+}
+
+export function historyText(by: Dimension[], rows: HistoryRow[], trend: Trend | null): string {
+  if (rows.length === 0) return 'No diagnoses match.\n';
+  const total = rows.reduce((n, r) => n + r.count, 0);
+  const head = [...by.map((d) => d.toUpperCase()), 'COUNT', 'BUILDS', 'FIRST', 'LAST'];
+  if (trend) head.push(`WEEKS TO ${trend.labels.at(-1)}`);
+  const body = rows.map((r) => {
+    const cells = [...groupCells(by, r), String(r.count), String(r.builds), when(r.first), when(r.last)];
+    if (trend) cells.push(sparkline(trend.series.get(groupKey(r.group)) ?? trend.labels.map(() => 0)));
+    return cells;
+  });
+  const numeric = new Set([by.length, by.length + 1]);
+  return `${table(head, body, numeric)}${rows.length} group${rows.length === 1 ? '' : 's'}, ${total} diagnos${total === 1 ? 'is' : 'es'}\n`;
+}
+
+/** RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled. */
+export function csvLine(fields: (string | number | null)[]): string {
+  return fields.map((f) => (f === null ? '' : /[",\r\n]/.test(String(f)) ? `"${String(f).replace(/"/g, '""')}"` : String(f))).join(',') + '\r\n';
+}
+
+export function historyCsv(by: Dimension[], rows: HistoryRow[]): string {
+  const lines = [csvLine([...by, 'count', 'builds', 'first', 'last'])];
+  for (const r of rows) {
+    const groups = by.length === 1 ? [r.group as string | null] : by.map((d) => (r.group as Record<string, string | null>)[d]);
+    lines.push(csvLine([...groups, r.count, r.builds, r.first, r.last]));
+  }
+  return lines.join('');
+}
+
+export function historyJson(rows: HistoryRow[]): string {
+  return `${JSON.stringify(rows, null, 2)}\n`;
+}
+
+const percent = (rate: number | null) => (rate === null ? 'n/a' : `${Math.round(rate * 1000) / 10}%`);
+
+/** One line on the classification rate: how many failed builds a rule explains. */
+export function rateLine(u: Unexplained): string {
+  if (u.failed === 0) return 'No failed builds match.';
+  return `${u.explained} of ${u.failed} failed builds explained by an error diagnosis (${percent(u.rate)}); ${u.failed - u.explained} unexplained`;
+}
+
+export function unexplainedText(u: Unexplained): string {
+  const head = ['BUILD', 'STARTED', 'AGENT', 'AGENT-TYPE', 'RUNNER', 'OTHER', 'SOURCE'];
+  const rows = u.builds.map((b) => [b.build, b.started ? when(b.started) : '', cell(b.agent), b.agentType, b.runner, String(b.diagnoses), b.source]);
+  const shown = u.failed - u.explained > u.builds.length ? `(newest ${u.builds.length} shown)\n` : '';
+  return `${rows.length ? table(head, rows, new Set([5])) : ''}${shown}${rateLine(u)}\n`;
+}
+
+export function unexplainedCsv(u: Unexplained): string {
+  const lines = [csvLine(['build', 'plan', 'job', 'agent', 'agent_type', 'runner', 'started', 'source', 'diagnoses'])];
+  for (const b of u.builds) lines.push(csvLine([b.build, b.plan, b.job, b.agent, b.agentType, b.runner, b.started, b.source, b.diagnoses]));
+  return lines.join('');
+}

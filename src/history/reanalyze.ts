@@ -1,0 +1,136 @@
+// Re-diagnosis after rules change: re-reads recorded sources and replaces only diagnoses of changed rules.
+
+import { existsSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { analyze } from '../analyze.js';
+import type { JobSummary, Sink } from '../diagnose/analyzer.js';
+import type { Diagnosis } from '../model.js';
+import type { RuleSet } from '../rules/rule-set.js';
+import { buildKeyOf, type Store } from '../store/store.js';
+import type { Bound } from './time.js';
+
+export interface ReanalyzeOptions {
+  store: Store;
+  ruleSet: RuleSet;
+  /** Only sources holding a build that started at or after this (or, holding none, read since). */
+  since?: Bound;
+  maxLineBytes?: number;
+}
+
+export interface Changes {
+  /** Stale rows (another rule version) rewritten in place, ids kept. */
+  replaced: number;
+  /** Diagnoses the build did not have (a new rule, or a rule that now matches). */
+  added: number;
+  /** Stale rows whose rule no longer fires in that build. */
+  removed: number;
+  /** Rows already made by the loaded rule version: left untouched. */
+  unchanged: number;
+  /** Rows of rules that are not loaded now (e.g. from a `--rules` folder not given): left untouched. */
+  kept: number;
+}
+
+export interface SourceOutcome extends Changes {
+  path: string;
+  status: 'read' | 'missing' | 'failed';
+  error?: string;
+}
+
+interface Recorded {
+  id: number;
+  path: string;
+}
+
+const ZERO: Changes = { replaced: 0, added: 0, removed: 0, unchanged: 0, kept: 0 };
+
+export async function reanalyze(options: ReanalyzeOptions): Promise<SourceOutcome[]> {
+  const outcomes: SourceOutcome[] = [];
+  for (const source of recordedSources(options.store.db, options.since)) {
+    if (!existsSync(source.path)) {
+      outcomes.push({ path: source.path, status: 'missing', ...ZERO });
+      continue;
+    }
+    outcomes.push(await reanalyzeSource(options, source));
+  }
+  return outcomes;
+}
+
+/** The newest record of each file read before (stdin cannot be read again). */
+function recordedSources(db: Database.Database, since: Bound | undefined): Recorded[] {
+  const owns = 'SELECT 1 FROM builds b JOIN sources o ON o.id = b.source_id WHERE o.path = s.path';
+  return db
+    .prepare(
+      `SELECT max(s.id) AS id, s.path FROM sources s WHERE s.kind = 'file' AND s.status IN ('done', 'partial')
+       GROUP BY s.path
+       HAVING ? IS NULL OR EXISTS (${owns} AND b.started >= ?) OR (NOT EXISTS (${owns}) AND max(s.ingested_at) >= ?)
+       ORDER BY s.path`,
+    )
+    .all(since?.value ?? null, since?.value ?? null, since?.value ?? null) as Recorded[];
+}
+
+async function reanalyzeSource(options: ReanalyzeOptions, source: Recorded): Promise<SourceOutcome> {
+  const { store, ruleSet } = options;
+  // Stored rows name the source as it was given then (relative paths too); new rows must match them.
+  const name = sourceName(store.db, source.path);
+  const jobs: { summary: JobSummary; ordinal: number }[] = [];
+  let unkeyed = 0;
+  // Numbers jobs without a build key the way StoreSink did, so they meet their stored rows.
+  const sink: Sink = { jobEnd: (summary) => jobs.push({ summary, ordinal: summary.ctx.build ? unkeyed : ++unkeyed }) };
+  const result = await analyze({ paths: [source.path], ruleSet, store: null, sinks: [sink], force: true, maxLineBytes: options.maxLineBytes });
+  const outcome: SourceOutcome = { path: source.path, status: result.failed.length ? 'failed' : 'read', ...ZERO };
+  if (result.failed.length) outcome.error = result.failed[0].message;
+  const versions = new Map(ruleSet.rules.map((r) => [r.id, r.version]));
+  for (const { summary, ordinal } of jobs) {
+    const key = buildKeyOf(summary.ctx, name, ordinal).key;
+    const fresh = summary.diagnoses.map((d) => ({ ...d, source: name }));
+    const plan = planChanges(storedVersions(store.db, key), fresh, versions, outcome);
+    if (plan.changed.length || plan.removed.length) {
+      store.replaceDiagnoses(source.id, name, summary.ctx, ordinal, plan.changed, plan.removed);
+    }
+  }
+  return outcome;
+}
+
+/** Compares a build's stored rows with a fresh diagnosis; counts into `tally`. */
+export function planChanges(
+  stored: { rule: string; version: string }[],
+  fresh: Diagnosis[],
+  versions: Map<string, string>,
+  tally: Changes,
+): { changed: Diagnosis[]; removed: string[] } {
+  const pending = new Map(fresh.map((d) => [d.rule, d]));
+  const changed: Diagnosis[] = [];
+  const removed: string[] = [];
+  for (const row of stored) {
+    const current = versions.get(row.rule);
+    const d = pending.get(row.rule);
+    pending.delete(row.rule);
+    if (current === undefined) {
+      tally.kept++;
+    } else if (row.version === current) {
+      tally.unchanged++;
+    } else if (d) {
+      changed.push(d);
+      tally.replaced++;
+    } else {
+      removed.push(row.rule);
+      tally.removed++;
+    }
+  }
+  for (const d of pending.values()) changed.push(d);
+  tally.added += pending.size;
+  return { changed, removed };
+}
+
+function storedVersions(db: Database.Database, key: string): { rule: string; version: string }[] {
+  return db
+    .prepare('SELECT d.rule, d.rule_version AS version FROM diagnoses d JOIN builds b ON b.id = d.build_id WHERE b.build_key = ?')
+    .all(key) as { rule: string; version: string }[];
+}
+
+function sourceName(db: Database.Database, path: string): string {
+  const row = db
+    .prepare('SELECT b.source_path AS name FROM builds b JOIN sources s ON s.id = b.source_id WHERE s.path = ? ORDER BY b.id LIMIT 1')
+    .get(path) as { name: string } | undefined;
+  return row?.name ?? path;
+}

@@ -1,0 +1,97 @@
+// Diagnoses read back from the database as the same Diagnosis objects analyze printed (for show and report).
+
+import type Database from 'better-sqlite3';
+import type { AgentType, Diagnosis, RunnerKind, Severity } from '../model.js';
+
+/** A stored build: its key, state and where it was read from. */
+export interface StoredBuild {
+  id: number;
+  key: string;
+  state: string;
+  started: string | null;
+  sourcePath: string;
+  analyzedAt: string;
+}
+
+interface Row {
+  [column: string]: string | number | null;
+}
+
+/**
+ * The diagnosis row holds what the rule found; the build row holds the job context the diagnosis was made
+ * in (both are written from the same context in one transaction), so together they rebuild the record.
+ */
+const SELECT = `SELECT d.*, b.keyed, b.number, b.agent_container, b.agent_service, b.agent_home, b.runner_image,
+  b.runner_volumes FROM diagnoses d JOIN builds b ON b.id = d.build_id`;
+
+const SEVERITY_ORDER = "CASE d.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END";
+
+export function findBuild(db: Database.Database, key: string): StoredBuild | undefined {
+  return db
+    .prepare(
+      `SELECT id, build_key AS key, state, started, source_path AS sourcePath, analyzed_at AS analyzedAt
+       FROM builds WHERE build_key = ? OR build_key = upper(?) ORDER BY build_key = ? DESC LIMIT 1`,
+    )
+    .get(key, key, key) as StoredBuild | undefined;
+}
+
+/** Keys of stored builds that start like `prefix` (for "did you mean"). */
+export function similarBuildKeys(db: Database.Database, prefix: string, limit = 5): string[] {
+  const like = `${prefix.replace(/[%_\\]/g, (c) => `\\${c}`).replace(/-\d*$/, '')}%`;
+  const rows = db.prepare("SELECT build_key FROM builds WHERE build_key LIKE ? ESCAPE '\\' ORDER BY started DESC LIMIT ?").all(like, limit);
+  return (rows as { build_key: string }[]).map((r) => r.build_key);
+}
+
+/** Every diagnosis of a build, errors first, then in log order. */
+export function diagnosesOfBuild(db: Database.Database, buildId: number): Diagnosis[] {
+  const rows = db.prepare(`${SELECT} WHERE d.build_id = ? ORDER BY ${SEVERITY_ORDER}, d.line, d.rule`).all(buildId) as Row[];
+  return rows.map(toDiagnosis);
+}
+
+/** The newest diagnosis of each rule (its evidence is the report's example line). */
+export function latestPerRule(db: Database.Database, rules: string[]): Map<string, Diagnosis> {
+  const stmt = db.prepare(`${SELECT} WHERE d.rule = ? ORDER BY d.at DESC LIMIT 1`);
+  const out = new Map<string, Diagnosis>();
+  for (const rule of rules) {
+    const row = stmt.get(rule) as Row | undefined;
+    if (row) out.set(rule, toDiagnosis(row));
+  }
+  return out;
+}
+
+function toDiagnosis(r: Row): Diagnosis {
+  const s = (c: string) => r[c] as string | null;
+  const d: Diagnosis = {
+    rule: s('rule')!,
+    title: s('title')!,
+    severity: s('severity') as Severity,
+    category: s('category')!,
+    scenario: s('scenario')!,
+    build: r.keyed ? s('build_key') : null,
+    plan: s('plan'),
+    job: s('job'),
+    number: r.number as number | null,
+    agent: {
+      name: s('agent_name'),
+      type: s('agent_type') as AgentType,
+      container: flag(r.agent_container),
+      service: flag(r.agent_service),
+      home: s('agent_home'),
+    },
+    runner: { kind: s('runner_kind') as RunnerKind, image: s('runner_image'), volumes: JSON.parse(s('runner_volumes') ?? '[]') },
+    task: r.task_name === null ? null : { name: s('task_name')!, type: s('task_type') },
+    source: s('source')!,
+    line: r.line as number,
+    time: s('time'),
+    evidence: JSON.parse(s('evidence')!),
+    captures: JSON.parse(s('captures')!),
+    count: r.count as number,
+    fix: s('fix')!,
+    ruleVersion: s('rule_version')!,
+  };
+  if (r.candidates !== null) d.candidates = JSON.parse(s('candidates')!);
+  if (r.note !== null) d.note = s('note')!;
+  return d;
+}
+
+const flag = (v: string | number | null): boolean | null => (v === null ? null : v === 1);
