@@ -75,7 +75,7 @@ async function openTail(path: string, pollMs: number, options: FollowOptions): P
   let told = false;
   while (!options.signal.aborted) {
     try {
-      statSync(path);
+      if (statSync(path).isDirectory()) throw new InputError(path, null, 'is a folder; --follow follows files');
       const tail = new CountingTail(path, {
         startPos: 0,
         pollFileIntervalMs: pollMs,
@@ -88,6 +88,7 @@ async function openTail(path: string, pollMs: number, options: FollowOptions): P
       await tail.start();
       return tail;
     } catch (err) {
+      if (err instanceof InputError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT') throw new InputError(path, null, `cannot follow: ${code ?? (err as Error).message}`);
     }

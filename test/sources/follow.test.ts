@@ -109,4 +109,10 @@ describe('followFile', () => {
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(f.texts).toEqual([{ name: file, number: 1, text: 'x\n' }]);
   });
+
+  it('refuses a folder, naming it', async () => {
+    const dir = tempDir();
+    const f = follow(dir, new AbortController().signal);
+    await expect(f.done).rejects.toThrow(`${dir}: is a folder; --follow follows files`);
+  });
 });
