@@ -13,6 +13,12 @@ const onSignal = (signal) => {
 };
 process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
 
+// A reader that stops early (`… | head`) closes the pipe: that is the reader's choice, not an error to report.
+process.stdout.on('error', (err) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? 0);
+});
+
 const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, signal: stop.signal };
 const code = await main(process.argv.slice(2), io);
 process.exitCode = code;
