@@ -136,7 +136,7 @@ export function applyBuildKey(ctx: JobContext, key: string): void {
 
 function readWorkingDirectory(ctx: JobContext, dir: string): void {
   ctx.workingDirectory = dir;
-  const at = dir.indexOf('/xml-data/');
+  const at = dir.search(/[\\/]xml-data[\\/]/); // Windows agents write backslashes
   if (at > 0) ctx.agentHomeDir = dir.slice(0, at);
   const home = ctx.agentHomeDir ?? dir;
   if (home === CONTAINER_AGENT_HOME || home.startsWith(`${CONTAINER_AGENT_HOME}/`)) ctx.agent.container = true;

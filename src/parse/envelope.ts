@@ -11,8 +11,13 @@ const STAMP = /^(\d{1,2})-([^\s\-\t]{1,12})-(\d{4})[ T](\d{1,2}):(\d{2}):(\d{2})
 
 const pad = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
+// Some exports and tools re-format the time as ISO (`2024-06-29 17:47:29` or `…T17:47:29`): accept that too.
+const ISO_STAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[.,]\d{1,3})?/;
+
 /** Parses a Bamboo log timestamp at the start of `s`; returns the ISO time and the length consumed. */
 export function parseStamp(s: string): { iso: string | null; length: number } | null {
+  const i = ISO_STAMP.exec(s);
+  if (i) return { iso: `${i[1]}-${i[2]}-${i[3]}T${i[4]}:${i[5]}:${i[6]}`, length: i[0].length };
   const m = STAMP.exec(s);
   if (!m) return null;
   const month = monthNumber(m[2]);
@@ -26,6 +31,8 @@ export function parseStamp(s: string): { iso: string | null; length: number } | 
  * The caller has already removed the line ending (including a trailing CR).
  */
 export function parseEnvelope(raw: string, line: number): LogLine {
+  // A byte-order mark (files saved by Windows tools) would hide the type column of the first line.
+  if (raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1);
   const tab = raw.indexOf('\t');
   if (tab > 0 && tab <= 7) {
     const type = TYPES[raw.slice(0, tab)];
@@ -41,15 +48,15 @@ export function parseEnvelope(raw: string, line: number): LogLine {
       return withParts({ line, type, time: null, text: rest });
     }
   }
+  // The agent's own log (atlassian-bamboo.log, the service wrapper's stdout): no build-log type, but a time.
+  const agent = parseAgentLine(raw);
+  if (agent) return { line, type: 'plain', time: agent.time, text: agent.message };
   const c = raw.charCodeAt(0);
   if (c >= 48 && c <= 57) {
     // Copied from the UI: `28-Feb-2014 19:50:14 Starting task …` (space or TAB after the time).
     const stamp = parseStamp(raw);
     if (stamp) return withParts({ line, type: 'plain', time: stamp.iso, text: raw.slice(stamp.length).replace(/^[\t ]/, '') });
   }
-  // The agent's own log (atlassian-bamboo.log, the service wrapper's stdout): no build-log type, but a time.
-  const agent = parseAgentLine(raw);
-  if (agent) return { line, type: 'plain', time: agent.time, text: agent.message };
   return { line, type: 'plain', time: null, text: raw };
 }
 

@@ -20,6 +20,20 @@ add(10, 'oct', 'okt', 'ott', 'out', 'paź', 'paz', 'окт', 'жов', 'říj', 
 add(11, 'nov', 'нояб', 'lis', 'ноя', 'лис', 'november', 'noviembre');
 add(12, 'dec', 'dez', 'déc', 'dic', 'dez', 'gru', 'дек', 'гру', 'pro', 'december', 'dezember', 'diciembre');
 
+// Turkish, Danish/Norwegian, Finnish (with and without the -k suffix), Hungarian, Romanian, Greek.
+add(1, 'oca', 'tammi', 'tammik', 'ian', 'ιαν');
+add(2, 'şub', 'helmi', 'helmik', 'febr', 'φεβ');
+add(3, 'maalis', 'maalisk', 'márc', 'μαρ');
+add(4, 'nis', 'huhti', 'huhtik', 'ápr', 'απρ');
+add(5, 'touko', 'toukok', 'máj', 'μαΐ', 'μαϊ', 'μαι');
+add(6, 'haz', 'kesä', 'kesäk', 'jún', 'iun', 'ιουν');
+add(7, 'tem', 'heinä', 'heinäk', 'júl', 'iul', 'ιουλ');
+add(8, 'ağu', 'elo', 'elok', 'αυγ');
+add(9, 'eyl', 'syys', 'syysk', 'szept', 'σεπ');
+add(10, 'eki', 'loka', 'lokak', 'οκτ');
+add(11, 'kas', 'marras', 'marrask', 'νοε', 'νοέ');
+add(12, 'ara', 'des', 'joulu', 'jouluk', 'δεκ');
+
 /**
  * The month number (1-12) for a month token as printed by a Bamboo server, or 0 when unknown.
  * Accepts any case, a trailing dot (`Okt.`, `sept.`), and numeric forms (`3월`, `3月`, `03`).

@@ -121,3 +121,11 @@ describe('docker run words', () => {
     expect(parseVolume('C:\\data:/data')).toEqual({ host: 'C:\\data', container: '/data' });
   });
 });
+
+describe('Windows agents', () => {
+  it('finds the agent home in a working directory with backslashes', () => {
+    const { ctx } = track([T('Build working directory is C:\\bamboo-agent-home\\xml-data\\build-dir\\WIN-APP-JOB1')]);
+    expect(ctx.agentHomeDir).toBe('C:\\bamboo-agent-home');
+    expect(ctx.agent.container).toBe(false);
+  });
+});

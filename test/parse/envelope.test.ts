@@ -90,3 +90,33 @@ describe('htmlToText', () => {
     expect(htmlToText('<div>a &quot;b&quot; &amp; c<br />d &lt;e&gt;</div>')).toEqual(['a "b" & c', 'd <e>']);
   });
 });
+
+describe('formats seen less often', () => {
+  it('strips a byte-order mark before the type column', () => {
+    expect(parseEnvelope('\uFEFFsimple\t04-Apr-2016 15:33:26\tBuild A-B-JOB1-1 started building on agent x', 1)).toMatchObject({
+      type: 'simple',
+      time: '2016-04-04T15:33:26',
+    });
+  });
+
+  it('accepts an ISO time in the stamp column', () => {
+    expect(parseEnvelope('error\t2024-06-29 17:47:29\tboom', 1)).toMatchObject({ type: 'error', time: '2024-06-29T17:47:29', text: 'boom' });
+  });
+
+  it('reads more locales: Turkish, Norwegian, Finnish, Hungarian, Greek', () => {
+    const cases: [string, string][] = [
+      ['14-Eki-2025 05:16:12', '2025-10-14T05:16:12'],
+      ['14-des.-2025 05:16:12', '2025-12-14T05:16:12'],
+      ['14-syysk.-2025 05:16:12', '2025-09-14T05:16:12'],
+      ['14-szept.-2025 05:16:12', '2025-09-14T05:16:12'],
+      ['14-Οκτ-2025 05:16:12', '2025-10-14T05:16:12'],
+    ];
+    for (const [stamp, iso] of cases) expect(parseEnvelope(`build\t${stamp}\tx`, 1).time, stamp).toBe(iso);
+  });
+
+  it('keeps reading an agent log line as the agent log, not as a UI copy', () => {
+    const l = parseEnvelope('2018-07-19 01:23:44,249 FATAL [scheduler_Worker-10] [AgentContext] Agent encountered a fatal error', 1);
+    expect(l.time).toBe('2018-07-19T01:23:44');
+    expect(l.text).toContain('Agent encountered a fatal error');
+  });
+});
