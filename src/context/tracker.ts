@@ -119,6 +119,9 @@ function readHeader(ctx: JobContext, text: string, time: string | null): Context
   ctx.started ??= time;
   if (/^Elastic Agent on /i.test(agent)) ctx.agent.type = 'elastic';
   else if (/^(Local\b|Default Agent$)/.test(agent)) ctx.agent.type = 'local';
+  // Elastic agents are named "Elastic Agent on i-…" and local ones "Default Agent"/"Local …": any other named
+  // agent is a remote one, whether or not the log goes on to print "Remote agent on host …".
+  else if (ctx.agent.type === 'unknown' && agent) ctx.agent.type = 'remote';
   if (CONTAINER_ID.test(agent)) ctx.agent.container = true;
   return null;
 }

@@ -129,3 +129,9 @@ describe('Windows agents', () => {
     expect(ctx.agent.container).toBe(false);
   });
 });
+
+describe('agent type from the header alone', () => {
+  it('takes a named agent that is neither elastic nor local for a remote one', () => {
+    expect(track([T('Build A - B #3 (A-B-JOB1-3) started building on agent build-linux-07')]).ctx.agent.type).toBe('remote');
+  });
+});
