@@ -36,7 +36,7 @@ export const restoreDash = (arg: string): string => (arg === STDIN_STAND_IN ? '-
 export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number> {
   if (args.paths.length === 0) throw new UsageError('analyze needs at least one file, folder, or - for stdin');
   const ruleSet = loadRuleSet(args.rules);
-  const enrich = userContext(args.agents, args.specs);
+  const enrich = await userContext(args.agents, args.specs);
   const store = openStoreOption(args.db);
   const progress = progressLine(io.stderr);
   const sharesTerminal = (io.stdout as { isTTY?: boolean }).isTTY === true;

@@ -26,7 +26,7 @@ export async function followCommand(args: FollowArgs, io: Io): Promise<number> {
   if (args.paths.length === 0) throw new UsageError('--follow needs at least one file');
   if (args.paths.includes('-')) throw new UsageError('--follow follows files; for a pipe use: tail -F FILE | bamboo-doctor analyze -');
   const ruleSet = loadRuleSet(args.rules);
-  const enrich = userContext(args.agents, args.specs);
+  const enrich = await userContext(args.agents, args.specs);
   const store = openStoreOption(args.db);
   const out = printer(args.format, (s) => io.stdout.write(s));
   const say = (s: string) => io.stderr.write(`${s}\n`);

@@ -5,7 +5,6 @@ import { RuleError } from '../rules/load.js';
 import { InputError } from '../sources/log-source.js';
 import { analyzeCommand, protectDash, restoreDash } from './analyze-command.js';
 import { followCommand } from './follow-command.js';
-import { rulesCommand } from './rules-command.js';
 import { EXIT, UsageError, type Io } from './io.js';
 import { historyCli } from './history-command.js';
 import { reanalyzeCli } from './reanalyze-command.js';
@@ -57,7 +56,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         .positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'logs for hits (files, folders)' })
         .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
         .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders or files' }),
-      (a) => run(rulesCommand(a.action, { format: a.format, rules: a.rules as string[], paths: a.paths as string[] }, io)),
+      (a) => run(import('./rules-command.js').then(({ rulesCommand }) => rulesCommand(a.action, { format: a.format, rules: a.rules as string[], paths: a.paths as string[] }, io))),
     )
     .command(historyCli(io, run))
     .command(showCli(io, run))

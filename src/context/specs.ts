@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { JobContext, RunnerSpec, Volume } from '../model.js';
 import { InputError } from '../sources/log-source.js';
 import { checkShape, keyLineAt, readYamlDocs, type YamlDoc } from './yaml-input.js';
+import { useRunnerSpecRenderer } from '../diagnose/template.js';
 
 /** Bamboo maps these unless `use-default-volumes: false` (bamboo-facts §3.1). */
 export const DEFAULT_RUNNER_VOLUMES: Volume[] = [
@@ -188,3 +189,5 @@ export function renderRunnerSpec(spec: RunnerSpec, wanted?: RunnerWanted | null)
   if (args.length) lines.push('  docker-run-arguments:', ...args);
   return lines.join('\n');
 }
+
+useRunnerSpecRenderer((spec, generic) => renderRunnerSpec(spec, generic === undefined ? null : wantedFromYaml(generic)));

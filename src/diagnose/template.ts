@@ -1,7 +1,17 @@
 // Fills a fix text's {{placeholders}} from the job context and the rule's captures.
 
-import type { JobContext } from '../model.js';
-import { renderRunnerSpec, wantedFromYaml } from '../context/specs.js';
+import type { JobContext, RunnerSpec } from '../model.js';
+
+/**
+ * Renders a job's Specs `docker:` block, given the generic block a fix proposes (its lines to add are marked).
+ * Registered by the Specs reader, which owns the YAML: `runnerSpecs` is only ever set once it is loaded, and
+ * runs without `--specs` start without yaml and zod.
+ */
+export type RunnerSpecRenderer = (spec: RunnerSpec, genericBlock?: string) => string;
+let renderSpec: RunnerSpecRenderer | null = null;
+export function useRunnerSpecRenderer(renderer: RunnerSpecRenderer): void {
+  renderSpec = renderer;
+}
 
 type Getter = (ctx: JobContext) => string | null | undefined;
 
@@ -24,7 +34,7 @@ const CONTEXT: Record<string, Getter> = {
     c.runner.volumes.length ? c.runner.volumes.map((v) => `${v.host} → ${v.container}`).join(', ') : null,
   'runner.arguments': (c) => (c.runner.arguments.length ? c.runner.arguments.join(' ') : null),
   /** The job's `docker:` block from the Bamboo Specs given with `--specs` (several lines). */
-  'runner.specs': (c) => (c.runnerSpecs ? renderRunnerSpec(c.runnerSpecs) : null),
+  'runner.specs': (c) => (c.runnerSpecs && renderSpec ? renderSpec(c.runnerSpecs) : null),
   'task.name': (c) => c.task?.name,
   'task.type': (c) => c.task?.type,
   workingDirectory: (c) => c.workingDirectory,
@@ -77,8 +87,8 @@ const SPECS_SECTION = /^[ \t]*\{\{#runner\.specs\}\}[ \t]*\n([\s\S]*?)^[ \t]*\{\
 
 function specsSection(body: string, ctx: JobContext, captures: Record<string, string>): string {
   const generic = fill(body, ctx, captures);
-  if (!ctx.runnerSpecs) return generic;
+  if (!ctx.runnerSpecs || !renderSpec) return generic;
   const indent = /^[ \t]*/.exec(generic)![0];
-  const block = renderRunnerSpec(ctx.runnerSpecs, wantedFromYaml(generic));
+  const block = renderSpec(ctx.runnerSpecs, generic);
   return `${block.replace(/^/gm, indent)}\n`;
 }

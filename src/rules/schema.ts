@@ -1,6 +1,7 @@
 // The shape of a rule file (rules/<id>.yaml), checked once when the rules are loaded.
 
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type { z as Z } from 'zod';
 
 /** Context fields a scenario may test, and the values each may take. */
 export const CONDITION_FIELDS = {
@@ -10,65 +11,80 @@ export const CONDITION_FIELDS = {
   'runner.kind': ['docker', 'agent', 'unknown'],
 } as const;
 
-const conditionValue = z.union([z.string(), z.boolean(), z.array(z.union([z.string(), z.boolean()])).min(1)]);
+/**
+ * Built on first use: zod is only loaded when a rule file has to be read (not when its compiled form is
+ * cached), which keeps it off the start-up of every run.
+ */
+function buildSchema() {
+  const { z } = createRequire(import.meta.url)('zod') as { z: typeof Z };
+  const conditionValue = z.union([z.string(), z.boolean(), z.array(z.union([z.string(), z.boolean()])).min(1)]);
 
-const step = z
-  .object({
-    keywords: z.array(z.string().min(3)).min(1),
-    patterns: z.array(z.string().min(1)).min(1),
-    /** How many lines after the previous step's line this step may come. */
-    within: z.number().int().min(1).max(500).default(5),
-  })
-  .strict();
+  const step = z
+    .object({
+      keywords: z.array(z.string().min(3)).min(1),
+      patterns: z.array(z.string().min(1)).min(1),
+      /** How many lines after the previous step's line this step may come. */
+      within: z.number().int().min(1).max(500).default(5),
+    })
+    .strict();
 
-const scenario = z
-  .object({
-    id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case id'),
-    title: z.string().min(1),
-    when: z.record(z.string(), conditionValue).default({}),
-    /** What in a log shows that this scenario applies (listed when the log cannot tell scenarios apart). */
-    tell: z.string().min(1).optional(),
-    fix: z.string().min(1),
-  })
-  .strict();
+  const scenario = z
+    .object({
+      id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case id'),
+      title: z.string().min(1),
+      when: z.record(z.string(), conditionValue).default({}),
+      /** What in a log shows that this scenario applies (listed when the log cannot tell scenarios apart). */
+      tell: z.string().min(1).optional(),
+      fix: z.string().min(1),
+    })
+    .strict();
 
-const matchTest = z
-  .object({
-    line: z.string().optional(),
-    lines: z.array(z.string()).min(1).optional(),
-    captures: z.record(z.string(), z.string()).optional(),
-  })
-  .strict()
-  .refine((t) => (t.line === undefined) !== (t.lines === undefined), 'give either `line` or `lines`');
+  const matchTest = z
+    .object({
+      line: z.string().optional(),
+      lines: z.array(z.string()).min(1).optional(),
+      captures: z.record(z.string(), z.string()).optional(),
+    })
+    .strict()
+    .refine((t) => (t.line === undefined) !== (t.lines === undefined), 'give either `line` or `lines`');
 
-const noMatchTest = z.union([z.string(), z.object({ lines: z.array(z.string()).min(1) }).strict()]);
+  const noMatchTest = z.union([z.string(), z.object({ lines: z.array(z.string()).min(1) }).strict()]);
 
-export const ruleFileSchema = z
-  .object({
-    id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case id'),
-    title: z.string().min(1),
-    severity: z.enum(['error', 'warning', 'info']),
-    category: z.string().min(1),
-    description: z.string().optional(),
-    /** A catch-all rule (e.g. a non-zero exit) that yields to a specific rule explaining the same task. */
-    generic: z.boolean().default(false),
-    /** Regex flags for every pattern of the rule (XRegExp flags: i, s, x, n, u). */
-    flags: z.string().regex(/^[isxnu]*$/, 'only the flags i, s, x, n, u').default(''),
-    keywords: z.array(z.string().min(3)).min(1),
-    patterns: z.array(z.string().min(1)).min(1),
-    /** Patterns that veto a match on the same line (a test writing to /dev/full is not a full disk). */
-    unless: z.array(z.string().min(1)).default([]),
-    'followed-by': z.array(step).optional(),
-    scenarios: z.array(scenario).min(1),
-    references: z.array(z.string().min(1)).default([]),
-    tests: z
-      .object({
-        match: z.array(matchTest).min(1),
-        'no-match': z.array(noMatchTest).min(1),
-      })
-      .strict(),
-  })
-  .strict();
+  const ruleFileSchema = z
+    .object({
+      id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case id'),
+      title: z.string().min(1),
+      severity: z.enum(['error', 'warning', 'info']),
+      category: z.string().min(1),
+      description: z.string().optional(),
+      /** A catch-all rule (e.g. a non-zero exit) that yields to a specific rule explaining the same task. */
+      generic: z.boolean().default(false),
+      /** Regex flags for every pattern of the rule (XRegExp flags: i, s, x, n, u). */
+      flags: z.string().regex(/^[isxnu]*$/, 'only the flags i, s, x, n, u').default(''),
+      keywords: z.array(z.string().min(3)).min(1),
+      patterns: z.array(z.string().min(1)).min(1),
+      /** Patterns that veto a match on the same line (a test writing to /dev/full is not a full disk). */
+      unless: z.array(z.string().min(1)).default([]),
+      'followed-by': z.array(step).optional(),
+      scenarios: z.array(scenario).min(1),
+      references: z.array(z.string().min(1)).default([]),
+      tests: z
+        .object({
+          match: z.array(matchTest).min(1),
+          'no-match': z.array(noMatchTest).min(1),
+        })
+        .strict(),
+    })
+    .strict();
+  return { ruleFileSchema, scenario };
+}
 
-export type RuleFile = z.infer<typeof ruleFileSchema>;
-export type ScenarioDef = z.infer<typeof scenario>;
+let built: ReturnType<typeof buildSchema> | null = null;
+
+export function ruleFileSchema(): ReturnType<typeof buildSchema>['ruleFileSchema'] {
+  built ??= buildSchema();
+  return built.ruleFileSchema;
+}
+
+export type RuleFile = Z.infer<ReturnType<typeof buildSchema>['ruleFileSchema']>;
+export type ScenarioDef = Z.infer<ReturnType<typeof buildSchema>['scenario']>;
