@@ -11,7 +11,8 @@ type Verdict = 'yes' | 'no' | 'open';
 
 /**
  * `agent.type` and `runner.kind` are `unknown` when the log does not tell: a scenario that tests them is
- * then open. `agent.container` and `agent.service` are evidence flags: null (no evidence) counts as false.
+ * then open. `agent.container` and `agent.service` are evidence flags: once the log shows the agent, no
+ * evidence counts as false; in a fragment that shows no agent at all they are open too.
  */
 function fieldValue(ctx: JobContext, field: string): string | boolean {
   switch (field) {
@@ -20,12 +21,18 @@ function fieldValue(ctx: JobContext, field: string): string | boolean {
     case 'runner.kind':
       return ctx.runner.kind;
     case 'agent.container':
-      return ctx.agent.container === true;
+      return flag(ctx, ctx.agent.container);
     case 'agent.service':
-      return ctx.agent.service === true;
+      return flag(ctx, ctx.agent.service);
     default:
       throw new Error(`unknown condition field ${field}`);
   }
+}
+
+function flag(ctx: JobContext, value: boolean | null): boolean | 'unknown' {
+  if (value !== null) return value;
+  const agentSeen = ctx.agent.name !== null || ctx.agent.type !== 'unknown' || ctx.agentHomeDir !== null;
+  return agentSeen ? false : 'unknown';
 }
 
 export function evaluate(sc: ScenarioDef, ctx: JobContext): Verdict {

@@ -56,7 +56,8 @@ function describeAgent(d: Diagnosis): string {
   if (a.container) facts.push('in a container');
   if (a.service) facts.push('run as a service');
   if (a.home) facts.push(`home ${a.home}`);
-  return `${a.name ?? '(unknown)'} (${facts.join(', ')})`;
+  if (a.name === null && facts.length === 1) return a.type === 'unknown' ? 'not in the log' : a.type;
+  return `${a.name ?? '(name not in the log)'} (${facts.join(', ')})`;
 }
 
 function describeRunner(d: Diagnosis): string {

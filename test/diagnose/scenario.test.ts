@@ -27,7 +27,13 @@ describe('chooseScenario on docker-pull-access-denied', () => {
   it('does not guess when the log shows neither the runner nor the agent type', () => {
     const choice = pick(emptyContext());
     expect(choice.id).toBe(UNDETERMINED);
-    expect(choice.candidates.map((s) => s.id)).toEqual(['docker-runner-elastic-agent', 'docker-runner-remote-agent', 'agent-environment']);
+    expect(choice.candidates.map((s) => s.id)).toEqual([
+      'docker-runner-elastic-agent',
+      'docker-runner-docker-agent',
+      'docker-runner-service-agent',
+      'docker-runner-remote-agent',
+      'agent-environment',
+    ]);
     const fix = renderFix(choice, emptyContext(), {});
     expect(fix).toContain('does not show enough');
     expect(fix).toContain('Applies when: the build header names the agent "Elastic Agent on i-…"');
@@ -37,7 +43,7 @@ describe('chooseScenario on docker-pull-access-denied', () => {
   it('stays open on the agent type when a runner is seen but the agent type is not', () => {
     const choice = pick(ctx((c) => (c.runner.kind = 'docker')));
     expect(choice.id).toBe(UNDETERMINED);
-    expect(choice.candidates.map((s) => s.id)).toEqual(['docker-runner-elastic-agent', 'docker-runner-remote-agent']);
+    expect(choice.candidates.map((s) => s.id)).toEqual(['docker-runner-elastic-agent', 'docker-runner-docker-agent', 'docker-runner-service-agent', 'docker-runner-remote-agent']);
   });
 
   it('picks the agent environment for a known local or remote agent without a runner', () => {
@@ -53,5 +59,14 @@ describe('renderTemplate', () => {
   it('fills context fields, derived fields and captures, with fallbacks', () => {
     expect(renderTemplate('{{agent.home}} {{agent.user}} {{runner.image}} {{image}}', c, { image: 'a/b' })).toBe('/home/bamboouser bamboouser maven:3.9 a/b');
     expect(renderTemplate('{{agent.name|the agent}} / {{build}}', c, {})).toBe('the agent / <build: not in the log>');
+  });
+});
+
+describe('evidence flags', () => {
+  it('count as false once the agent is seen, and stay open in a fragment that shows no agent', () => {
+    const seen = ctx((c) => ((c.runner.kind = 'docker'), (c.agent.name = 'linux-01'), (c.agent.type = 'remote')));
+    expect(chooseScenario(rule.scenarios, seen).id).toBe('docker-runner-remote-agent');
+    const fragment = ctx((c) => (c.runner.kind = 'docker'));
+    expect(chooseScenario(rule.scenarios, fragment).candidates.map((s) => s.id)).toContain('docker-runner-service-agent');
   });
 });

@@ -168,7 +168,7 @@ describe('Docker rules pick the scenario of where the job ran', () => {
   it('lists the candidate scenarios when a fragment does not tell where it ran', () => {
     const d = find(diagnoseLines(ruleSet, [T(lines['docker-socket-permission-denied'], 'error')]), 'docker-socket-permission-denied')!;
     expect(d.scenario).toBe('undetermined');
-    expect(d.candidates).toEqual(['docker-runner', 'agent-environment', 'unknown']);
+    expect(d.candidates).toEqual(['docker-runner-docker-agent', 'docker-runner', 'container-agent', 'agent-environment', 'unknown']);
   });
 
   it('names the agent user and the service restart in the agent environment', () => {
