@@ -19,6 +19,8 @@ export const CONTEXT_KEYWORDS = [
   '.dockercfg-bamboo-',
   'runInDocker',
   'HOME=',
+  // A log copied from the UI shows the runner's command on a line of its own, under "… running command line:".
+  'docker run ',
   // The agent's own log (atlassian-bamboo.log, wrapper output): who the agent is and where its home is.
   "Build agent '",
   'ready to receive builds',
@@ -57,8 +59,13 @@ export function trackLine(ctx: JobContext, line: LogLine): ContextEvent {
     return null;
   }
   if (text.startsWith('Executing build ')) {
-    // No Docker Runner was started before the build began: the job runs in the agent's environment.
-    if (ctx.runner.kind === 'unknown' && ctx.build !== null) ctx.runner.kind = 'agent';
+    // No Docker Runner was started before the build began: the job runs in the agent's environment. The runner
+    // starts after "Build working directory is …", so a job that shows that line would have shown it too.
+    const sawStart = ctx.build !== null || ctx.workingDirectory !== null;
+    // Without the header (a fragment, or a header glued to the line before it) the key is still named here.
+    const key = ctx.build === null ? /\(([^()\s]+)\)\s*$/.exec(text) : null;
+    if (key) applyBuildKey(ctx, key[1]);
+    if (ctx.runner.kind === 'unknown' && sawStart) ctx.runner.kind = 'agent';
     return null;
   }
   if (text.startsWith('Starting task ')) return startTask(ctx, text);

@@ -3,6 +3,7 @@ import { emptyContext, type JobContext } from '../../src/model.js';
 import { parseEnvelope } from '../../src/parse/envelope.js';
 import { trackLine } from '../../src/context/tracker.js';
 import { parseVolume, shellWords } from '../../src/context/docker-run.js';
+import { RuleSet } from '../../src/rules/rule-set.js';
 
 function track(lines: string[]): { ctx: JobContext; events: (string | null)[] } {
   const ctx = emptyContext();
@@ -133,5 +134,42 @@ describe('Windows agents', () => {
 describe('agent type from the header alone', () => {
   it('takes a named agent that is neither elastic nor local for a remote one', () => {
     expect(track([T('Build A - B #3 (A-B-JOB1-3) started building on agent build-linux-07')]).ctx.agent.type).toBe('remote');
+  });
+});
+
+describe('logs without their header, and logs copied from the UI', () => {
+  it('takes the build key from "Executing build … (KEY)" when no header was read', () => {
+    const { ctx } = track([
+      T('Remote agent on host build-linux-04'),
+      T('Build working directory is /home/bamboo/bamboo-agent-home/xml-data/build-dir/ACME-WEB-IT'),
+      T('Executing build Acme - Web - Integration tests #57 (ACME-WEB-IT-57)'),
+    ]);
+    expect(ctx).toMatchObject({ build: 'ACME-WEB-IT-57', plan: 'ACME-WEB', job: 'IT', number: 57 });
+    // The working directory line comes before the runner's docker run: none was missed, so the agent's environment.
+    expect(ctx.runner.kind).toBe('agent');
+  });
+
+  it('leaves the runner open in a fragment that starts at "Executing build"', () => {
+    const { ctx } = track([T('Executing build A - B #3 (A-B-JOB1-3)')]);
+    expect(ctx.build).toBe('A-B-JOB1-3');
+    expect(ctx.runner.kind).toBe('unknown');
+  });
+
+  it('reads the runner from a docker run line of its own (the UI shows the command entry as several lines)', () => {
+    const lines = [
+      '03-Nov-2025 09:41:07 Build Acme - API - Default Job #88 (ACME-API-JOB1-88) started building on agent build-linux-03',
+      "03-Nov-2025 09:41:08 Beginning to execute external process for build 'Acme - API - Default Job #88 (ACME-API-JOB1-88)'",
+      ' ... running command line: ',
+      '/usr/bin/docker run --volume /h/xml-data/build-dir/ACME-API-JOB1:/h/xml-data/build-dir/ACME-API-JOB1 --detach --name 5b8e maven:3.9 tail -f /dev/null',
+      '03-Nov-2025 09:41:14 Executing build Acme - API - Default Job #88 (ACME-API-JOB1-88)',
+    ];
+    // Only lines holding a context keyword reach the tracker.
+    const ruleSet = new RuleSet([]);
+    const ctx = emptyContext();
+    lines.forEach((l, i) => {
+      const line = parseEnvelope(l, i + 1);
+      if (ruleSet.match(line.text).context) trackLine(ctx, line);
+    });
+    expect(ctx.runner).toMatchObject({ kind: 'docker', image: 'maven:3.9', volumes: [{ host: '/h/xml-data/build-dir/ACME-API-JOB1' }] });
   });
 });
