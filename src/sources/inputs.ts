@@ -91,7 +91,12 @@ export async function openInput(input: Input, stdin: Readable = process.stdin, o
   let { head, stream } = await peek(raw, onBytes);
   const gzip = sniff(head) === 'gzip';
   if (gzip) ({ head, stream } = await peek(Readable.from(stream).pipe(createGunzip())));
-  return { kind: sniff(head) === 'json' ? 'json' : 'text', gzip, stream };
+  const kind = sniff(head);
+  if (kind === 'binary') {
+    raw.destroy();
+    throw new InputError(input.name, null, 'this is binary data (an archive, an image, UTF-16 text?), not a Bamboo build log or REST export');
+  }
+  return { kind: kind === 'json' ? 'json' : 'text', gzip, stream };
 }
 
 /** Reads the first chunk of a stream and gives back a stream that still starts with it. */

@@ -52,11 +52,31 @@ export async function readLogStream(
   return reader.lines;
 }
 
-/** The first bytes of an input tell what it is: gzip, a JSON export, or log text. */
-export function sniff(head: Buffer): 'gzip' | 'json' | 'text' {
+/** The first bytes of an input tell what it is: gzip, a JSON export, log text, or binary data (no log at all). */
+export function sniff(head: Buffer): 'gzip' | 'json' | 'text' | 'binary' {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (looksBinary(head)) return 'binary';
   let i = 0;
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3; // UTF-8 BOM
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
   return head[i] === 0x7b || head[i] === 0x5b ? 'json' : 'text';
+}
+
+/** How much of the head is looked at, and the share of control bytes above which it is not text. */
+const BINARY_PROBE = 8192;
+const BINARY_SHARE = 0.05;
+
+/**
+ * Archives, images and UTF-16 text are full of NUL and other control bytes; a log has at most a stray one (a
+ * program that printed binary junk), so a share, not a single NUL, decides. TAB, LF, VT, FF, CR, BS and ESC
+ * (colour codes, progress bars) are text.
+ */
+function looksBinary(head: Buffer): boolean {
+  const end = Math.min(head.length, BINARY_PROBE);
+  let control = 0;
+  for (let i = 0; i < end; i++) {
+    const b = head[i];
+    if ((b < 0x20 && (b < 0x08 || b > 0x0d) && b !== 0x1b) || b === 0x7f) control++;
+  }
+  return end > 0 && control / end > BINARY_SHARE;
 }
