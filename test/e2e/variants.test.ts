@@ -1,0 +1,270 @@
+// The real CLI on logs the samples do not cover: other Bamboo versions, locales, agents and exports, and damaged files.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ndjson, ROOT, runCli, tempDir } from '../helpers/cli.js';
+
+const DIR = join(ROOT, 'test', 'fixtures', 'variants');
+const fixture = (name: string) => join(DIR, name);
+const tmp = tempDir();
+
+async function analyze(path: string) {
+  const r = await runCli(['analyze', path, '--no-db', '--format', 'ndjson']);
+  return { ...r, out: ndjson(r.stdout) };
+}
+
+const only = (out: Record<string, any>[], rule: string) => {
+  const found = out.filter((d) => d.rule === rule);
+  expect(found, `${rule} in ${JSON.stringify(out.map((d) => d.rule))}`).toHaveLength(1);
+  return found[0];
+};
+
+/** The agent's environment, as a job without a Docker Runner shows it. */
+const AGENT_ENV = { kind: 'agent', image: null, volumes: [] };
+
+/** Per fixture: the exit code and the diagnosis an administrator expects first, and the generic one folded into it. */
+const CASES: { file: string; why: string; rule: string; expect: Record<string, any>; folded?: boolean }[] = [
+  {
+    file: 'bamboo5-local-agent.log',
+    why: "a 5.x-era 'Build <plan> - Build #n (KEY)' header on local agent 'Local #2'",
+    rule: 'git-host-key-verification-failed',
+    expect: {
+      scenario: 'agent-environment', build: 'MOB-NIGHTLY-JOB1-229', plan: 'MOB-NIGHTLY', job: 'JOB1', number: 229,
+      agent: { name: 'Local #2', type: 'local' }, runner: AGENT_ENV, task: { name: 'Git checkout' },
+      line: 11, time: '2016-04-04T15:33:29',
+      evidence: ['Host key verification failed.', 'fatal: Could not read from remote repository.'],
+    },
+    folded: true,
+  },
+  {
+    file: 'ui-copy-docker-runner.log',
+    why: 'a UI copy (no type column, a space after the time) whose command entry spans several lines',
+    rule: 'docker-cli-missing',
+    expect: {
+      scenario: 'docker-runner', build: 'ACME-API-JOB1-88', agent: { name: 'build-linux-03', type: 'remote' },
+      runner: {
+        kind: 'docker', image: 'maven:3.9-eclipse-temurin-21',
+        volumes: [
+          { host: '/opt/bambooagent/bamboo-agent-home/xml-data/build-dir/ACME-API-JOB1', container: '/opt/bambooagent/bamboo-agent-home/xml-data/build-dir/ACME-API-JOB1' },
+          { host: '/opt/bambooagent/bamboo-agent-home/temp', container: '/opt/bambooagent/bamboo-agent-home/temp' },
+        ],
+      },
+      task: { name: 'Build image' }, line: 26, time: '2025-11-03T09:41:18',
+    },
+    folded: true,
+  },
+  {
+    file: 'korean-ui-copy.log',
+    why: 'a Korean server (numeric month 3월, localized 빌드 header), UI copy with a TAB after the time',
+    rule: 'maven-build-failure',
+    expect: {
+      scenario: 'agent-environment', build: 'QTRAC-REL4-JOB1-7', number: 7, agent: { name: 'Base Agent' }, runner: AGENT_ENV,
+      task: { name: 'Maven 빌드' }, line: 13, time: '2023-03-20T13:11:40', captures: { project: 'qtrack-was' },
+    },
+    folded: true,
+  },
+  {
+    file: 'japanese-ui-copy.log',
+    why: 'a Japanese server (12月), UI copy, on an elastic agent with no Docker Runner',
+    rule: 'docker-pull-access-denied',
+    expect: {
+      scenario: 'agent-environment', build: 'ZAIKO-NIGHT-JOB1-311', agent: { name: 'Elastic Agent on i-0f3e2d1c0b9a87654', type: 'elastic' },
+      runner: AGENT_ENV, line: 6, time: '2024-12-08T08:00:04', captures: { registry: '123456789012.dkr.ecr.ap-northeast-1.amazonaws.com' },
+    },
+    folded: true,
+  },
+  {
+    file: 'windows-agent-crlf.log',
+    why: 'a Windows agent: CRLF, D:\\ paths, a PowerShell script task',
+    rule: 'disk-full',
+    expect: {
+      scenario: 'agent-environment', build: 'ACME-INST-WIN-412', agent: { name: 'WIN-BUILD-07', type: 'remote', container: false },
+      runner: AGENT_ENV, task: { name: 'Build installer' }, line: 13, time: '2026-01-12T14:03:55',
+    },
+    folded: true,
+  },
+  {
+    file: 'rest-html-log-service-agent.json',
+    why: "a REST export with only the HTML 'log' field: <br />-joined docker run, &#39; entities, errorOutputLog",
+    rule: 'docker-pull-access-denied',
+    expect: {
+      scenario: 'docker-runner-service-agent', build: 'SVC-BUILD-JOB1-301', agent: { name: 'build-svc-02', type: 'remote', service: true },
+      runner: { kind: 'docker', image: 'registry.svc.example/ci/jdk21-docker:3' }, task: { name: 'Pull base image' },
+      line: 8, time: '2026-02-18T11:20:07', captures: { image: 'registry.svc.example/base/jre21', requirement: "'docker login'" },
+    },
+    folded: true,
+  },
+  {
+    file: 'docker-run-volume-forms.log',
+    why: 'a Docker Runner on a container agent, its volumes as --volume, --volume=, -v …:ro and --mount type=bind',
+    rule: 'docker-socket-permission-denied',
+    expect: {
+      scenario: 'docker-runner-docker-agent', build: 'PLAT-IMG-JOB1-19', agent: { name: '3c81b2c1a728', container: true },
+      runner: {
+        kind: 'docker', image: 'registry.plat.example/ci/docker-cli:27',
+        volumes: [
+          { host: '/var/atlassian/application-data/bamboo-agent/xml-data/build-dir/PLAT-IMG-JOB1', container: '/var/atlassian/application-data/bamboo-agent/xml-data/build-dir/PLAT-IMG-JOB1' },
+          { host: '/var/atlassian/application-data/bamboo-agent/temp', container: '/var/atlassian/application-data/bamboo-agent/temp' },
+          { host: '/opt/cache/m2', container: '/root/.m2' },
+          { host: '/var/run/docker.sock', container: '/var/run/docker.sock' },
+          { host: '/etc/pki/ca-trust', container: '/etc/pki/ca-trust' },
+        ],
+      },
+      line: 10, time: '2026-03-05T16:20:45',
+    },
+    folded: true,
+  },
+  {
+    file: 'split-streams-out-of-order.log',
+    why: "an OOM kill whose stdout line ('exit code 137') was logged before the stderr 'Killed' line",
+    rule: 'out-of-memory-killed',
+    expect: { scenario: 'agent-environment', build: 'ACME-WEB-BUNDLE-904', runner: AGENT_ENV, task: { name: 'Bundle' }, line: 10, time: '2026-04-21T02:16:52' },
+    folded: true,
+  },
+  {
+    file: 'invalid-utf8.log',
+    why: 'Latin-1 bytes and UTF-16 junk in a UTF-8 log (German server, März)',
+    rule: 'dns-resolution-failed',
+    expect: {
+      scenario: 'agent-environment', build: 'LAGER-BE-JOB1-77', agent: { name: 'build-m\ufffdnchen-01', type: 'remote' },
+      task: { name: 'Abh\ufffdngigkeiten' }, line: 9, time: '2026-03-06T10:00:04', captures: { host: 'git.lager.example' },
+    },
+    folded: true,
+  },
+  {
+    file: 'truncated-mid-line.log',
+    why: 'a download cut in the middle of a line (and of a UTF-8 character), before the build finished',
+    rule: 'maven-build-failure',
+    expect: { build: 'QTRAC-REL4-JOB1-8', line: 13, time: '2023-03-20T13:11:40' },
+    folded: true,
+  },
+  {
+    file: 'deployment-failed.log',
+    why: "a deployment result: numeric key, no 'Finished building', ended by 'Finished processing deployment result'",
+    rule: 'dns-resolution-failed',
+    expect: {
+      scenario: 'agent-environment', build: '2981890-3145731-3637262', plan: null, job: null, number: null,
+      agent: { name: 'deploy-linux-02', type: 'remote' }, runner: AGENT_ENV, line: 10, time: '2026-05-14T18:05:08',
+      captures: { host: 'releases.beta.acme.example' },
+    },
+    folded: true,
+  },
+  {
+    file: 'atlassian-bamboo-windows-agent.log',
+    why: "a Windows agent's atlassian-bamboo.log (CRLF, stack-trace lines) with the heartbeat timeout",
+    rule: 'agent-heartbeat-timeout',
+    expect: {
+      scenario: 'unknown', build: null, agent: { name: 'WIN-BUILD-07' }, task: null, line: 11, time: '2026-01-12T14:30:41',
+      captures: { ago: '11', timeout: '10' },
+    },
+  },
+];
+
+describe('variant logs through the real CLI', () => {
+  for (const c of CASES) {
+    it(`${c.file}: ${c.why}`, async () => {
+      const r = await analyze(fixture(c.file));
+      expect(r.code, r.stderr).toBe(1);
+      const d = only(r.out, c.rule);
+      expect(d).toMatchObject({ severity: 'error', source: fixture(c.file), ...c.expect });
+      for (const line of d.evidence) expect(line).not.toMatch(/[\r\n]$/);
+      const others = r.out.filter((o) => o !== d);
+      if (c.folded) expect(others.map((o) => [o.rule, o.severity, o.note])).toEqual([['task-nonzero-exit', 'info', `explained by ${c.rule} in the same task`]]);
+      else expect(others).toEqual([]);
+    });
+  }
+
+  it('windows-agent-crlf.log: the fix names the agent home D:\\bamboo-agent-home', async () => {
+    const d = only((await analyze(fixture('windows-agent-crlf.log'))).out, 'disk-full');
+    expect(d.fix).toContain('D:\\bamboo-agent-home');
+  });
+
+  it('two-jobs-concatenated.log: keeps the jobs apart, the second does not inherit the first one\'s runner', async () => {
+    const r = await analyze(fixture('two-jobs-concatenated.log'));
+    expect(r.stderr).toContain('1 input, 2 builds');
+    expect(only(r.out, 'docker-pull-access-denied')).toMatchObject({
+      build: 'ACME-WEB-JOB1-57', scenario: 'docker-runner-remote-agent', line: 135, runner: { kind: 'docker', image: 'registry.acme.example/ci/build-node:20' },
+    });
+    expect(only(r.out, 'gradle-test-failures')).toMatchObject({
+      build: 'ACME-WEB-IT-57', scenario: 'agent-environment', line: 175, agent: { name: 'build-linux-04' }, runner: AGENT_ENV,
+    });
+  });
+
+  it('two jobs glued by cat (the first file had no final newline): the second job is still named and placed', async () => {
+    const glued = join(tmp, 'glued.log');
+    writeFileSync(glued, readFileSync(fixture('two-jobs-concatenated.log'), 'utf8').replace('JOB1-57.\nsimple', 'JOB1-57.simple'));
+    const r = await analyze(glued);
+    expect(only(r.out, 'docker-pull-access-denied')).toMatchObject({ build: 'ACME-WEB-JOB1-57', line: 135 });
+    expect(only(r.out, 'gradle-test-failures')).toMatchObject({ build: 'ACME-WEB-IT-57', number: 57, scenario: 'agent-environment', line: 174 });
+  });
+
+  it('a 3 MB line (a minified bundle on stdout) is read past: the failure after it keeps its line and job', async () => {
+    const lines = readFileSync(fixture('bamboo5-local-agent.log'), 'utf8').split('\n');
+    lines.splice(9, 0, `build\t04-Apr-2016 15:33:28\t${'var a=function(){return 1};'.repeat(120_000)}`);
+    const big = join(tmp, 'long-line.log');
+    writeFileSync(big, lines.join('\n'));
+    const r = await analyze(big);
+    expect(r.code).toBe(1);
+    expect(only(r.out, 'git-host-key-verification-failed')).toMatchObject({ build: 'MOB-NIGHTLY-JOB1-229', line: 12, scenario: 'agent-environment' });
+  });
+
+  it('an empty file: no build, no diagnosis, exit 0', async () => {
+    const empty = join(tmp, 'empty.log');
+    writeFileSync(empty, '');
+    const r = await analyze(empty);
+    expect([r.code, r.stdout]).toEqual([0, '']);
+    expect(r.stderr).toBe('bamboo-doctor: 1 input, 0 builds, 0 diagnoses (0 errors)\n');
+  });
+
+  it('binary files (an archive named .log, UTF-16 text) are errors naming the file; the other inputs are still read', async () => {
+    const zip = join(tmp, 'artifacts.log');
+    writeFileSync(zip, Buffer.concat([Buffer.from('PK\x03\x04\x14\x00\x00\x00\x08\x00', 'latin1'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256))]));
+    const utf16 = join(tmp, 'saved-by-notepad.log');
+    writeFileSync(utf16, Buffer.from(`\ufeff${readFileSync(fixture('bamboo5-local-agent.log'), 'utf8')}`, 'utf16le'));
+    const r = await runCli(['analyze', zip, utf16, fixture('bamboo5-local-agent.log'), '--no-db', '--format', 'ndjson']);
+    expect(r.code).toBe(2);
+    for (const file of [zip, utf16]) expect(r.stderr).toContain(`error: ${file}: this is binary data`);
+    expect(ndjson(r.stdout).map((d) => d.build)).toEqual(['MOB-NIGHTLY-JOB1-229', 'MOB-NIGHTLY-JOB1-229']);
+  });
+});
+
+describe('variant logs into a database', () => {
+  const db = join(tmp, 'variants.db');
+  let first: Awaited<ReturnType<typeof runCli>>;
+  beforeAll(async () => {
+    first = await runCli(['analyze', DIR, '--db', db, '--format', 'ndjson']);
+  });
+
+  it('stores one build per job with its state, agent and runner', () => {
+    expect(first.code).toBe(1);
+    const conn = new Database(db, { readonly: true });
+    const rows = conn.prepare('SELECT build_key, state, agent_type, runner_kind FROM builds ORDER BY build_key').all();
+    conn.close();
+    expect(rows).toEqual([
+      { build_key: `${fixture('atlassian-bamboo-windows-agent.log')}#1`, state: 'unknown', agent_type: 'unknown', runner_kind: 'unknown' },
+      { build_key: '2981890-3145731-3637262', state: 'failed', agent_type: 'remote', runner_kind: 'agent' },
+      { build_key: 'ACME-API-JOB1-88', state: 'failed', agent_type: 'remote', runner_kind: 'docker' },
+      { build_key: 'ACME-INST-WIN-412', state: 'failed', agent_type: 'remote', runner_kind: 'agent' },
+      { build_key: 'ACME-WEB-BUNDLE-904', state: 'failed', agent_type: 'remote', runner_kind: 'agent' },
+      { build_key: 'ACME-WEB-IT-57', state: 'failed', agent_type: 'remote', runner_kind: 'agent' },
+      { build_key: 'ACME-WEB-JOB1-57', state: 'failed', agent_type: 'remote', runner_kind: 'docker' },
+      { build_key: 'LAGER-BE-JOB1-77', state: 'failed', agent_type: 'remote', runner_kind: 'agent' },
+      { build_key: 'MOB-NIGHTLY-JOB1-229', state: 'failed', agent_type: 'local', runner_kind: 'agent' },
+      { build_key: 'PLAT-IMG-JOB1-19', state: 'failed', agent_type: 'remote', runner_kind: 'docker' },
+      { build_key: 'QTRAC-REL4-JOB1-7', state: 'failed', agent_type: 'remote', runner_kind: 'agent' },
+      { build_key: 'QTRAC-REL4-JOB1-8', state: 'failed', agent_type: 'remote', runner_kind: 'agent' },
+      { build_key: 'SVC-BUILD-JOB1-301', state: 'failed', agent_type: 'remote', runner_kind: 'docker' },
+      { build_key: 'ZAIKO-NIGHT-JOB1-311', state: 'failed', agent_type: 'elastic', runner_kind: 'agent' },
+    ]);
+  });
+
+  it('shows a stored build of a cut download with its evidence, and adds nothing on a second run', async () => {
+    const show = await runCli(['show', 'QTRAC-REL4-JOB1-8', '--db', db]);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain('[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.10.1:compile');
+    const again = await runCli(['analyze', DIR, '--db', db, '--format', 'ndjson']);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toContain('13 skipped');
+  });
+});
