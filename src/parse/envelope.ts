@@ -36,17 +36,13 @@ export function parseEnvelope(raw: string, line: number): LogLine {
   const tab = raw.indexOf('\t');
   if (tab > 0 && tab <= 7) {
     const type = TYPES[raw.slice(0, tab)];
-    if (type) {
-      const rest = raw.slice(tab + 1);
-      const stamp = parseStamp(rest);
-      if (stamp) {
-        // The message starts after the second TAB; it may itself contain TABs. Two columns → empty message.
-        const after = rest.slice(stamp.length);
-        const text = after.startsWith('\t') ? after.slice(1) : after.trimStart();
-        return withParts({ line, type, time: stamp.iso, text });
-      }
-      return withParts({ line, type, time: null, text: rest });
-    }
+    if (type) return typedEntry(type, raw.slice(tab + 1), line, false) as LogLine;
+  }
+  // TABs expanded to spaces (pasted into a ticket or an editor, as in Atlassian's KB): `simple    03-Jun-2024 …`.
+  const spaced = SPACED_TYPE.exec(raw);
+  if (spaced) {
+    const entry = typedEntry(TYPES[spaced[1]], raw.slice(spaced[0].length), line, true);
+    if (entry) return entry;
   }
   // The agent's own log (atlassian-bamboo.log, the service wrapper's stdout): no build-log type, but a time.
   const agent = parseAgentLine(raw);
@@ -58,6 +54,18 @@ export function parseEnvelope(raw: string, line: number): LogLine {
     if (stamp) return withParts({ line, type: 'plain', time: stamp.iso, text: raw.slice(stamp.length).replace(/^[\t ]/, '') });
   }
   return { line, type: 'plain', time: null, text: raw };
+}
+
+const SPACED_TYPE = /^(simple|build|command|error) +(?=\d)/;
+
+/** The rest of a line after its type column; with `needStamp`, null when no time follows (plain text after all). */
+function typedEntry(type: LineType, rest: string, line: number, needStamp: boolean): LogLine | null {
+  const stamp = parseStamp(rest);
+  if (!stamp) return needStamp ? null : withParts({ line, type, time: null, text: rest });
+  // The message starts after the second TAB; it may itself contain TABs. Two columns → empty message.
+  const after = rest.slice(stamp.length);
+  const text = after.startsWith('\t') ? after.slice(1) : after.trimStart();
+  return withParts({ line, type, time: stamp.iso, text });
 }
 
 /**

@@ -199,6 +199,13 @@ describe('variant logs through the real CLI', () => {
     expect(only(r.out, 'gradle-test-failures')).toMatchObject({ build: 'ACME-WEB-IT-57', number: 57, scenario: 'agent-environment', line: 174 });
   });
 
+  it("TABs expanded to spaces (pasted into a ticket, as Atlassian's KB prints lines): the same diagnosis", async () => {
+    const spaced = join(tmp, 'pasted.log');
+    writeFileSync(spaced, readFileSync(fixture('bamboo5-local-agent.log'), 'utf8').replace(/^(\w+)\t(.+?)\t/gm, '$1    $2    '));
+    const d = only((await analyze(spaced)).out, 'git-host-key-verification-failed');
+    expect(d).toMatchObject({ build: 'MOB-NIGHTLY-JOB1-229', agent: { type: 'local' }, scenario: 'agent-environment', line: 11, time: '2016-04-04T15:33:29' });
+  });
+
   it('a 3 MB line (a minified bundle on stdout) is read past: the failure after it keeps its line and job', async () => {
     const lines = readFileSync(fixture('bamboo5-local-agent.log'), 'utf8').split('\n');
     lines.splice(9, 0, `build\t04-Apr-2016 15:33:28\t${'var a=function(){return 1};'.repeat(120_000)}`);

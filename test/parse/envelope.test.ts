@@ -120,3 +120,20 @@ describe('formats seen less often', () => {
     expect(l.text).toContain('Agent encountered a fatal error');
   });
 });
+
+describe('parseEnvelope on TABs expanded to spaces', () => {
+  it('reads the type and time columns as the KB prints them (`simple    03-Jun-2024 07:32:07    …`)', () => {
+    expect(parseEnvelope('simple    03-Jun-2024 07:32:07    Remote agent on host 127.0.0.1', 4)).toEqual({
+      line: 4,
+      type: 'simple',
+      time: '2024-06-03T07:32:07',
+      text: 'Remote agent on host 127.0.0.1',
+    });
+    expect(parseEnvelope('error  04-Apr-2016 15:33:29\tHost key verification failed.', 1)).toMatchObject({ type: 'error', text: 'Host key verification failed.' });
+  });
+
+  it('keeps a line that only starts with a type word as plain text', () => {
+    expect(parseEnvelope('build 2 of 3 finished', 1)).toMatchObject({ type: 'plain', time: null, text: 'build 2 of 3 finished' });
+    expect(parseEnvelope('error 404 while fetching', 1).type).toBe('plain');
+  });
+});
