@@ -51,7 +51,7 @@ export function parseEnvelope(raw: string, line: number): LogLine {
   if (c >= 48 && c <= 57) {
     // Copied from the UI: `28-Feb-2014 19:50:14 Starting task …` (space or TAB after the time).
     const stamp = parseStamp(raw);
-    if (stamp) return withParts({ line, type: 'plain', time: stamp.iso, text: raw.slice(stamp.length).replace(/^[\t ]/, '') });
+    if (stamp) return withParts({ line, type: 'plain', time: stamp.iso, text: messageAfter(raw.slice(stamp.length)) });
   }
   return { line, type: 'plain', time: null, text: raw };
 }
@@ -62,10 +62,15 @@ const SPACED_TYPE = /^(simple|build|command|error) +(?=\d)/;
 function typedEntry(type: LineType, rest: string, line: number, needStamp: boolean): LogLine | null {
   const stamp = parseStamp(rest);
   if (!stamp) return needStamp ? null : withParts({ line, type, time: null, text: rest });
-  // The message starts after the second TAB; it may itself contain TABs. Two columns → empty message.
-  const after = rest.slice(stamp.length);
-  const text = after.startsWith('\t') ? after.slice(1) : after.trimStart();
-  return withParts({ line, type, time: stamp.iso, text });
+  return withParts({ line, type, time: stamp.iso, text: messageAfter(rest.slice(stamp.length)) });
+}
+
+/**
+ * The message after the time: after one TAB it starts at once and keeps its indentation (it may contain TABs;
+ * nothing after the TAB is an empty message); after spaces (a UI copy, TABs expanded) the whole run is the separator.
+ */
+function messageAfter(after: string): string {
+  return after.startsWith('\t') ? after.slice(1) : after.trimStart();
 }
 
 /**

@@ -199,11 +199,15 @@ describe('variant logs through the real CLI', () => {
     expect(only(r.out, 'gradle-test-failures')).toMatchObject({ build: 'ACME-WEB-IT-57', number: 57, scenario: 'agent-environment', line: 174 });
   });
 
-  it("TABs expanded to spaces (pasted into a ticket, as Atlassian's KB prints lines): the same diagnosis", async () => {
+  it("TABs expanded to spaces (pasted into a ticket, as Atlassian's KB prints lines), typed or a UI copy: the same diagnoses", async () => {
     const spaced = join(tmp, 'pasted.log');
     writeFileSync(spaced, readFileSync(fixture('bamboo5-local-agent.log'), 'utf8').replace(/^(\w+)\t(.+?)\t/gm, '$1    $2    '));
     const d = only((await analyze(spaced)).out, 'git-host-key-verification-failed');
     expect(d).toMatchObject({ build: 'MOB-NIGHTLY-JOB1-229', agent: { type: 'local' }, scenario: 'agent-environment', line: 11, time: '2016-04-04T15:33:29' });
+    const copied = join(tmp, 'pasted-ui-copy.log');
+    writeFileSync(copied, readFileSync(fixture('korean-ui-copy.log'), 'utf8').replaceAll('\t', '   '));
+    const m = only((await analyze(copied)).out, 'maven-build-failure');
+    expect(m).toMatchObject({ build: 'QTRAC-REL4-JOB1-7', scenario: 'agent-environment', line: 13, time: '2023-03-20T13:11:40' });
   });
 
   it('a 3 MB line (a minified bundle on stdout) is read past: the failure after it keeps its line and job', async () => {

@@ -132,6 +132,11 @@ describe('parseEnvelope on TABs expanded to spaces', () => {
     expect(parseEnvelope('error  04-Apr-2016 15:33:29\tHost key verification failed.', 1)).toMatchObject({ type: 'error', text: 'Host key verification failed.' });
   });
 
+  it('takes the whole run of spaces after the time of a UI copy as the separator, one TAB only as itself', () => {
+    expect(parseEnvelope('20-3월-2023 13:10:02   Build working directory is /x', 1)).toMatchObject({ time: '2023-03-20T13:10:02', text: 'Build working directory is /x' });
+    expect(parseEnvelope('20-3월-2023 13:10:02\t  at Foo.bar(Foo.java:1)', 1).text).toBe('  at Foo.bar(Foo.java:1)');
+  });
+
   it('keeps a line that only starts with a type word as plain text', () => {
     expect(parseEnvelope('build 2 of 3 finished', 1)).toMatchObject({ type: 'plain', time: null, text: 'build 2 of 3 finished' });
     expect(parseEnvelope('error 404 while fetching', 1).type).toBe('plain');
