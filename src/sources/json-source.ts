@@ -31,7 +31,8 @@ export async function readJsonStream(
 ): Promise<number> {
   const walker = new RestWalker(analyzer, automaton, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   // Called directly: a string in, a batch of tokens out; `none` flushes it (stream-chain's flushable protocol).
-  const parse = jsonParser({ streamValues: false }) as unknown as (input: string | typeof none) => Many<Token> | typeof none;
+  // jsonStreaming: exports appended to one file (`curl … >> results.json`, one result a line) are read one after another.
+  const parse = jsonParser({ streamValues: false, jsonStreaming: true }) as unknown as (input: string | typeof none) => Many<Token> | typeof none;
   const decoder = new StringDecoder('utf8');
   const feed = (text: string): void => {
     const out = parse(text);

@@ -210,6 +210,17 @@ describe('variant logs through the real CLI', () => {
     expect(m).toMatchObject({ build: 'QTRAC-REL4-JOB1-7', scenario: 'agent-environment', line: 13, time: '2023-03-20T13:11:40' });
   });
 
+  it('REST exports appended to one file (one job result a line): both jobs are read', async () => {
+    const json = readFileSync(fixture('rest-html-log-service-agent.json'), 'utf8');
+    const appended = join(tmp, 'results.jsonl');
+    writeFileSync(appended, `${JSON.stringify(JSON.parse(json))}\n${JSON.stringify(JSON.parse(json.replaceAll('301', '302')))}\n`);
+    const r = await analyze(appended);
+    expect(r.out.filter((d) => d.rule === 'docker-pull-access-denied').map((d) => [d.build, d.line, d.scenario])).toEqual([
+      ['SVC-BUILD-JOB1-301', 8, 'docker-runner-service-agent'],
+      ['SVC-BUILD-JOB1-302', 8, 'docker-runner-service-agent'],
+    ]);
+  });
+
   it('a 3 MB line (a minified bundle on stdout) is read past: the failure after it keeps its line and job', async () => {
     const lines = readFileSync(fixture('bamboo5-local-agent.log'), 'utf8').split('\n');
     lines.splice(9, 0, `build\t04-Apr-2016 15:33:28\t${'var a=function(){return 1};'.repeat(120_000)}`);

@@ -205,3 +205,15 @@ describe('readJsonStream', () => {
     expect(got.jobs.map((j) => j.ctx.build)).toEqual(['ACME-WEB-JOB1-57', 'ACME-WEB-JOB1-58']);
   });
 });
+
+describe('readJsonStream on exports appended to one file', () => {
+  it('reads job results written one after another (`curl … >> results.json`, one a line), in every chunking', async () => {
+    const one = (key: string) => JSON.stringify(jobResult(key, 'Failed', jobLines(key)));
+    const appended = `${one('ACME-WEB-JOB1-57')}\n${one('ACME-WEB-JOB1-58')}\n`;
+    for (const chunk of [7, 4096, 1 << 20]) {
+      const got = await read(appended, chunk);
+      expect(got.error, `chunk ${chunk}`).toBeNull();
+      expect(got.diagnoses.map((d) => [d.build, d.line])).toEqual([['ACME-WEB-JOB1-57', 8], ['ACME-WEB-JOB1-58', 8]]);
+    }
+  });
+});
