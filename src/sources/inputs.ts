@@ -15,8 +15,11 @@ export interface Input {
   stat: Stats | null;
 }
 
-/** In a folder, files with these endings (or none) are read; others (notes, databases) are passed over. */
-const LOG_FILE = /(\.(log|txt|json|gz|out)|^[^.]+)$/i;
+/**
+ * In a folder, files with these endings (or none) are read; others (notes, databases) are passed over. A log
+ * rotated by log4j or the service wrapper (`atlassian-bamboo.log.1`, `wrapper.log.2`) is a log too.
+ */
+const LOG_FILE = /(\.(log|txt|json|gz|out)(\.\d{1,4})?|^[^.]+)$/i;
 
 /**
  * Expands folders recursively (sorted, hidden entries skipped) and globs (`'logs/**\/*.log'`, quoted so the
