@@ -172,4 +172,9 @@ describe('logs without their header, and logs copied from the UI', () => {
     });
     expect(ctx.runner).toMatchObject({ kind: 'docker', image: 'maven:3.9', volumes: [{ host: '/h/xml-data/build-dir/ACME-API-JOB1' }] });
   });
+
+  it("does not take a script's traced docker run for the runner in a fragment", () => {
+    const { ctx } = track([T('+ docker run --rm -v /h/xml-data/build-dir/A-B-JOB1:/src node:20 npm test', 'error')]);
+    expect(ctx.runner.kind).toBe('unknown');
+  });
 });
