@@ -56,12 +56,21 @@ export function parseEnvelope(raw: string, line: number): LogLine {
   return { line, type: 'plain', time: null, text: raw };
 }
 
+/** The longest time column taken for one when it cannot be read (a day, a month name, a year and a time). */
+const MAX_STAMP = 40;
+
 const SPACED_TYPE = /^(simple|build|command|error) +(?=\d)/;
 
 /** The rest of a line after its type column; with `needStamp`, null when no time follows (plain text after all). */
 function typedEntry(type: LineType, rest: string, line: number, needStamp: boolean): LogLine | null {
   const stamp = parseStamp(rest);
-  if (!stamp) return needStamp ? null : withParts({ line, type, time: null, text: rest });
+  if (!stamp) {
+    if (needStamp) return null;
+    // A time in a form we cannot read (a month name with a space, other digits): the message is still after the
+    // second TAB (lines split on their first two TABs), when that TAB is where a time would end.
+    const tab = rest.indexOf('\t');
+    return withParts({ line, type, time: null, text: tab >= 0 && tab <= MAX_STAMP ? rest.slice(tab + 1) : rest });
+  }
   return withParts({ line, type, time: stamp.iso, text: messageAfter(rest.slice(stamp.length)) });
 }
 

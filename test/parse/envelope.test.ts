@@ -142,3 +142,19 @@ describe('parseEnvelope on TABs expanded to spaces', () => {
     expect(parseEnvelope('error 404 while fetching', 1).type).toBe('plain');
   });
 });
+
+describe('parseEnvelope on a time it cannot read', () => {
+  it('still finds the message after the second TAB (Vietnamese "thg 4", Persian digits)', () => {
+    expect(parseEnvelope('simple\t04-thg 4-2016 15:33:26\tBuild working directory is /x', 1)).toEqual({
+      line: 1,
+      type: 'simple',
+      time: null,
+      text: 'Build working directory is /x',
+    });
+    expect(parseEnvelope('error\t۰۴-Apr-۲۰۱۶ ۱۵:۳۳:۲۶\tHost key verification failed.', 1).text).toBe('Host key verification failed.');
+    // No time-like column before the TAB: the whole rest is the message.
+    expect(parseEnvelope('build\tcolumn one is a very long message that is not a time\tsecond', 1).text).toBe(
+      'column one is a very long message that is not a time\tsecond',
+    );
+  });
+});
