@@ -26,6 +26,10 @@ interface Partial {
   captures: Record<string, string>;
 }
 
+/** Evidence is for a person to read: a matched 3 MB line is kept to its first 2,000 characters. */
+export const MAX_EVIDENCE_CHARS = 2000;
+const clip = (text: string): string => (text.length > MAX_EVIDENCE_CHARS ? `${text.slice(0, MAX_EVIDENCE_CHARS)}…` : text);
+
 export class JobRun {
   readonly ctx = emptyContext();
   readonly drafts = new Map<string, Draft>();
@@ -48,7 +52,7 @@ export class JobRun {
       const rule = this.ruleSet.rules[ref.rule];
       const last = rule.steps.length - 1;
       if (ref.step === 0) {
-        const partial = { step: 0, lastLine: line.line, first: { line: line.line, time: line.time, taskIndex }, evidence: [text], captures };
+        const partial = { step: 0, lastLine: line.line, first: { line: line.line, time: line.time, taskIndex }, evidence: [clip(text)], captures };
         if (last === 0) this.fire(rule, partial, fresh);
         else this.partialsOf(ref.rule).push(partial);
         continue;
@@ -58,7 +62,7 @@ export class JobRun {
       for (const p of waiting) {
         p.step = ref.step;
         p.lastLine = line.line;
-        p.evidence.push(text);
+        p.evidence.push(clip(text));
         p.captures = { ...p.captures, ...captures };
         if (ref.step === last) this.fire(rule, p, fresh);
       }

@@ -113,3 +113,12 @@ describe('SourceAnalyzer', () => {
     expect(emitted[0].count).toBe(2);
   });
 });
+
+describe('evidence', () => {
+  it('keeps a long matched line to its first 2,000 characters', () => {
+    const { emitted } = run([`boom 5 ${'x'.repeat(50_000)}`]);
+    expect(emitted[0].evidence[0].length).toBe(2001);
+    expect(emitted[0].evidence[0].endsWith('…')).toBe(true);
+    expect(emitted[0].captures).toEqual({ n: '5' });
+  });
+});
