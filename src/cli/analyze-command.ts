@@ -80,6 +80,9 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
     if (result.skipped) parts.push(`${result.skipped} skipped`);
     if (result.failed.length) parts.push(`${result.failed.length} failed`);
     say(`bamboo-doctor: ${parts.join(', ')}${store ? ` → ${store.db.name}` : ''}`);
+    if (store?.keptComplete) {
+      say(`bamboo-doctor: ${store.keptComplete} build(s) kept as stored: the database has them from a complete log, this input stops short of their end`);
+    }
     if (result.failed.length) return EXIT.usage;
     if (args.failOn === 'none') return EXIT.ok;
     const threshold = RANK[args.failOn];

@@ -57,21 +57,32 @@ export class Store {
    * Writes a build and replaces its diagnoses in one transaction: reading the same build again (the same
    * file, or the same build from a REST export) leaves one row each.
    */
-  saveJob(sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, diagnoses: Diagnosis[]): void {
-    this.stmts.saveJob(sourceId, sourcePath, ctx, ordinal, diagnoses);
+  saveJob(sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, diagnoses: Diagnosis[]): boolean {
+    return this.count(this.stmts.saveJob(sourceId, sourcePath, ctx, ordinal, diagnoses));
   }
 
   /** Live input: a diagnosis is written as soon as it arises (its build row first), then updated at the job's end. */
-  saveDiagnosis(sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, d: Diagnosis): void {
-    this.stmts.saveOne(sourceId, sourcePath, ctx, ordinal, d);
+  saveDiagnosis(sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, d: Diagnosis): boolean {
+    return this.stmts.saveOne(sourceId, sourcePath, ctx, ordinal, d);
   }
 
   /**
    * Re-diagnosis (`reanalyze`): writes the build row and only the given diagnoses, in place (their ids stay),
    * and deletes the listed rules' rows; the build's other diagnoses are left as they are.
    */
-  replaceDiagnoses(sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, changed: Diagnosis[], removedRules: string[]): void {
-    this.stmts.replaceSome(sourceId, sourcePath, ctx, ordinal, changed, removedRules);
+  replaceDiagnoses(sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, changed: Diagnosis[], removedRules: string[]): boolean {
+    return this.count(this.stmts.replaceSome(sourceId, sourcePath, ctx, ordinal, changed, removedRules));
+  }
+
+  /**
+   * Builds not written because the database already holds them from a log read to its end, while this
+   * reading stopped short (a cut download, the first page of a REST export): counted for the run's summary.
+   */
+  keptComplete = 0;
+
+  private count(saved: boolean): boolean {
+    if (!saved) this.keptComplete++;
+    return saved;
   }
 
   counts(): { sources: number; builds: number; diagnoses: number } {
@@ -102,16 +113,17 @@ function prepare(db: Database.Database) {
   const upsertBuild = db.prepare(`
     INSERT INTO builds (build_key, keyed, plan, job, number, state, bamboo_version, agent_name, agent_type,
       agent_container, agent_service, agent_home, runner_kind, runner_image, runner_volumes, started, source_id,
-      source_path, analyzed_at)
+      source_path, analyzed_at, finished)
     VALUES (@key, @keyed, @plan, @job, @number, @state, @bambooVersion, @agentName, @agentType, @agentContainer,
-      @agentService, @agentHome, @runnerKind, @runnerImage, @runnerVolumes, @started, @sourceId, @sourcePath, @at)
+      @agentService, @agentHome, @runnerKind, @runnerImage, @runnerVolumes, @started, @sourceId, @sourcePath, @at,
+      @finished)
     ON CONFLICT (build_key) DO UPDATE SET keyed = excluded.keyed, plan = excluded.plan, job = excluded.job,
       number = excluded.number, state = excluded.state, bamboo_version = excluded.bamboo_version,
       agent_name = excluded.agent_name, agent_type = excluded.agent_type, agent_container = excluded.agent_container,
       agent_service = excluded.agent_service, agent_home = excluded.agent_home, runner_kind = excluded.runner_kind,
       runner_image = excluded.runner_image, runner_volumes = excluded.runner_volumes,
       started = coalesce(excluded.started, builds.started), source_id = excluded.source_id,
-      source_path = excluded.source_path, analyzed_at = excluded.analyzed_at
+      source_path = excluded.source_path, analyzed_at = excluded.analyzed_at, finished = excluded.finished
     RETURNING id`);
   const deleteDiagnoses = db.prepare('DELETE FROM diagnoses WHERE build_id = ?');
   const deleteDiagnosis = db.prepare('DELETE FROM diagnoses WHERE build_id = ? AND rule = ?');
@@ -129,6 +141,11 @@ function prepare(db: Database.Database) {
       count = excluded.count, evidence = excluded.evidence, captures = excluded.captures, fix = excluded.fix,
       note = excluded.note, plan = excluded.plan, job = excluded.job, agent_name = excluded.agent_name,
       agent_type = excluded.agent_type, runner_kind = excluded.runner_kind`);
+
+  const finishedOf = db.prepare('SELECT finished FROM builds WHERE build_key = ?').pluck();
+  /** A build stored from a log read to its end is not replaced by a reading that stops short of the end. */
+  const keepsComplete = (ctx: JobContext, sourcePath: string, ordinal: number): boolean =>
+    !ctx.finished && finishedOf.get(buildKeyOf(ctx, sourcePath, ordinal).key) === 1;
 
   const writeBuild = (sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number): { id: number; key: string } => {
     const { key, keyed } = buildKeyOf(ctx, sourcePath, ordinal);
@@ -152,6 +169,7 @@ function prepare(db: Database.Database) {
       sourceId,
       sourcePath,
       at: now(),
+      finished: ctx.finished ? 1 : 0,
     }) as { id: number };
     return { id: row.id, key };
   };
@@ -195,19 +213,25 @@ function prepare(db: Database.Database) {
     ),
     finishSource: db.prepare('UPDATE sources SET lines = ?, status = ?, error = ? WHERE id = ?'),
     saveJob: db.transaction((sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, diagnoses: Diagnosis[]) => {
+      if (keepsComplete(ctx, sourcePath, ordinal)) return false;
       const build = writeBuild(sourceId, sourcePath, ctx, ordinal);
       deleteDiagnoses.run(build.id);
       for (const d of diagnoses) writeDiagnosis(build, ctx, d);
+      return true;
     }),
     replaceSome: db.transaction(
       (sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, changed: Diagnosis[], removed: string[]) => {
+        if (keepsComplete(ctx, sourcePath, ordinal)) return false;
         const build = writeBuild(sourceId, sourcePath, ctx, ordinal);
         for (const rule of removed) deleteDiagnosis.run(build.id, rule);
         for (const d of changed) writeDiagnosis(build, ctx, d);
+        return true;
       },
     ),
     saveOne: db.transaction((sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, d: Diagnosis) => {
+      if (keepsComplete(ctx, sourcePath, ordinal)) return false;
       writeDiagnosis(writeBuild(sourceId, sourcePath, ctx, ordinal), ctx, d);
+      return true;
     }),
   };
 }

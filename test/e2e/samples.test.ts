@@ -1,5 +1,5 @@
 // The real CLI on every bundled sample: the expected rule, scenario, build, agent, runner, line, time and fix.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
@@ -74,6 +74,22 @@ describe('analyze into SQLite', () => {
     expect(counts()).toEqual(after1);
     await runCli(['analyze', 'samples', '--db', db, '--force', '--format', 'json']);
     expect(counts()).toEqual(after1);
+  });
+
+  it('keeps a build read to its end when a cut copy of the same build is read later', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'cut.db');
+    const cut = join(dir, 'cut.log');
+    writeFileSync(cut, readFileSync(join(ROOT, 'samples', 'docker-runner-remote-agent.log'), 'utf8').split('\n').slice(0, 40).join('\n'));
+    await runCli(['analyze', 'samples/docker-runner-remote-agent.log', '--db', db]);
+    const r = await runCli(['analyze', cut, '--db', db]);
+    expect(r.stderr).toContain('1 build(s) kept as stored');
+    const conn = new Database(db, { readonly: true });
+    const build = conn.prepare("SELECT state, finished, source_path FROM builds WHERE build_key = 'ACME-WEB-JOB1-57'").get();
+    const rules = conn.prepare('SELECT rule FROM diagnoses ORDER BY rule').pluck().all();
+    conn.close();
+    expect(build).toMatchObject({ state: 'failed', finished: 1 });
+    expect(rules).toContain('docker-pull-access-denied');
   });
 
   it('uses BAMBOO_DOCTOR_DB when no --db is given', async () => {

@@ -91,3 +91,24 @@ describe('Store', () => {
     s.close();
   });
 });
+
+describe('a partial reading of a stored build', () => {
+  it('does not replace a build read to its end, and says so', () => {
+    const s = new Store(join(tempDir(), 'g.db'));
+    const full = job('A-B-JOB1-1');
+    full.finished = true;
+    expect(s.saveJob(null, 'full.log', full, 0, [diag('r1'), diag('r2')])).toBe(true);
+    const cut = job('A-B-JOB1-1');
+    cut.state = 'unknown';
+    expect(s.saveJob(null, 'cut.log', cut, 0, [])).toBe(false);
+    expect(s.saveDiagnosis(null, 'cut.log', cut, 0, diag('r3'))).toBe(false);
+    expect(s.keptComplete).toBe(1);
+    expect(rows(s, 'SELECT state, source_path, finished FROM builds')).toEqual([{ state: 'failed', source_path: 'full.log', finished: 1 }]);
+    expect(s.counts().diagnoses).toBe(2);
+    const again = job('A-B-JOB1-1');
+    again.finished = true;
+    expect(s.saveJob(null, 'again.log', again, 0, [diag('r1')])).toBe(true);
+    expect(s.counts().diagnoses).toBe(1);
+    s.close();
+  });
+});

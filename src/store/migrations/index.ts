@@ -2,8 +2,10 @@
 
 import { sql as initial } from './001-initial.js';
 import { sql as historyIndexes } from './002-history-indexes.js';
+import { sql as buildFinished } from './003-build-finished.js';
 
 export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   { version: 1, name: '001-initial', sql: initial },
   { version: 2, name: '002-history-indexes', sql: historyIndexes },
+  { version: 3, name: '003-build-finished', sql: buildFinished },
 ];
