@@ -73,6 +73,8 @@ export interface JobContext {
   state: BuildState;
   /** True once the log said the build has finished. */
   finished: boolean;
+  /** True once the build's tasks began ("Executing build …"): before it, Bamboo is still setting the job up. */
+  executing: boolean;
   /** Time of the first timed line of the job. */
   started: string | null;
   /** The job's `docker:` block in the Bamboo Specs given with `--specs`; null when they define the job without one. */
@@ -138,6 +140,7 @@ export function emptyContext(): JobContext {
     tasks: [],
     state: 'unknown',
     finished: false,
+    executing: false,
     started: null,
   };
 }

@@ -66,6 +66,7 @@ export function trackLine(ctx: JobContext, line: LogLine): ContextEvent {
     const key = ctx.build === null ? /\(([^()\s]+)\)\s*$/.exec(text) : null;
     if (key) applyBuildKey(ctx, key[1]);
     if (ctx.runner.kind === 'unknown' && sawStart) ctx.runner.kind = 'agent';
+    ctx.executing = true;
     return null;
   }
   if (text.startsWith('Starting task ')) return startTask(ctx, text);

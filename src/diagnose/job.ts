@@ -4,7 +4,7 @@
 import { emptyContext, type Diagnosis, type LogLine, type Severity } from '../model.js';
 import type { Rule } from '../rules/load.js';
 import type { LineHits, RuleSet } from '../rules/rule-set.js';
-import { chooseScenario, renderFix } from './scenario.js';
+import { chooseScenario, renderFix, type Phase } from './scenario.js';
 
 export interface Draft {
   rule: Rule;
@@ -15,13 +15,14 @@ export interface Draft {
   count: number;
   /** Index of the task (in ctx.tasks) the first evidence line belongs to; -1 outside tasks. */
   taskIndex: number;
+  phase: Phase;
   emitted: boolean;
 }
 
 interface Partial {
   step: number;
   lastLine: number;
-  first: { line: number; time: string | null; taskIndex: number };
+  first: { line: number; time: string | null; taskIndex: number; phase: Phase };
   evidence: string[];
   captures: Record<string, string>;
 }
@@ -46,13 +47,14 @@ export class JobRun {
   onHits(line: LogLine, hits: LineHits): Draft[] {
     const fresh: Draft[] = [];
     const taskIndex = this.ctx.task ? this.ctx.tasks.lastIndexOf(this.ctx.task) : -1;
+    const phase = this.phase();
     // Later steps first, so one line cannot both open and close the same multi-line match.
     const ordered = [...hits.steps].sort((a, b) => b.ref.step - a.ref.step);
     for (const { ref, captures, text } of ordered) {
       const rule = this.ruleSet.rules[ref.rule];
       const last = rule.steps.length - 1;
       if (ref.step === 0) {
-        const partial = { step: 0, lastLine: line.line, first: { line: line.line, time: line.time, taskIndex }, evidence: [clip(text)], captures };
+        const partial = { step: 0, lastLine: line.line, first: { line: line.line, time: line.time, taskIndex, phase }, evidence: [clip(text)], captures };
         if (last === 0) this.fire(rule, partial, fresh);
         else this.partialsOf(ref.rule).push(partial);
         continue;
@@ -69,6 +71,13 @@ export class JobRun {
       this.prune(ref.rule, line.line);
     }
     return fresh;
+  }
+
+  /** Set-up is what Bamboo does before "Executing build" (the Docker Runner starts there); unknown in a fragment. */
+  private phase(): Phase {
+    if (this.ctx.task) return 'task';
+    if (this.ctx.executing) return 'build';
+    return this.hasHeader || this.ctx.workingDirectory !== null ? 'setup' : 'unknown';
   }
 
   private partialsOf(rule: number): Partial[] {
@@ -99,6 +108,7 @@ export class JobRun {
       captures: match.captures,
       count: 1,
       taskIndex: match.first.taskIndex,
+      phase: match.first.phase,
       emitted: false,
     };
     this.drafts.set(rule.id, created);
@@ -108,7 +118,7 @@ export class JobRun {
   /** The diagnosis for a draft, with the scenario and fix for the context as known now. */
   diagnosis(draft: Draft): Diagnosis {
     const ctx = this.ctx;
-    const choice = chooseScenario(draft.rule.scenarios, ctx);
+    const choice = chooseScenario(draft.rule.scenarios, ctx, draft.phase);
     let severity: Severity = draft.rule.severity;
     let note: string | undefined;
     const explainedBy = draft.rule.generic ? this.specificCause(draft) : undefined;

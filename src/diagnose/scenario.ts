@@ -9,13 +9,18 @@ export const UNDETERMINED = 'undetermined';
 
 type Verdict = 'yes' | 'no' | 'open';
 
+/** Where in the job a rule's first evidence line came (see the `phase` condition). */
+export type Phase = 'setup' | 'task' | 'build' | 'unknown';
+
 /**
  * `agent.type` and `runner.kind` are `unknown` when the log does not tell: a scenario that tests them is
  * then open. `agent.container` and `agent.service` are evidence flags: once the log shows the agent, no
  * evidence counts as false; in a fragment that shows no agent at all they are open too.
  */
-function fieldValue(ctx: JobContext, field: string): string | boolean {
+function fieldValue(ctx: JobContext, field: string, phase: Phase): string | boolean {
   switch (field) {
+    case 'phase':
+      return phase;
     case 'agent.type':
       return ctx.agent.type;
     case 'runner.kind':
@@ -35,10 +40,10 @@ function flag(ctx: JobContext, value: boolean | null): boolean | 'unknown' {
   return agentSeen ? false : 'unknown';
 }
 
-export function evaluate(sc: ScenarioDef, ctx: JobContext): Verdict {
+export function evaluate(sc: ScenarioDef, ctx: JobContext, phase: Phase = 'unknown'): Verdict {
   let verdict: Verdict = 'yes';
   for (const [field, wanted] of Object.entries(sc.when)) {
-    const actual = fieldValue(ctx, field);
+    const actual = fieldValue(ctx, field, phase);
     const values = Array.isArray(wanted) ? wanted : [wanted];
     if (values.includes(actual)) continue;
     if (actual === 'unknown') verdict = 'open';
@@ -54,10 +59,10 @@ export interface ScenarioChoice {
 }
 
 /** Scenarios are tried in order: the first that certainly fits wins unless an earlier one is still open. */
-export function chooseScenario(scenarios: ScenarioDef[], ctx: JobContext): ScenarioChoice {
+export function chooseScenario(scenarios: ScenarioDef[], ctx: JobContext, phase: Phase = 'unknown'): ScenarioChoice {
   const candidates: ScenarioDef[] = [];
   for (const sc of scenarios) {
-    const verdict = evaluate(sc, ctx);
+    const verdict = evaluate(sc, ctx, phase);
     if (verdict === 'no') continue;
     candidates.push(sc);
     if (verdict === 'yes') break;

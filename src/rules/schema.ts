@@ -9,6 +9,8 @@ export const CONDITION_FIELDS = {
   'agent.container': [true, false],
   'agent.service': [true, false],
   'runner.kind': ['docker', 'agent', 'unknown'],
+  /** Where in the job the evidence came: Bamboo's set-up (before "Executing build"), a task, or after them. */
+  phase: ['setup', 'task', 'build', 'unknown'],
 } as const;
 
 /**

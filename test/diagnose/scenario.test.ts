@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyContext, type JobContext } from '../../src/model.js';
-import { chooseScenario, renderFix, UNDETERMINED } from '../../src/diagnose/scenario.js';
+import { chooseScenario, renderFix, UNDETERMINED, type Phase } from '../../src/diagnose/scenario.js';
 import { renderTemplate } from '../../src/diagnose/template.js';
 import { loadRules } from '../../src/rules/load.js';
 
@@ -13,7 +13,8 @@ function ctx(change: (c: JobContext) => void): JobContext {
 }
 
 describe('chooseScenario on docker-pull-access-denied', () => {
-  const pick = (c: JobContext) => chooseScenario(rule.scenarios, c);
+  // Evidence from inside a task, as most pulls are; the set-up phase has its own test.
+  const pick = (c: JobContext, phase: Phase = 'task') => chooseScenario(rule.scenarios, c, phase);
 
   it('picks each scenario from its evidence', () => {
     const docker = (c: JobContext) => (c.runner.kind = 'docker');
@@ -22,16 +23,25 @@ describe('chooseScenario on docker-pull-access-denied', () => {
     expect(pick(ctx((c) => (docker(c), (c.agent.type = 'remote'), (c.agent.service = true)))).id).toBe('docker-runner-service-agent');
     expect(pick(ctx((c) => (docker(c), (c.agent.type = 'elastic')))).id).toBe('docker-runner-elastic-agent');
     expect(pick(ctx((c) => ((c.runner.kind = 'agent'), (c.agent.type = 'remote')))).id).toBe('agent-environment');
+    expect(pick(ctx((c) => ((c.runner.kind = 'agent'), (c.agent.type = 'elastic')))).id).toBe('elastic-agent-environment');
+  });
+
+  it("picks the runner's own image pull when the pull fails while Bamboo sets the job up", () => {
+    const runnerStarting = ctx((c) => ((c.runner.kind = 'docker'), (c.agent.type = 'remote')));
+    expect(pick(runnerStarting, 'setup').id).toBe('docker-runner-image-pull');
+    expect(pick(runnerStarting, 'task').id).toBe('docker-runner-remote-agent');
   });
 
   it('does not guess when the log shows neither the runner nor the agent type', () => {
-    const choice = pick(emptyContext());
+    const choice = pick(emptyContext(), 'unknown');
     expect(choice.id).toBe(UNDETERMINED);
     expect(choice.candidates.map((s) => s.id)).toEqual([
+      'docker-runner-image-pull',
       'docker-runner-elastic-agent',
       'docker-runner-docker-agent',
       'docker-runner-service-agent',
       'docker-runner-remote-agent',
+      'elastic-agent-environment',
       'agent-environment',
     ]);
     const fix = renderFix(choice, emptyContext(), {});
@@ -47,7 +57,9 @@ describe('chooseScenario on docker-pull-access-denied', () => {
   });
 
   it('picks the agent environment for a known local or remote agent without a runner', () => {
-    expect(pick(ctx((c) => (c.runner.kind = 'agent'))).id).toBe('agent-environment');
+    expect(pick(ctx((c) => ((c.runner.kind = 'agent'), (c.agent.type = 'local')))).id).toBe('agent-environment');
+    // Without the agent type, an elastic instance (whose logins do not survive it) stays a candidate.
+    expect(pick(ctx((c) => (c.runner.kind = 'agent'))).candidates.map((sc) => sc.id)).toEqual(['elastic-agent-environment', 'agent-environment']);
   });
 });
 
@@ -65,8 +77,8 @@ describe('renderTemplate', () => {
 describe('evidence flags', () => {
   it('count as false once the agent is seen, and stay open in a fragment that shows no agent', () => {
     const seen = ctx((c) => ((c.runner.kind = 'docker'), (c.agent.name = 'linux-01'), (c.agent.type = 'remote')));
-    expect(chooseScenario(rule.scenarios, seen).id).toBe('docker-runner-remote-agent');
+    expect(chooseScenario(rule.scenarios, seen, 'task').id).toBe('docker-runner-remote-agent');
     const fragment = ctx((c) => (c.runner.kind = 'docker'));
-    expect(chooseScenario(rule.scenarios, fragment).candidates.map((s) => s.id)).toContain('docker-runner-service-agent');
+    expect(chooseScenario(rule.scenarios, fragment, 'task').candidates.map((s) => s.id)).toContain('docker-runner-service-agent');
   });
 });

@@ -49,7 +49,7 @@ export const CASES: { file: string; why: string; rule: string; expect: Record<st
     why: 'a Japanese server (12月), UI copy, on an elastic agent with no Docker Runner',
     rule: 'docker-pull-access-denied',
     expect: {
-      scenario: 'agent-environment', build: 'ZAIKO-NIGHT-JOB1-311', agent: { name: 'Elastic Agent on i-0f3e2d1c0b9a87654', type: 'elastic' },
+      scenario: 'elastic-agent-environment', build: 'ZAIKO-NIGHT-JOB1-311', agent: { name: 'Elastic Agent on i-0f3e2d1c0b9a87654', type: 'elastic' },
       runner: AGENT_ENV, line: 6, time: '2024-12-08T08:00:04', captures: { registry: '123456789012.dkr.ecr.ap-northeast-1.amazonaws.com' },
     },
     folded: true,
