@@ -63,6 +63,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
         if (e.kind === 'start') progress?.start(e.inputs);
         else progress?.inputDone(e.input);
         if (e.kind === 'skipped') say(`${e.input.name}: skipped, ${e.reason}`);
+        if (e.kind === 'done' && e.lines === 0) say(`${e.input.name}: empty, nothing to read`);
         if (e.kind === 'failed') told.add(e.error);
         if (e.kind === 'failed') say(`error: ${e.error.message} (what was read before it is kept)`);
       },

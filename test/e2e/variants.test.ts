@@ -96,7 +96,7 @@ describe('variant logs through the real CLI', () => {
     writeFileSync(empty, '');
     const r = await analyze(empty);
     expect([r.code, r.stdout]).toEqual([0, '']);
-    expect(r.stderr).toBe('bamboo-doctor: 1 input, 0 builds, 0 diagnoses (0 errors)\n');
+    expect(r.stderr).toBe(`${empty}: empty, nothing to read\nbamboo-doctor: 1 input, 0 builds, 0 diagnoses (0 errors)\n`);
   });
 
   it('binary files (an archive named .log, UTF-16 text) are errors naming the file; the other inputs are still read', async () => {
