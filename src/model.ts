@@ -20,6 +20,8 @@ export interface LogLine {
 
 export type AgentType = 'local' | 'remote' | 'elastic' | 'ephemeral' | 'unknown';
 export type RunnerKind = 'docker' | 'agent' | 'unknown';
+/** The agent host's operating system, from the paths the log shows (see src/context/agent-os.ts). */
+export type AgentOs = 'windows' | 'linux' | 'macos' | 'unknown';
 export type Severity = 'error' | 'warning' | 'info';
 export type TaskResult = 'success' | 'failed' | 'unknown';
 export type BuildState = 'successful' | 'failed' | 'unknown';
@@ -38,6 +40,8 @@ export interface AgentInfo {
   service: boolean | null;
   /** The agent user's home directory, when seen. */
   home: string | null;
+  /** The agent host's operating system: `unknown` until a path in the log (or `--agents`) tells it. */
+  os: AgentOs;
 }
 
 export interface RunnerInfo {
@@ -134,7 +138,7 @@ export function emptyContext(): JobContext {
     bambooVersion: null,
     agentHomeDir: null,
     workingDirectory: null,
-    agent: { name: null, type: 'unknown', container: null, service: null, home: null },
+    agent: { name: null, type: 'unknown', container: null, service: null, home: null, os: 'unknown' },
     runner: { kind: 'unknown', image: null, volumes: [], arguments: [] },
     task: null,
     tasks: [],

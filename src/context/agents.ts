@@ -1,7 +1,7 @@
 // What the user knows about agents: the REST agents list (`GET /rest/api/latest/agent`) and local facts per agent.
 
 import { z } from 'zod';
-import type { AgentType, JobContext } from '../model.js';
+import type { AgentOs, AgentType, JobContext } from '../model.js';
 import { InputError } from '../sources/log-source.js';
 import { checkShape, lineAt, readYamlDocs, type YamlDoc } from './yaml-input.js';
 
@@ -14,6 +14,8 @@ export interface AgentFacts {
   installDir?: string;
   service?: boolean;
   container?: boolean;
+  /** The host's OS, for logs whose paths do not show it (an agent-side log without its home line). */
+  os?: Exclude<AgentOs, 'unknown'>;
 }
 
 /** REST `type` values (com.atlassian.bamboo.agent.AgentType, plus EPHEMERAL of 9.x); others stay unknown. */
@@ -28,13 +30,14 @@ const factFields = {
   installDir: z.string().min(1).optional(),
   service: z.boolean().optional(),
   container: z.boolean().optional(),
+  os: z.enum(['windows', 'linux', 'macos']).optional(),
 };
 /** A local facts entry: strict, so a misspelt field is reported rather than ignored. */
 const factsEntry = z.object({ type: agentType.optional(), ...factFields }).strict();
 /** An element of the REST list; Bamboo sends more fields than these, and local facts may be added to it. */
 const restAgent = z.looseObject({ name: z.string().min(1), type: z.string().optional(), ...factFields });
 
-const SHAPES = 'the JSON array of GET /rest/api/latest/agent, or a map of agent name to { type, home, installDir, service, container }';
+const SHAPES = 'the JSON array of GET /rest/api/latest/agent, or a map of agent name to { type, home, installDir, service, container, os }';
 
 /** Agents by exact name; later files add to and override earlier ones. */
 export class AgentInventory {
@@ -69,6 +72,7 @@ export class AgentInventory {
     if (facts.installDir !== undefined) ctx.agentHomeDir ??= facts.installDir;
     if (facts.service !== undefined && agent.service !== true) agent.service = facts.service;
     if (facts.container !== undefined && agent.container !== true) agent.container = facts.container;
+    if (facts.os !== undefined && agent.os === 'unknown') agent.os = facts.os;
   }
 }
 
@@ -88,12 +92,12 @@ function readRestList(d: YamlDoc, list: unknown[], into: AgentInventory): void {
   list.forEach((item, i) => {
     const a = checkShape(restAgent, item, d, [i], 'an agent object with at least a name');
     const type = a.type === undefined ? undefined : (REST_TYPES[a.type.toUpperCase()] ?? 'unknown');
-    into.add(a.name, { type: type === 'unknown' ? undefined : type, home: a.home, installDir: a.installDir, service: a.service, container: a.container });
+    into.add(a.name, { type: type === 'unknown' ? undefined : type, home: a.home, installDir: a.installDir, service: a.service, container: a.container, os: a.os });
   });
 }
 
 function readFactsMap(d: YamlDoc, map: Record<string, unknown>, into: AgentInventory): void {
   for (const [name, entry] of Object.entries(map)) {
-    into.add(name, checkShape(factsEntry, entry, d, [name], 'type, home, installDir, service (true/false), container (true/false)'));
+    into.add(name, checkShape(factsEntry, entry, d, [name], 'type, home, installDir, service (true/false), container (true/false), os (windows/linux/macos)'));
   }
 }

@@ -1,6 +1,7 @@
 // Follows a build's lifecycle lines to know where a job ran: build key, agent, runner, current task, result.
 
 import type { JobContext, LogLine, TaskResult } from '../model.js';
+import { noteOsFromCommandPart, noteOsFromPath } from './agent-os.js';
 import { applyRunnerCommand, isRunnerWrapper } from './docker-run.js';
 
 /** Literal texts of the lines the tracker reads: added to the prefilter so these lines reach it. */
@@ -99,6 +100,7 @@ function readAgentStart(ctx: JobContext, text: string): boolean {
   if (body.startsWith('Remote Agent Home: ')) {
     const home = body.slice('Remote Agent Home: '.length).trim();
     ctx.agentHomeDir = home;
+    noteOsFromPath(ctx, home, true);
     if (home === CONTAINER_AGENT_HOME || home.startsWith(`${CONTAINER_AGENT_HOME}/`)) ctx.agent.container = true;
     return true;
   }
@@ -147,6 +149,7 @@ export function applyBuildKey(ctx: JobContext, key: string): void {
 
 function readWorkingDirectory(ctx: JobContext, dir: string): void {
   ctx.workingDirectory = dir;
+  noteOsFromPath(ctx, dir, true);
   const at = dir.search(/[\\/]xml-data[\\/]/); // Windows agents write backslashes
   if (at > 0) ctx.agentHomeDir = dir.slice(0, at);
   const home = ctx.agentHomeDir ?? dir;
@@ -199,6 +202,7 @@ function readCommand(ctx: JobContext, line: LogLine): void {
     if (commandNext) applyRunnerCommand(ctx, trimmed);
     commandNext = /running command line:\s*$/.test(part);
     if (isRunnerWrapper(trimmed)) ctx.runner.kind = 'docker';
+    noteOsFromCommandPart(ctx, trimmed);
     const env = /^bamboo_buildResultKey=(\S+)/.exec(trimmed);
     if (env && ctx.build === null) ctx.build = env[1];
     const cfg = DOCKER_CONFIG.exec(part);

@@ -13,9 +13,9 @@ type Verdict = 'yes' | 'no' | 'open';
 export type Phase = 'setup' | 'task' | 'build' | 'unknown';
 
 /**
- * `agent.type` and `runner.kind` are `unknown` when the log does not tell: a scenario that tests them is
- * then open. `agent.container` and `agent.service` are evidence flags: once the log shows the agent, no
- * evidence counts as false; in a fragment that shows no agent at all they are open too.
+ * `agent.type`, `agent.os` and `runner.kind` are `unknown` when the log does not tell: a scenario that tests
+ * them is then open. `agent.container` and `agent.service` are evidence flags: once the log shows the agent,
+ * no evidence counts as false; in a fragment that shows no agent at all they are open too.
  */
 function fieldValue(ctx: JobContext, field: string, phase: Phase): string | boolean {
   switch (field) {
@@ -23,6 +23,8 @@ function fieldValue(ctx: JobContext, field: string, phase: Phase): string | bool
       return phase;
     case 'agent.type':
       return ctx.agent.type;
+    case 'agent.os':
+      return ctx.agent.os;
     case 'runner.kind':
       return ctx.runner.kind;
     case 'agent.container':

@@ -23,9 +23,10 @@ const CONTEXT: Record<string, Getter> = {
   'bamboo.version': (c) => c.bambooVersion,
   'agent.name': (c) => c.agent.name,
   'agent.type': (c) => c.agent.type,
+  'agent.os': (c) => c.agent.os,
   'agent.home': (c) => c.agent.home,
-  /** The user name, from the last part of the agent user's home (`/home/bamboouser` → `bamboouser`). */
-  'agent.user': (c) => c.agent.home?.split('/').filter(Boolean).pop(),
+  /** The user name, from the last part of the agent user's home (`/home/bamboouser`, `C:\Users\bamboouser`). */
+  'agent.user': (c) => c.agent.home?.split(/[\\/]/).filter(Boolean).pop(),
   /** The agent's installation folder (`…/bamboo-agent-home`), from the build working directory. */
   'agent.installDir': (c) => c.agentHomeDir,
   'runner.kind': (c) => c.runner.kind,

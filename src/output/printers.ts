@@ -53,6 +53,7 @@ export function formatText(d: Diagnosis): string {
 function describeAgent(d: Diagnosis): string {
   const a = d.agent;
   const facts: string[] = [a.type];
+  if (a.os && a.os !== 'unknown') facts.push(a.os);
   if (a.container) facts.push('in a container');
   if (a.service) facts.push('run as a service');
   if (a.home) facts.push(`home ${a.home}`);

@@ -8,6 +8,8 @@ export const CONDITION_FIELDS = {
   'agent.type': ['local', 'remote', 'elastic', 'ephemeral', 'unknown'],
   'agent.container': [true, false],
   'agent.service': [true, false],
+  /** The agent host's OS, from the paths in the log (src/context/agent-os.ts); `unknown` leaves a scenario open. */
+  'agent.os': ['windows', 'linux', 'macos', 'unknown'],
   'runner.kind': ['docker', 'agent', 'unknown'],
   /** Where in the job the evidence came: Bamboo's set-up (before "Executing build"), a task, or after them. */
   phase: ['setup', 'task', 'build', 'unknown'],

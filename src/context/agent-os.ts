@@ -1,0 +1,42 @@
+// Tells the agent host's operating system from the paths a log shows (working directory, agent home, process dir).
+
+import type { AgentOs, JobContext } from '../model.js';
+
+/** `C:\…`, `D:/…` (Java may print forward slashes), or a UNC share `\\host\share\…`. */
+const WINDOWS_PATH = /^(?:[A-Za-z]:[\\/]|\\\\[^\\\s]+\\)/;
+/** macOS keeps user homes under /Users and other disks under /Volumes; Linux uses neither. */
+const MACOS_PATH = /^\/(?:Users|Volumes)\//;
+
+/**
+ * The OS a path was written on, or null when it does not tell (a relative path, `${system.HOME}`).
+ * Any other absolute POSIX path (/home, /opt, /var, /srv, /build…) is taken for Linux: Bamboo's agent
+ * runs on Linux, macOS, Windows (and Solaris, which no log here shows); only macOS has its own layout.
+ */
+export function osOfPath(path: string): AgentOs | null {
+  const p = path.trim();
+  if (WINDOWS_PATH.test(p)) return 'windows';
+  if (p.startsWith('/')) return MACOS_PATH.test(p) ? 'macos' : 'linux';
+  // No drive letter but backslash-separated (`bamboo-agent-home\xml-data\…`): only Windows writes these.
+  if (/^[^\s/\\]+\\[^\s/\\]/.test(p)) return 'windows';
+  return null;
+}
+
+/**
+ * Records the OS a path shows. The working directory and the agent home are the agent's own paths and win
+ * (`strong`); a process's directory or an environment value only fills an OS not yet known.
+ */
+export function noteOsFromPath(ctx: JobContext, path: string, strong: boolean): void {
+  if (!strong && ctx.agent.os !== 'unknown') return;
+  const os = osOfPath(path);
+  if (os) ctx.agent.os = os;
+}
+
+/** A command entry's ` ... in: <dir>` part and `bamboo_agentWorkingDirectory=<dir>`: where the agent ran the process. */
+const PROCESS_DIR = /^(?:\.\.\. in: |bamboo_agentWorkingDirectory=)(.+)$/;
+
+/** Reads the OS from one part of a command entry, when it is the process's directory. */
+export function noteOsFromCommandPart(ctx: JobContext, part: string): void {
+  if (ctx.agent.os !== 'unknown') return;
+  const m = PROCESS_DIR.exec(part);
+  if (m) noteOsFromPath(ctx, m[1], false);
+}
