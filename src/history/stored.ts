@@ -1,7 +1,7 @@
 // Diagnoses read back from the database as the same Diagnosis objects analyze printed (for show and report).
 
 import type Database from 'better-sqlite3';
-import type { AgentType, Diagnosis, RunnerKind, Severity } from '../model.js';
+import type { AgentOs, AgentType, Diagnosis, RunnerKind, Severity } from '../model.js';
 
 /** A stored build: its key, state and where it was read from. */
 export interface StoredBuild {
@@ -21,8 +21,8 @@ interface Row {
  * The diagnosis row holds what the rule found; the build row holds the job context the diagnosis was made
  * in (both are written from the same context in one transaction), so together they rebuild the record.
  */
-const SELECT = `SELECT d.*, b.keyed, b.number, b.agent_container, b.agent_service, b.agent_home, b.runner_image,
-  b.runner_volumes FROM diagnoses d JOIN builds b ON b.id = d.build_id`;
+const SELECT = `SELECT d.*, b.keyed, b.number, b.agent_container, b.agent_service, b.agent_home, b.agent_os,
+  b.runner_image, b.runner_volumes FROM diagnoses d JOIN builds b ON b.id = d.build_id`;
 
 const SEVERITY_ORDER = "CASE d.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END";
 
@@ -77,6 +77,7 @@ function toDiagnosis(r: Row): Diagnosis {
       container: flag(r.agent_container),
       service: flag(r.agent_service),
       home: s('agent_home'),
+      os: s('agent_os') as AgentOs,
     },
     runner: { kind: s('runner_kind') as RunnerKind, image: s('runner_image'), volumes: JSON.parse(s('runner_volumes') ?? '[]') },
     task: r.task_name === null ? null : { name: s('task_name')!, type: s('task_type') },

@@ -113,17 +113,18 @@ function prepare(db: Database.Database) {
   const upsertBuild = db.prepare(`
     INSERT INTO builds (build_key, keyed, plan, job, number, state, bamboo_version, agent_name, agent_type,
       agent_container, agent_service, agent_home, runner_kind, runner_image, runner_volumes, started, source_id,
-      source_path, analyzed_at, finished)
+      source_path, analyzed_at, finished, agent_os)
     VALUES (@key, @keyed, @plan, @job, @number, @state, @bambooVersion, @agentName, @agentType, @agentContainer,
       @agentService, @agentHome, @runnerKind, @runnerImage, @runnerVolumes, @started, @sourceId, @sourcePath, @at,
-      @finished)
+      @finished, @agentOs)
     ON CONFLICT (build_key) DO UPDATE SET keyed = excluded.keyed, plan = excluded.plan, job = excluded.job,
       number = excluded.number, state = excluded.state, bamboo_version = excluded.bamboo_version,
       agent_name = excluded.agent_name, agent_type = excluded.agent_type, agent_container = excluded.agent_container,
       agent_service = excluded.agent_service, agent_home = excluded.agent_home, runner_kind = excluded.runner_kind,
       runner_image = excluded.runner_image, runner_volumes = excluded.runner_volumes,
       started = coalesce(excluded.started, builds.started), source_id = excluded.source_id,
-      source_path = excluded.source_path, analyzed_at = excluded.analyzed_at, finished = excluded.finished
+      source_path = excluded.source_path, analyzed_at = excluded.analyzed_at, finished = excluded.finished,
+      agent_os = excluded.agent_os
     RETURNING id`);
   const deleteDiagnoses = db.prepare('DELETE FROM diagnoses WHERE build_id = ?');
   const deleteDiagnosis = db.prepare('DELETE FROM diagnoses WHERE build_id = ? AND rule = ?');
@@ -170,6 +171,7 @@ function prepare(db: Database.Database) {
       sourcePath,
       at: now(),
       finished: ctx.finished ? 1 : 0,
+      agentOs: ctx.agent.os ?? 'unknown', // a context built by hand before agent.os existed lacks it
     }) as { id: number };
     return { id: row.id, key };
   };
