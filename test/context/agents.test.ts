@@ -60,7 +60,7 @@ describe('AgentInventory.enrich', () => {
   it('fills the type, home and flags the log did not tell', () => {
     const ctx = ctxOf('build-linux-02');
     inv.enrich(ctx);
-    expect(ctx.agent).toEqual({ name: 'build-linux-02', type: 'remote', home: '/home/bamboo', service: true, container: false });
+    expect(ctx.agent).toEqual({ name: 'build-linux-02', type: 'remote', home: '/home/bamboo', service: true, container: false, os: 'unknown' });
     expect(ctx.agentHomeDir).toBe('/opt/bambooagent/bamboo-agent-home');
   });
 
