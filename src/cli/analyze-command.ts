@@ -65,7 +65,8 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
         if (e.kind === 'skipped') say(`${e.input.name}: skipped, ${e.reason}`);
         if (e.kind === 'done' && e.lines === 0) say(`${e.input.name}: empty, nothing to read`);
         if (e.kind === 'failed') told.add(e.error);
-        if (e.kind === 'failed') say(`error: ${e.error.message} (what was read before it is kept)`);
+        // An input refused from its first bytes (binary, XML) has no line reached and nothing read.
+        if (e.kind === 'failed') say(`error: ${e.error.message}${e.error.line === null ? '' : ' (what was read before it is kept)'}`);
       },
       onBytes: progress ? (n) => progress.advance(n) : undefined,
     });

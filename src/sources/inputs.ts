@@ -5,7 +5,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { globSync, isDynamicPattern } from 'tinyglobby';
-import { InputError, sniff } from './log-source.js';
+import { InputError, sniff, type InputKind } from './log-source.js';
 
 export interface Input {
   /** The name shown in output and stored as the diagnosis `source`: the path as given, or `-`. */
@@ -95,12 +95,24 @@ export async function openInput(input: Input, stdin: Readable = process.stdin, o
   const gzip = sniff(head) === 'gzip';
   if (gzip) ({ head, stream } = await peek(Readable.from(stream).pipe(createGunzip())));
   const kind = sniff(head);
-  if (kind === 'binary') {
+  const refused = NOT_A_LOG[kind];
+  if (refused) {
     raw.destroy();
-    throw new InputError(input.name, null, 'this is binary data (an archive, an image, UTF-16 text?), not a Bamboo build log or REST export');
+    throw new InputError(input.name, null, refused);
   }
   return { kind: kind === 'json' ? 'json' : 'text', gzip, stream };
 }
+
+/** What to tell a user whose input is no build log nor JSON export, by what its first bytes say it is. */
+export const NOT_A_LOG: Partial<Record<InputKind, string>> = {
+  binary: 'this is binary data (an archive, an image, UTF-16 text?), not a Bamboo build log or REST export',
+  xml:
+    "this is XML: Bamboo's REST API answers XML unless the request asks for JSON; fetch it again with the header " +
+    "'Accept: application/json', or with .json after the key (/rest/api/latest/result/KEY.json?expand=logEntries)",
+  html:
+    'this is an HTML page (a login page, or a result page saved from the browser?), not a build log or REST export; ' +
+    "download the job's .log from its result page, or fetch /rest/api/latest/result/KEY.json?expand=logEntries",
+};
 
 /** Reads the first chunk of a stream and gives back a stream that still starts with it. */
 async function peek(stream: Readable, onBytes?: (bytes: number) => void): Promise<{ head: Buffer; stream: AsyncIterable<Buffer> }> {

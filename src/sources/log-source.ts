@@ -52,14 +52,24 @@ export async function readLogStream(
   return reader.lines;
 }
 
-/** The first bytes of an input tell what it is: gzip, a JSON export, log text, or binary data (no log at all). */
-export function sniff(head: Buffer): 'gzip' | 'json' | 'text' | 'binary' {
+export type InputKind = 'gzip' | 'json' | 'xml' | 'html' | 'text' | 'binary';
+
+/**
+ * The first bytes of an input tell what it is: gzip, a JSON export, log text, or what is no log at all:
+ * binary data, an XML REST response (Bamboo answers XML unless JSON is asked for) or an HTML page.
+ */
+export function sniff(head: Buffer): InputKind {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (looksBinary(head)) return 'binary';
   let i = 0;
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3; // UTF-8 BOM
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
-  return head[i] === 0x7b || head[i] === 0x5b ? 'json' : 'text';
+  if (head[i] === 0x7b || head[i] === 0x5b) return 'json';
+  if (head[i] !== 0x3c) return 'text';
+  // A log line never starts with these; a fragment that starts with other markup (`<dependency>`) is still text.
+  const start = head.toString('latin1', i, i + 16).toLowerCase();
+  if (start.startsWith('<?xml')) return 'xml';
+  return start.startsWith('<!doctype html') || start.startsWith('<html') ? 'html' : 'text';
 }
 
 /** How much of the head is looked at, and the share of control bytes above which it is not text. */
