@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Diagnosis, JobContext } from './model.js';
 import { SourceAnalyzer, type Sink } from './diagnose/analyzer.js';
 import type { RuleSet } from './rules/rule-set.js';
-import { expandInputs, openInput, type Input } from './sources/inputs.js';
+import { expandInputs, notFollowable, openInput, peek, type Input } from './sources/inputs.js';
 import { InputError, readLogStream } from './sources/log-source.js';
 import { readJsonStream } from './sources/json-source.js';
 import type { Store } from './store/store.js';
@@ -129,12 +129,19 @@ export async function analyzeFollow(options: FollowAnalyzeOptions): Promise<Anal
   const collect: Sink = { diagnosis: (d) => void result.diagnoses.push(d), jobEnd: () => void result.builds++ };
   const followOne = async (path: string) => {
     for await (const generation of followFile(path, { signal: options.signal, pollMs: options.pollMs, onEvent: options.onFollow })) {
+      const { head, stream } = await peek(generation.chunks);
+      const refused = notFollowable(head);
+      if (refused) {
+        // Told at once (the other files go on being followed), and the file is followed no more.
+        options.onFollow?.({ kind: 'problem', path, message: `no longer followed: ${refused}` });
+        throw new InputError(generation.name, null, refused);
+      }
       result.inputs++;
       const info = { path: resolve(path), kind: 'follow', size: null, mtimeMs: null, fingerprint: null };
       const sourceId = options.store?.beginSource(info) ?? null;
       const analyzer = sourceAnalyzer(options, generation.name, sourceId, true, collect);
       try {
-        const lines = await readLogStream(generation.chunks, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes });
+        const lines = await readLogStream(stream, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes });
         if (sourceId !== null) options.store!.finishSource(sourceId, lines, 'done');
       } catch (err) {
         // readLogStream has ended the jobs read before the failure; the file may have gone unreadable.

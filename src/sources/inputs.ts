@@ -114,8 +114,20 @@ export const NOT_A_LOG: Partial<Record<InputKind, string>> = {
     "download the job's .log from its result page, or fetch /rest/api/latest/result/KEY.json?expand=logEntries",
 };
 
+/**
+ * Why a followed file cannot be read as it grows, from its first bytes; null for log text. A gzip file or a
+ * JSON export does not grow by lines (a `logs/*` glob picks up rotated `.gz` files too).
+ */
+export function notFollowable(head: Buffer): string | null {
+  const kind = sniff(head);
+  const instead = '--follow reads a log as it grows; analyze it without --follow';
+  if (kind === 'gzip') return `this is gzip-compressed: ${instead}`;
+  if (kind === 'json') return `this is a REST JSON export: ${instead}`;
+  return NOT_A_LOG[kind] ?? null;
+}
+
 /** Reads the first chunk of a stream and gives back a stream that still starts with it. */
-async function peek(stream: Readable, onBytes?: (bytes: number) => void): Promise<{ head: Buffer; stream: AsyncIterable<Buffer> }> {
+export async function peek(stream: AsyncIterable<Buffer | string>, onBytes?: (bytes: number) => void): Promise<{ head: Buffer; stream: AsyncIterable<Buffer> }> {
   const it = stream[Symbol.asyncIterator]();
   const first = await it.next();
   const head: Buffer = first.done ? Buffer.alloc(0) : toBuffer(first.value);

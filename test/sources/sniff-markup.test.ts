@@ -1,7 +1,9 @@
-// XML REST responses and HTML pages are told apart from log text by their first bytes, and refused by name.
+// XML REST responses and HTML pages are told apart from log text by their first bytes, and refused by name;
+// --follow also refuses what does not grow by lines.
 import { describe, expect, it } from 'vitest';
 import { sniff } from '../../src/sources/log-source.js';
-import { NOT_A_LOG } from '../../src/sources/inputs.js';
+import { gzipSync } from 'node:zlib';
+import { NOT_A_LOG, notFollowable } from '../../src/sources/inputs.js';
 
 describe('sniff on markup', () => {
   it("calls Bamboo's XML REST response xml, with or without a BOM and leading blank lines", () => {
@@ -25,5 +27,15 @@ describe('sniff on markup', () => {
     expect(NOT_A_LOG.html).toMatch(/HTML page/);
     expect(NOT_A_LOG.text).toBeUndefined();
     expect(NOT_A_LOG.json).toBeUndefined();
+  });
+});
+
+describe('notFollowable', () => {
+  it('refuses gzip, JSON exports and what is no log; lets log text and an empty start through', () => {
+    expect(notFollowable(gzipSync('simple\t04-Apr-2016 15:33:26\tBuild started\n'))).toMatch(/^this is gzip-compressed: .*without --follow$/);
+    expect(notFollowable(Buffer.from('{"results":{"result":['))).toMatch(/^this is a REST JSON export/);
+    expect(notFollowable(Buffer.from('<?xml version="1.0"?>'))).toBe(NOT_A_LOG.xml);
+    expect(notFollowable(Buffer.from('simple\t04-Apr-2016 15:33:26\tBuild started\n'))).toBeNull();
+    expect(notFollowable(Buffer.alloc(0))).toBeNull();
   });
 });
