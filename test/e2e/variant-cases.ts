@@ -59,7 +59,7 @@ export const CASES: { file: string; why: string; rule: string; expect: Record<st
     why: 'a Windows agent: CRLF, D:\\ paths, a PowerShell script task',
     rule: 'disk-full',
     expect: {
-      scenario: 'agent-environment', build: 'ACME-INST-WIN-412', agent: { name: 'WIN-BUILD-07', type: 'remote', container: false },
+      scenario: 'windows-agent', build: 'ACME-INST-WIN-412', agent: { name: 'WIN-BUILD-07', type: 'remote', container: false, os: 'windows' },
       runner: AGENT_ENV, task: { name: 'Build installer' }, line: 13, time: '2026-01-12T14:03:55',
     },
     folded: true,
