@@ -35,7 +35,9 @@ export type InputEvent =
   | { kind: 'start'; inputs: Input[] }
   | { kind: 'done'; input: Input; lines: number }
   | { kind: 'skipped'; input: Input; reason: string }
-  | { kind: 'failed'; input: Input; error: InputError };
+  | { kind: 'failed'; input: Input; error: InputError }
+  /** What an input lacked though it was read (a REST export without log entries); before its 'done'. */
+  | { kind: 'notice'; input: Input; message: string };
 
 export interface AnalyzeResult {
   inputs: number;
@@ -93,7 +95,8 @@ function expandEach(paths: string[], result: AnalyzeResult): Input[] {
 async function readInput(input: Input, options: AnalyzeOptions, analyzer: SourceAnalyzer): Promise<number> {
   const opened = await openInput(input, options.stdin, options.onBytes);
   const read = opened.kind === 'json' ? readJsonStream : readLogStream;
-  return read(opened.stream, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes });
+  const notice = (message: string) => options.onInput?.({ kind: 'notice', input, message });
+  return read(opened.stream, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes, notice });
 }
 
 function sourceInfo(input: Input) {

@@ -49,6 +49,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
     io.stderr.write(`${s}\n`);
   };
   const told = new Set<InputError>();
+  const noticed = new Set<string>();
   try {
     const result = await analyze({
       paths: args.paths,
@@ -60,10 +61,14 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
       maxLineBytes: args.maxLineBytes,
       enrich,
       onInput: (e) => {
+        if (e.kind === 'notice') {
+          noticed.add(e.input.name);
+          return say(`${e.input.name}: ${e.message}`);
+        }
         if (e.kind === 'start') progress?.start(e.inputs);
         else progress?.inputDone(e.input);
         if (e.kind === 'skipped') say(`${e.input.name}: skipped, ${e.reason}`);
-        if (e.kind === 'done' && e.lines === 0) say(`${e.input.name}: empty, nothing to read`);
+        if (e.kind === 'done' && e.lines === 0 && !noticed.has(e.input.name)) say(`${e.input.name}: empty, nothing to read`);
         if (e.kind === 'failed') told.add(e.error);
         // An input refused from its first bytes (binary, XML) has no line reached and nothing read.
         if (e.kind === 'failed') say(`error: ${e.error.message}${e.error.line === null ? '' : ' (what was read before it is kept)'}`);

@@ -59,6 +59,7 @@ export async function readJsonStream(
     throw new InputError(analyzer.source, walker.entryReached(), `${walker.where()}: ${describe(err as Error, atEnd)}`);
   }
   walker.end();
+  for (const notice of walker.coverage.notices()) options.notice?.(notice);
   return walker.entries;
 }
 

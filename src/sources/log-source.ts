@@ -19,6 +19,8 @@ export class InputError extends Error {
 
 export interface ReadOptions {
   maxLineBytes?: number;
+  /** Told, after a whole reading, what the input lacked (a REST export without log entries, or a page of them). */
+  notice?: (message: string) => void;
 }
 
 /**

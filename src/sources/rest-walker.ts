@@ -6,6 +6,7 @@ import type { SourceAnalyzer } from '../diagnose/analyzer.js';
 import type { JobContext, LogLine } from '../model.js';
 import type { KeywordAutomaton } from '../rules/keywords.js';
 import { emptyEntry, entryLine, entryText, hasKeyword, type EntryFields } from './rest-entry.js';
+import { EntryCoverage } from './rest-coverage.js';
 
 /**
  * What a JSON container is to us. A result is the top-level object, or an element of an array under a key
@@ -23,9 +24,15 @@ interface Frame {
 interface ResultState {
   build: string | null;
   state: string | null;
-  /** Entries of this job read so far: the next entry's `line` is this plus one. */
+  /** Entries of this job read so far: the next entry's `line` is `first` plus this plus one. */
   entries: number;
   hasEntries: boolean;
+  /** `logEntries.start-index`: a later page of entries starts past 0. */
+  first: number;
+  /** `logEntries.size`: how many entries the job has in all, which a page of them may not hold. */
+  total: number | null;
+  /** True when results are nested in this one (a plan result's jobs, a results list's wrapper). */
+  nested: boolean;
   /** The context of the analyzer's job once started; null while entries wait for the key and state. */
   ctx: JobContext | null;
   /** Keyword lines read before the build key and state were known (bounded, see MAX_WAITING). */
@@ -45,6 +52,8 @@ const STATES: Record<string, JobContext['state']> = { Failed: 'failed', Successf
 export class RestWalker {
   /** Entries read in the whole input. */
   entries = 0;
+  /** Results with no entries, or only a page of them: what the user is told after the reading. */
+  readonly coverage = new EntryCoverage();
   private readonly stack: Frame[] = [];
   private key: string | null = null;
   private entry: EntryFields = emptyEntry();
@@ -92,14 +101,14 @@ export class RestWalker {
 
   /** For an error: the `line` the reading had reached (next entry of the current job), if in a job. */
   entryReached(): number | null {
-    return this.job ? this.job.entries + 1 : null;
+    return this.job ? this.job.first + this.job.entries + 1 : null;
   }
 
   /** For an error: where in the export the reading stopped. */
   where(): string {
     if (!this.job) return `before any log entry (${this.entries} read)`;
     const build = this.job.build ?? 'with no buildResultKey yet';
-    return `in job result ${build}, after log entry ${this.job.entries}`;
+    return `in job result ${build}, after log entry ${this.job.first + this.job.entries}`;
   }
 
   private open(isObject: boolean): void {
@@ -108,7 +117,10 @@ export class RestWalker {
     this.key = null;
     const role = roleOf(parent?.role ?? null, key, isObject);
     let result = parent?.result ?? null;
-    if (role === 'result') result = { build: null, state: null, entries: 0, hasEntries: false, ctx: null, waiting: [] };
+    if (role === 'result') {
+      if (result) result.nested = true;
+      result = { build: null, state: null, entries: 0, hasEntries: false, first: 0, total: null, nested: false, ctx: null, waiting: [] };
+    }
     if (role === 'logEntries' && result) this.beginEntries(result);
     if (role === 'entry') this.entry = emptyEntry();
     this.stack.push({ role, result });
@@ -119,7 +131,12 @@ export class RestWalker {
     this.key = null;
     if (!frame?.result) return;
     if (frame.role === 'entry') this.endEntry(frame.result);
-    else if (frame.role === 'result' && frame.result.hasEntries && !frame.result.ctx) this.startJob(frame.result);
+    else if (frame.role === 'result') this.endResult(frame.result);
+  }
+
+  private endResult(result: ResultState): void {
+    if (result.hasEntries && !result.ctx) this.startJob(result);
+    this.coverage.result(result.hasEntries, result.nested, result.build, result.first, result.entries, result.total);
   }
 
   private scalar(value: string): void {
@@ -129,6 +146,9 @@ export class RestWalker {
     if (key === null || !frame?.result) return;
     if (frame.role === 'entry') {
       if (ENTRY_FIELDS.has(key)) this.entry[key as keyof EntryFields] = value;
+    } else if (frame.role === 'logEntries') {
+      if (key === 'start-index') frame.result.first = Number(value) || 0;
+      if (key === 'size') frame.result.total = Number(value);
     } else if (frame.role === 'result' && RESULT_FIELDS.has(key)) {
       this.resultField(frame.result, key, value);
     }
@@ -154,7 +174,7 @@ export class RestWalker {
 
   private endEntry(result: ResultState): void {
     this.entries++;
-    const line = ++result.entries;
+    const line = result.first + ++result.entries;
     const text = entryText(this.entry);
     if (!hasKeyword(this.automaton, text)) return;
     const entry = entryLine(this.entry, text, line, this.maxChars);
