@@ -135,7 +135,7 @@ export const CASES: { file: string; why: string; rule: string; expect: Record<st
     why: "a Windows agent's atlassian-bamboo.log (CRLF, stack-trace lines) with the heartbeat timeout",
     rule: 'agent-heartbeat-timeout',
     expect: {
-      scenario: 'unknown', build: null, agent: { name: 'WIN-BUILD-07' }, task: null, line: 11, time: '2026-01-12T14:30:41',
+      scenario: 'windows-agent', build: null, agent: { name: 'WIN-BUILD-07', os: 'windows' }, task: null, line: 11, time: '2026-01-12T14:30:41',
       captures: { ago: '11', timeout: '10' },
     },
   },
