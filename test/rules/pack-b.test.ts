@@ -118,7 +118,7 @@ describe('git-host-key-verification-failed: which known_hosts, by where git ran'
   it('without a build header lists the candidates instead of guessing', () => {
     const d = find(diagnoseLines(ruleSet, [hostKey, cannotRead]), 'git-host-key-verification-failed')!;
     expect(d.scenario).toBe('undetermined');
-    expect(d.candidates).toEqual(['docker-runner', 'container-agent', 'elastic-agent', 'agent-environment']);
+    expect(d.candidates).toEqual(['windows-agent', 'docker-runner', 'container-agent', 'elastic-agent', 'agent-environment']);
   });
 });
 
