@@ -121,3 +121,31 @@ describe('the shipped rules on a Windows job and on a Linux job', () => {
     expect(fix('task-nonzero-exit')).toContain('Set-Location "D:\\bamboo-agent-home\\xml-data\\build-dir\\ACME-INST-WIN"');
   });
 });
+
+describe('Windows scenarios across the shipped rules', () => {
+  const rules = loadRules();
+  const withWindows = rules.filter((r) => r.scenarios.some((s) => s.id === 'windows-agent'));
+  /**
+   * Not covered: failures a Windows agent cannot have (the Linux OOM killer, ETXTBSY, npm's EACCES, which Windows
+   * reports as EPERM), and the Docker rules, written for a Linux Docker host (Docker Desktop on a Windows agent is left open).
+   */
+  const NOT_COVERED = ['out-of-memory-killed', 'text-file-busy', 'npm-eacces', 'docker-cli-missing', 'docker-daemon-unreachable', 'docker-socket-permission-denied', 'docker-pull-access-denied', 'docker-pull-rate-limit', 'docker-registry-x509', 'docker-manifest-unknown'];
+
+  it('each Windows fix is free of Linux commands, and the scenario comes before every OS-specific one', () => {
+    expect(withWindows.length).toBeGreaterThanOrEqual(14);
+    for (const r of withWindows) {
+      const at = r.scenarios.findIndex((s) => s.id === 'windows-agent');
+      const fix = r.scenarios[at].fix;
+      expect(fix, r.id).not.toMatch(/\bsudo\b|df -h|rm -rf|\bchmod\b|\bchown\b|systemctl|bash -c|getent|dmesg|\/etc\//);
+      expect(r.scenarios[at].when, r.id).toEqual({ 'agent.os': 'windows', 'runner.kind': ['agent', 'unknown'] });
+      // Only an OS-neutral scenario (a local agent runs inside the server) may come first.
+      expect(r.scenarios.slice(0, at).map((s) => s.id), r.id).toEqual(at === 0 ? [] : ['local-agent']);
+    }
+  });
+
+  it('every rule whose fix runs sudo, systemctl or df -h has a Windows scenario, unless Windows cannot hit it', () => {
+    const linuxFixes = rules.filter((r) => r.scenarios.some((s) => /\bsudo\b|systemctl|df -h/.test(s.fix)));
+    const missing = linuxFixes.filter((r) => !withWindows.includes(r) && !NOT_COVERED.includes(r.id)).map((r) => r.id);
+    expect(missing).toEqual([]);
+  });
+});

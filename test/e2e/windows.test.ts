@@ -52,9 +52,11 @@ describe('a Windows agent through the real CLI', () => {
     expect(asText.stdout).toContain('  scenario  windows-agent');
   });
 
-  it("a Windows agent's own log: agent.os from 'Remote Agent Home: D:\\bamboo-agent-home'", async () => {
+  it("a Windows agent's own log: agent.os from 'Remote Agent Home: D:\\bamboo-agent-home', and the Windows heartbeat fix", async () => {
     const d = (await analyze(AGENT_LOG)).out.find((o) => o.rule === 'agent-heartbeat-timeout')!;
-    expect(d.agent).toMatchObject({ name: 'WIN-BUILD-07', os: 'windows' });
+    expect(d).toMatchObject({ scenario: 'windows-agent', agent: { name: 'WIN-BUILD-07', os: 'windows' } });
+    expect(d.fix).toContain('Test-NetConnection <Bamboo server> -Port 54663');
+    expect(d.fix).not.toMatch(/free -m|dmesg|telnet/);
   });
 
   it('a Linux agent keeps its fix and says linux', async () => {
