@@ -53,14 +53,22 @@ export class JobRun {
     for (const { ref, captures, text } of ordered) {
       const rule = this.ruleSet.rules[ref.rule];
       const last = rule.steps.length - 1;
+      const at = { line: line.line, time: line.time, taskIndex, phase };
       if (ref.step === 0) {
-        const partial = { step: 0, lastLine: line.line, first: { line: line.line, time: line.time, taskIndex, phase }, evidence: [clip(text)], captures };
-        if (last === 0) this.fire(rule, partial, fresh);
+        const partial: Partial = { step: 0, lastLine: line.line, first: at, evidence: [clip(text)], captures };
+        this.prune(ref.rule, line.line);
+        const early = rule.anyOrder ? this.takeEarly(ref.rule, line.line) : undefined;
+        if (early) this.fire(rule, { ...early, evidence: [...early.evidence, ...partial.evidence], captures: { ...early.captures, ...captures } }, fresh);
+        else if (last === 0) this.fire(rule, partial, fresh);
         else this.partialsOf(ref.rule).push(partial);
         continue;
       }
       const within = rule.steps[ref.step].within;
       const waiting = this.partialsOf(ref.rule).filter((p) => p.step === ref.step - 1 && line.line - p.lastLine <= within);
+      if (waiting.length === 0 && rule.anyOrder) {
+        // The second line came first: it waits, within the window, for the first.
+        this.earlyOf(ref.rule).push({ step: ref.step, lastLine: line.line, first: at, evidence: [clip(text)], captures });
+      }
       for (const p of waiting) {
         p.step = ref.step;
         p.lastLine = line.line;
@@ -78,6 +86,24 @@ export class JobRun {
     if (this.ctx.task) return 'task';
     if (this.ctx.executing) return 'build';
     return this.hasHeader || this.ctx.workingDirectory !== null ? 'setup' : 'unknown';
+  }
+
+  /** Second-step lines of `any-order` rules seen before any first-step line. */
+  private readonly early = new Map<number, Partial[]>();
+
+  private earlyOf(rule: number): Partial[] {
+    let list = this.early.get(rule);
+    if (!list) this.early.set(rule, (list = []));
+    return list;
+  }
+
+  /** The oldest second-step line still within the window of a first-step line at `line`, removed from the list. */
+  private takeEarly(ruleIndex: number, line: number): Partial | undefined {
+    const within = this.ruleSet.rules[ruleIndex].steps[1].within;
+    const list = this.earlyOf(ruleIndex).filter((p) => line - p.lastLine <= within);
+    const taken = list.shift();
+    this.early.set(ruleIndex, list);
+    return taken;
   }
 
   private partialsOf(rule: number): Partial[] {

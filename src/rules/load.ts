@@ -54,6 +54,8 @@ export interface Rule {
   steps: RuleStep[];
   /** A line that any of these matches is never evidence for the rule. */
   unless: CompiledPattern[];
+  /** The two steps of a two-line rule may come in either order. */
+  anyOrder: boolean;
   scenarios: ScenarioDef[];
   references: string[];
   tests: RuleFile['tests'];
@@ -128,6 +130,7 @@ function compileRuleFile(file: string, text: string, version: string): Rule {
       within: s.within,
     })),
   ];
+  if (def['any-order'] && steps.length !== 2) throw new RuleError(file, 'any-order', 'needs exactly one followed-by step');
   const captureNames = [...new Set(steps.flatMap((s) => s.patterns.flatMap((p) => p.names.filter(isName))))];
   def.scenarios.forEach((sc, i) => checkScenario(sc, i, captureNames, file));
   return {
@@ -141,6 +144,7 @@ function compileRuleFile(file: string, text: string, version: string): Rule {
     file,
     steps,
     unless: compileAll(def.unless, flags, file, 'unless'),
+    anyOrder: def['any-order'],
     scenarios: def.scenarios,
     references: def.references,
     tests: def.tests,

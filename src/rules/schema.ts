@@ -70,6 +70,11 @@ function buildSchema() {
       /** Patterns that veto a match on the same line (a test writing to /dev/full is not a full disk). */
       unless: z.array(z.string().min(1)).default([]),
       'followed-by': z.array(step).optional(),
+    /**
+     * With one `followed-by` step: the two lines may come in either order within the window (a tool's stdout and
+     * stderr reach Bamboo's log out of order).
+     */
+    'any-order': z.boolean().default(false),
       scenarios: z.array(scenario).min(1),
       references: z.array(z.string().min(1)).default([]),
       tests: z

@@ -30,6 +30,13 @@ writeFileSync(
     `severity: error\nkeywords: [Killed]\npatterns: ['^Killed$']\nfollowed-by:\n  - keywords: [' 137']\n    patterns: ['was 137 while']\n    within: 3\nscenarios: [{ id: any, title: any, fix: x }]`,
   ),
 );
+writeFileSync(
+  join(dir, 'either.yaml'),
+  rule(
+    'either',
+    `severity: error\nany-order: true\nkeywords: [oom-first]\npatterns: ['oom-first']\nfollowed-by:\n  - keywords: [oom-second]\n    patterns: ['oom-second (?<code>\\d+)']\n    within: 2\nscenarios: [{ id: any, title: any, fix: x }]`,
+  ),
+);
 const ruleSet = new RuleSet(loadRules([dir]));
 
 const T = (msg: string, type = 'simple', time = '03-Nov-2025 09:41:08') => `${type}\t${time}\t${msg}`;
@@ -120,5 +127,24 @@ describe('evidence', () => {
     expect(emitted[0].evidence[0].length).toBe(2001);
     expect(emitted[0].evidence[0].endsWith('…')).toBe(true);
     expect(emitted[0].captures).toEqual({ n: '5' });
+  });
+});
+
+describe('any-order multi-line rules', () => {
+  const either = (lines: string[]) => run(lines).emitted.filter((d) => d.rule === 'either');
+
+  it('match when the second line is logged first (stdout and stderr out of order), evidence in log order', () => {
+    const [d] = either(['x', 'oom-second 137', 'oom-first']);
+    expect(d).toMatchObject({ line: 2, evidence: ['oom-second 137', 'oom-first'], captures: { code: '137' } });
+    expect(either(['oom-first', 'oom-second 9'])[0]).toMatchObject({ line: 1, evidence: ['oom-first', 'oom-second 9'] });
+  });
+
+  it('still need both lines within the window', () => {
+    expect(either(['oom-second 137', 'a', 'b', 'oom-first'])).toEqual([]);
+    expect(either(['oom-second 137'])).toEqual([]);
+  });
+
+  it('keep the other multi-line rules in order', () => {
+    expect(run([T('Failing task since return code of [a] was 137 while expected 0'), 'Killed']).emitted.map((d) => d.rule)).not.toContain('killed');
   });
 });

@@ -99,7 +99,8 @@ export const CASES: { file: string; why: string; rule: string; expect: Record<st
     file: 'split-streams-out-of-order.log',
     why: "an OOM kill whose stdout line ('exit code 137') was logged before the stderr 'Killed' line",
     rule: 'out-of-memory-killed',
-    expect: { scenario: 'agent-environment', build: 'ACME-WEB-BUNDLE-904', runner: AGENT_ENV, task: { name: 'Bundle' }, line: 10, time: '2026-04-21T02:16:52' },
+    // any-order: the stdout line logged first (line 9) is the first evidence line.
+    expect: { scenario: 'agent-environment', build: 'ACME-WEB-BUNDLE-904', runner: AGENT_ENV, task: { name: 'Bundle' }, line: 9, time: '2026-04-21T02:16:52' },
     folded: true,
   },
   {

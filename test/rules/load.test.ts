@@ -74,6 +74,10 @@ describe('loadRules', () => {
     expect(errorOf(() => loadRules([a, b])).message).toMatch(/duplicate rule id 'my-rule'/);
   });
 
+  it('allows any-order only on a rule of exactly two steps', () => {
+    expect(errorOf(loadOne(GOOD.replace('keywords: [boom]', 'any-order: true\nkeywords: [boom]'))).message).toMatch(/any-order: needs exactly one followed-by step/);
+  });
+
   it('reports a missing rules folder', () => {
     expect(errorOf(() => loadRules(['/no/such/rules'])).message).toMatch(/\/no\/such\/rules: no such rules file or folder/);
   });
