@@ -2,7 +2,7 @@
 
 import type { Readable } from 'node:stream';
 import { resolve } from 'node:path';
-import type { Diagnosis, JobContext } from './model.js';
+import type { Diagnosis, JobContext, Severity } from './model.js';
 import { SourceAnalyzer, type Sink } from './diagnose/analyzer.js';
 import type { RuleSet } from './rules/rule-set.js';
 import { expandInputs, notFollowable, openInput, peek, type Input } from './sources/inputs.js';
@@ -29,6 +29,11 @@ export interface AnalyzeOptions {
   onBytes?: (bytes: number) => void;
   /** Adds what the user supplied (`--agents`, `--specs`) to each job's context; see AnalyzerOptions.enrich. */
   enrich?: (ctx: JobContext) => void;
+  /**
+   * False: `result.diagnoses` stays empty and only `result.severities` counts them, so memory stays flat over
+   * a year of builds or a --follow that runs for weeks (each diagnosis holds ~2 KB of fix and evidence).
+   */
+  keepDiagnoses?: boolean;
 }
 
 export type InputEvent =
@@ -44,15 +49,30 @@ export interface AnalyzeResult {
   skipped: number;
   failed: InputError[];
   builds: number;
+  /** Every diagnosis, unless `keepDiagnoses` is false. */
   diagnoses: Diagnosis[];
+  /** How many diagnoses of each severity were made. */
+  severities: Record<Severity, number>;
+}
+
+function emptyResult(): AnalyzeResult {
+  return { inputs: 0, skipped: 0, failed: [], builds: 0, diagnoses: [], severities: { error: 0, warning: 0, info: 0 } };
+}
+
+/** The sink that fills the result: counts, and the diagnoses themselves when they are kept. */
+function collector(result: AnalyzeResult, keep: boolean): Sink {
+  return {
+    diagnosis: (d) => {
+      result.severities[d.severity]++;
+      if (keep) result.diagnoses.push(d);
+    },
+    jobEnd: () => void result.builds++,
+  };
 }
 
 export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
-  const result: AnalyzeResult = { inputs: 0, skipped: 0, failed: [], builds: 0, diagnoses: [] };
-  const collect: Sink = {
-    diagnosis: (d) => void result.diagnoses.push(d),
-    jobEnd: () => void result.builds++,
-  };
+  const result = emptyResult();
+  const collect = collector(result, options.keepDiagnoses !== false);
   const inputs = expandEach(options.paths, result);
   options.onInput?.({ kind: 'start', inputs });
   for (const input of inputs) {
@@ -128,8 +148,8 @@ export interface FollowAnalyzeOptions extends Omit<AnalyzeOptions, 'force' | 'st
  * generation of a file (before and after a rotation or truncation) is a source of its own. Runs until stopped.
  */
 export async function analyzeFollow(options: FollowAnalyzeOptions): Promise<AnalyzeResult> {
-  const result: AnalyzeResult = { inputs: 0, skipped: 0, failed: [], builds: 0, diagnoses: [] };
-  const collect: Sink = { diagnosis: (d) => void result.diagnoses.push(d), jobEnd: () => void result.builds++ };
+  const result = emptyResult();
+  const collect = collector(result, options.keepDiagnoses !== false);
   const followOne = async (path: string) => {
     for await (const generation of followFile(path, { signal: options.signal, pollMs: options.pollMs, onEvent: options.onFollow })) {
       const { head, stream } = await peek(generation.chunks);

@@ -60,6 +60,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
       stdin: io.stdin,
       maxLineBytes: args.maxLineBytes,
       enrich,
+      keepDiagnoses: false,
       onInput: (e) => {
         if (e.kind === 'notice') {
           noticed.add(e.input.name);
@@ -78,11 +79,12 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
     progress?.clear();
     out.finish();
     for (const e of result.failed.filter((f) => !told.has(f))) say(`error: ${e.message}`);
-    const errors = result.diagnoses.filter((d) => d.severity === 'error').length;
+    const { error: errors, warning, info } = result.severities;
+    const total = errors + warning + info;
     const parts = [
       `${result.inputs} input${result.inputs === 1 ? '' : 's'}`,
       `${result.builds} build${result.builds === 1 ? '' : 's'}`,
-      `${result.diagnoses.length} diagnos${result.diagnoses.length === 1 ? 'is' : 'es'} (${errors} error${errors === 1 ? '' : 's'})`,
+      `${total} diagnos${total === 1 ? 'is' : 'es'} (${errors} error${errors === 1 ? '' : 's'})`,
     ];
     if (result.skipped) parts.push(`${result.skipped} skipped`);
     if (result.failed.length) parts.push(`${result.failed.length} failed`);
@@ -93,7 +95,8 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
     if (result.failed.length) return EXIT.usage;
     if (args.failOn === 'none') return EXIT.ok;
     const threshold = RANK[args.failOn];
-    return result.diagnoses.some((d) => RANK[d.severity] >= threshold) ? EXIT.findings : EXIT.ok;
+    const reached = (Object.keys(RANK) as Severity[]).some((s) => RANK[s] >= threshold && result.severities[s] > 0);
+    return reached ? EXIT.findings : EXIT.ok;
   } finally {
     store?.close();
   }

@@ -41,12 +41,13 @@ export async function followCommand(args: FollowArgs, io: Io): Promise<number> {
       sinks: [out],
       maxLineBytes: args.maxLineBytes,
       enrich,
+      keepDiagnoses: false,
       signal,
       onFollow: (e) => say(describe(e)),
     });
     out.finish();
     for (const e of result.failed) say(`error: ${e.message}`);
-    const n = result.diagnoses.length;
+    const n = result.severities.error + result.severities.warning + result.severities.info;
     say(
       `bamboo-doctor: followed ${args.paths.length} file${args.paths.length === 1 ? '' : 's'} (${result.inputs} source${result.inputs === 1 ? '' : 's'}), ` +
         `${result.builds} build${result.builds === 1 ? '' : 's'}, ${n} diagnos${n === 1 ? 'is' : 'es'}${store ? ` → ${store.db.name}` : ''}`,

@@ -25,8 +25,14 @@ export function printer(format: Format, write: Write): Sink & { finish(): void }
     return { diagnosis: (d) => write(`${JSON.stringify(toRecord(d))}\n`), finish: () => {} };
   }
   if (format === 'json') {
-    const all: Record<string, unknown>[] = [];
-    return { diagnosis: (d) => void all.push(toRecord(d)), finish: () => write(`${JSON.stringify(all, null, 2)}\n`) };
+    // Written element by element, the same bytes as JSON.stringify(all, null, 2), so memory does not grow
+    // with the number of diagnoses; `finish` closes the array (an empty one is `[]`).
+    let count = 0;
+    const element = (d: Diagnosis) => `  ${JSON.stringify(toRecord(d), null, 2).replace(/\n/g, '\n  ')}`;
+    return {
+      diagnosis: (d) => write(`${count++ === 0 ? '[\n' : ',\n'}${element(d)}`),
+      finish: () => write(count === 0 ? '[]\n' : '\n]\n'),
+    };
   }
   return { diagnosis: (d) => write(formatText(d)), finish: () => {} };
 }
