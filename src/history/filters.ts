@@ -1,5 +1,6 @@
 // The filters shared by `history` and `report`: which diagnoses (or builds) a query looks at, as SQL.
 
+import { UsageError } from '../cli/io.js';
 import { parseBound, type Bound } from './time.js';
 
 /** What the user asked for; each list matches any of its values. */
@@ -19,13 +20,23 @@ export interface ResolvedFilter extends Omit<HistoryFilter, 'since' | 'until'> {
   until?: Bound;
 }
 
+/**
+ * Plan keys are matched upper-cased, as Bamboo writes them (`show` finds `acme-web-job1-57` the same way).
+ * A range that ends before it starts is a usage error rather than an empty answer.
+ */
 export function resolveFilter(filter: HistoryFilter, now: Date = new Date()): ResolvedFilter {
   const { since, until, ...lists } = filter;
-  return {
+  const resolved: ResolvedFilter = {
     ...lists,
+    plan: lists.plan?.map((p) => p.toUpperCase()),
     since: since ? parseBound(since, 'since', now) : undefined,
     until: until ? parseBound(until, 'until', now) : undefined,
   };
+  const { since: from, until: to } = resolved;
+  if (from && to && (from.value > to.value || (from.value === to.value && !to.inclusive))) {
+    throw new UsageError(`--since ${since} is after --until ${until}: no time is in both`);
+  }
+  return resolved;
 }
 
 /**

@@ -35,7 +35,7 @@ export function parseBound(text: string, option: 'since' | 'until', now: Date): 
     return { value: localIso(new Date(now.getTime() - ms)), inclusive: true };
   }
   const iso = ISO.exec(text.trim());
-  if (!iso || Number.isNaN(Date.parse(`${iso[1]}T00:00:00`))) {
+  if (!iso || !isCalendarDate(iso[1])) {
     throw new UsageError(
       `--${option} ${text}: expected an ISO date or time (2025-10-01, 2025-10-01T14:30) or a relative age (24h, 7d, 2w)`,
     );
@@ -44,6 +44,12 @@ export function parseBound(text: string, option: 'since' | 'until', now: Date): 
     return option === 'since' ? { value: `${iso[1]}T00:00:00`, inclusive: true } : { value: nextDay(iso[1]), inclusive: false };
   }
   return { value: `${iso[1]}T${iso[2]}${iso[3] ?? ':00'}`, inclusive: true };
+}
+
+/** A real day: Date.parse takes 2026-02-30 for 2 March, so the date must survive a round trip. */
+function isCalendarDate(date: string): boolean {
+  const d = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === date;
 }
 
 function nextDay(date: string): string {
