@@ -55,12 +55,12 @@ export async function reanalyze(options: ReanalyzeOptions): Promise<SourceOutcom
   return outcomes;
 }
 
-/** The newest record of each file read before (stdin cannot be read again). */
+/** The newest record of each file read before, followed ones too (stdin cannot be read again). */
 function recordedSources(db: Database.Database, since: Bound | undefined): Recorded[] {
   const owns = 'SELECT 1 FROM builds b JOIN sources o ON o.id = b.source_id WHERE o.path = s.path';
   return db
     .prepare(
-      `SELECT max(s.id) AS id, s.path FROM sources s WHERE s.kind = 'file' AND s.status IN ('done', 'partial')
+      `SELECT max(s.id) AS id, s.path FROM sources s WHERE s.kind IN ('file', 'follow') AND s.status IN ('done', 'partial')
        GROUP BY s.path
        HAVING ? IS NULL OR EXISTS (${owns} AND b.started >= ?) OR (NOT EXISTS (${owns}) AND max(s.ingested_at) >= ?)
        ORDER BY s.path`,
@@ -83,10 +83,11 @@ async function reanalyzeSource(options: ReanalyzeOptions, source: Recorded): Pro
   for (const { summary, ordinal } of jobs) {
     const key = buildKeyOf(summary.ctx, name, ordinal).key;
     const fresh = summary.diagnoses.map((d) => ({ ...d, source: name }));
-    const plan = planChanges(storedVersions(store.db, key), fresh, versions, outcome);
-    if (plan.changed.length || plan.removed.length) {
-      store.replaceDiagnoses(source.id, name, summary.ctx, ordinal, plan.changed, plan.removed);
-    }
+    const tally = { ...ZERO };
+    const plan = planChanges(storedVersions(store.db, key), fresh, versions, tally);
+    const written = plan.changed.length + plan.removed.length === 0 || store.replaceDiagnoses(source.id, name, summary.ctx, ordinal, plan.changed, plan.removed);
+    // Not written: this source stops short of a build the database holds from a complete log; its rows stay.
+    if (written) for (const k of Object.keys(tally) as (keyof Changes)[]) outcome[k] += tally[k];
   }
   return outcome;
 }
