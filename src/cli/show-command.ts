@@ -2,7 +2,7 @@
 
 import type { Argv } from 'yargs';
 import { openExistingStore } from '../history/open.js';
-import { diagnosesOfBuild, findBuild, similarBuildKeys } from '../history/stored.js';
+import { diagnosesOfBuild, findBuild, planResultJobs, similarBuildKeys } from '../history/stored.js';
 import { formatText, toRecord } from '../output/printers.js';
 import type { DbOption } from './shared.js';
 import { EXIT, UsageError, type Io } from './io.js';
@@ -18,8 +18,11 @@ export async function showCommand(args: ShowArgs, io: Io): Promise<number> {
   try {
     const build = findBuild(store.db, args.build);
     if (!build) {
-      const similar = similarBuildKeys(store.db, args.build);
-      const hint = similar.length ? ` (stored builds like it: ${similar.join(', ')})` : '';
+      const jobs = planResultJobs(store.db, args.build);
+      const similar = jobs.length ? [] : similarBuildKeys(store.db, args.build);
+      const hint = jobs.length
+        ? ` (a plan result; its jobs stored: ${jobs.join(', ')})`
+        : similar.length ? ` (stored builds like it: ${similar.join(', ')})` : '';
       throw new UsageError(`${store.db.name}: no build ${args.build}${hint}`);
     }
     const diagnoses = diagnosesOfBuild(store.db, build.id);

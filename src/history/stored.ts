@@ -35,6 +35,14 @@ export function findBuild(db: Database.Database, key: string): StoredBuild | und
     .get(key, key, key) as StoredBuild | undefined;
 }
 
+/** For a plan result key (`PROJ-PLAN-57`, from a plan's result page): the keys of that result's stored jobs. */
+export function planResultJobs(db: Database.Database, key: string, limit = 10): string[] {
+  const m = /^([A-Z][A-Z0-9_]*-[A-Z][A-Z0-9_]*)-(\d+)$/i.exec(key.trim());
+  if (!m) return [];
+  const jobs = db.prepare('SELECT build_key FROM builds WHERE plan = ? AND number = ? ORDER BY build_key LIMIT ?').pluck();
+  return jobs.all(m[1].toUpperCase(), Number(m[2]), limit) as string[];
+}
+
 /** Keys of stored builds that start like `prefix` (for "did you mean"). */
 export function similarBuildKeys(db: Database.Database, prefix: string, limit = 5): string[] {
   const like = `${prefix.replace(/[%_\\]/g, (c) => `\\${c}`).replace(/-\d*$/, '')}%`;
