@@ -3,6 +3,7 @@
 import { BUILTIN_RULES_DIR, loadRules } from '../rules/load.js';
 import { RuleSet } from '../rules/rule-set.js';
 import { DEFAULT_DB, Store } from '../store/store.js';
+import { UsageError } from './io.js';
 
 /** `--db FILE`, or false for `--no-db`. */
 export type DbOption = string | false;
@@ -15,7 +16,22 @@ export function dbPath(option: DbOption | undefined, env: NodeJS.ProcessEnv = pr
 
 export function openStoreOption(option: DbOption): Store | null {
   const path = dbPath(option);
-  return path === false ? null : new Store(path);
+  return path === false ? null : openStore(path);
+}
+
+/**
+ * Opens (or creates) the database; a path that cannot be one (a folder, a missing folder, a log given to --db by
+ * mistake) is the user's mistake, named in one line rather than an internal error with a stack trace.
+ */
+export function openStore(path: string): Store {
+  try {
+    return new Store(path);
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    if (e.name !== 'SqliteError' && !/directory does not exist/.test(e.message)) throw err;
+    const why = e.code === 'SQLITE_NOTADB' ? 'this file is not a bamboo-doctor database (SQLite)' : `cannot open it as a database (${e.message})`;
+    throw new UsageError(`database ${path} (--db or BAMBOO_DOCTOR_DB): ${why}`);
+  }
 }
 
 /** The built-in rules plus any `--rules` folders. */

@@ -2,8 +2,8 @@
 
 import { existsSync } from 'node:fs';
 import { UsageError } from '../cli/io.js';
-import { dbPath, type DbOption } from '../cli/shared.js';
-import { Store } from '../store/store.js';
+import { dbPath, openStore, type DbOption } from '../cli/shared.js';
+import type { Store } from '../store/store.js';
 
 /** Opening applies new migrations too (e.g. the history indexes), once, on the first query after an upgrade. */
 export function openExistingStore(option: DbOption | undefined): Store {
@@ -12,5 +12,5 @@ export function openExistingStore(option: DbOption | undefined): Store {
   if (path !== ':memory:' && !existsSync(path)) {
     throw new UsageError(`${path}: no such database (analyze some logs into it first, or name another with --db)`);
   }
-  return new Store(path);
+  return openStore(path);
 }
