@@ -25,6 +25,9 @@ export interface AnalyzeArgs {
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
+/** Skipped inputs named one by one; past these, a daily run over a whole export folder says only how many more. */
+const SKIPS_NAMED = 10;
+
 /**
  * yargs drops a lone `-` from positional arrays (yargs/yargs#1312, yargs-parser#381, open), so `analyze -`
  * would find no input: `-` crosses the parser as this stand-in and is turned back in the command.
@@ -50,6 +53,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
   };
   const told = new Set<InputError>();
   const noticed = new Set<string>();
+  let skips = 0;
   try {
     const result = await analyze({
       paths: args.paths,
@@ -68,7 +72,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
         }
         if (e.kind === 'start') progress?.start(e.inputs);
         else progress?.inputDone(e.input);
-        if (e.kind === 'skipped') say(`${e.input.name}: skipped, ${e.reason}`);
+        if (e.kind === 'skipped' && ++skips <= SKIPS_NAMED) say(`${e.input.name}: skipped, ${e.reason}`);
         if (e.kind === 'done' && e.lines === 0 && !noticed.has(e.input.name)) say(`${e.input.name}: empty, nothing to read`);
         if (e.kind === 'failed') told.add(e.error);
         // An input refused from its first bytes (binary, XML) has no line reached and nothing read.
@@ -79,6 +83,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
     progress?.clear();
     out.finish();
     for (const e of result.failed.filter((f) => !told.has(f))) say(`error: ${e.message}`);
+    if (skips > SKIPS_NAMED) say(`… and ${skips - SKIPS_NAMED} more inputs skipped, already analysed and unchanged (use --force to read them again)`);
     const { error: errors, warning, info } = result.severities;
     const total = errors + warning + info;
     const parts = [

@@ -1,5 +1,6 @@
-// Inputs that are no build log, as an administrator saves them by mistake: each is named with what to fetch instead.
-import { readFileSync, writeFileSync } from 'node:fs';
+// Inputs that are no build log, as an administrator saves them by mistake: each is named with what to fetch instead;
+// a daily re-run over a folder already analysed.
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -36,5 +37,20 @@ describe('a REST response saved as XML, and an HTML page', () => {
     expect(piped.code).toBe(2);
     expect(piped.stderr).toContain('error: -: this is XML');
     expect(JSON.parse(piped.stdout)).toEqual([]);
+  });
+});
+
+describe('a second run over a folder of exports already analysed', () => {
+  it('names the first ten skipped inputs and counts the rest, rather than one line per file', async () => {
+    const dir = tempDir();
+    for (let i = 0; i < 13; i++) copyFileSync(SAMPLE, join(dir, `build-${String(i).padStart(2, '0')}.log`));
+    const db = join(dir, 'history.db');
+    await runCli(['analyze', dir, '--db', db]);
+    const again = await runCli(['analyze', dir, '--db', db]);
+    expect(again.code).toBe(0);
+    const lines = again.stderr.trim().split('\n');
+    expect(lines.filter((l) => l.endsWith(': skipped, already analysed, unchanged since (use --force to read it again)'))).toHaveLength(10);
+    expect(lines.at(-2)).toBe('… and 3 more inputs skipped, already analysed and unchanged (use --force to read them again)');
+    expect(lines.at(-1)).toBe(`bamboo-doctor: 13 inputs, 0 builds, 0 diagnoses (0 errors), 13 skipped → ${db}`);
   });
 });
