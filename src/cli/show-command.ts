@@ -34,7 +34,8 @@ export async function showCommand(args: ShowArgs, io: Io): Promise<number> {
     const n = diagnoses.length;
     io.stdout.write(
       `${build.key}  ${build.state}${build.started ? `  started ${build.started.replace('T', ' ')}` : ''}\n` +
-        `  read from ${build.sourcePath}, analysed ${build.analyzedAt.slice(0, 19).replace('T', ' ')} UTC\n` +
+        `  read from ${build.sourcePath}${build.finished || !build.keyed ? '' : ' (it stops short of the build\'s end: a later failure is not in it)'}, ` +
+        `analysed ${build.analyzedAt.slice(0, 19).replace('T', ' ')} UTC\n` +
         `  ${n ? `${n} diagnos${n === 1 ? 'is' : 'es'}` : 'no diagnoses: no rule recognised this build'}\n\n`,
     );
     for (const d of diagnoses) io.stdout.write(formatText(d));

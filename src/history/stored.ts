@@ -11,6 +11,10 @@ export interface StoredBuild {
   started: string | null;
   sourcePath: string;
   analyzedAt: string;
+  /** 1 when the log was read to the build's end ("Finished building …"), 0 when it stops short (migration 003). */
+  finished: number;
+  /** 0 for what has no Bamboo build key (a fragment, an agent's own log), stored under `<source>#<n>`. */
+  keyed: number;
 }
 
 interface Row {
@@ -29,7 +33,7 @@ const SEVERITY_ORDER = "CASE d.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 
 export function findBuild(db: Database.Database, key: string): StoredBuild | undefined {
   return db
     .prepare(
-      `SELECT id, build_key AS key, state, started, source_path AS sourcePath, analyzed_at AS analyzedAt
+      `SELECT id, build_key AS key, state, started, source_path AS sourcePath, analyzed_at AS analyzedAt, finished, keyed
        FROM builds WHERE build_key = ? OR build_key = upper(?) ORDER BY build_key = ? DESC LIMIT 1`,
     )
     .get(key, key, key) as StoredBuild | undefined;

@@ -53,6 +53,11 @@ describe('history on samples and variants', () => {
     expect(await rows('--plan', 'acme-web', '--by', 'job')).toEqual(upper);
   });
 
+  it('says when the stored reading of a build stops short of its end (a cut download)', async () => {
+    const cut = await runCli(['show', 'QTRAC-REL4-JOB1-8', '--db', db]);
+    expect(cut.stdout.split('\n')[1]).toMatch(/^ {2}read from \S+truncated-mid-line\.log \(it stops short of the build's end: a later failure is not in it\), analysed /);
+  });
+
   it('refuses a range that ends before it starts instead of answering nothing', async () => {
     const r = await runCli(['history', '--db', db, '--since', '2026-01-01', '--until', '2025-12-31']);
     expect(r.code).toBe(2);
@@ -63,6 +68,7 @@ describe('history on samples and variants', () => {
     const lower = await runCli(['show', 'acme-web-job1-57', '--db', db]);
     expect(lower.code).toBe(0);
     expect(lower.stdout).toMatch(/^ACME-WEB-JOB1-57 {2}failed/);
+    expect(lower.stdout).not.toContain('stops short');
     const rest = await runCli(['show', 'SVC-BUILD-JOB1-301', '--db', db, '--format', 'json']);
     expect(JSON.parse(rest.stdout)[0]).toMatchObject({ build: 'SVC-BUILD-JOB1-301', source: join(VARIANTS, 'rest-html-log-service-agent.json') });
     const plan = await runCli(['show', 'ACME-WEB-57', '--db', db]);
