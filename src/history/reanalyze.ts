@@ -71,7 +71,7 @@ function recordedSources(db: Database.Database, since: Bound | undefined): Recor
 async function reanalyzeSource(options: ReanalyzeOptions, source: Recorded): Promise<SourceOutcome> {
   const { store, ruleSet } = options;
   // Stored rows name the source as it was given then (relative paths too); new rows must match them.
-  const name = sourceName(store.db, source.path);
+  const name = sourceName(store.db, source);
   const jobs: { summary: JobSummary; ordinal: number }[] = [];
   let unkeyed = 0;
   // Numbers jobs without a build key the way StoreSink did, so they meet their stored rows.
@@ -129,9 +129,15 @@ function storedVersions(db: Database.Database, key: string): { rule: string; ver
     .all(key) as { rule: string; version: string }[];
 }
 
-function sourceName(db: Database.Database, path: string): string {
-  const row = db
-    .prepare('SELECT b.source_path AS name FROM builds b JOIN sources s ON s.id = b.source_id WHERE s.path = ? ORDER BY b.id LIMIT 1')
-    .get(path) as { name: string } | undefined;
-  return row?.name ?? path;
+/**
+ * The name the newest reading of the file gave its builds: a followed file names each generation apart
+ * (`agent.log (2)` after a rotation), and what is there now is the newest one, whose unkeyed builds
+ * (`agent.log (2)#1`) must be met, not those of an older generation.
+ */
+function sourceName(db: Database.Database, source: Recorded): string {
+  const named = (where: string, value: number | string) =>
+    db.prepare(`SELECT b.source_path AS name FROM builds b JOIN sources s ON s.id = b.source_id WHERE ${where} ORDER BY b.id LIMIT 1`).get(value) as
+      | { name: string }
+      | undefined;
+  return (named('s.id = ?', source.id) ?? named('s.path = ?', source.path))?.name ?? source.path;
 }
