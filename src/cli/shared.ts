@@ -34,7 +34,12 @@ export function openStore(path: string): Store {
   }
 }
 
-/** The built-in rules plus any `--rules` folders. */
+/**
+ * The built-in rules plus any `--rules` folders. A rule there with a built-in rule's id replaces it (a team's
+ * edited copy: `reanalyze` then sees the new version); two of the user's own files may not share an id.
+ */
 export function loadRuleSet(extra: string[] = []): RuleSet {
-  return new RuleSet(loadRules([BUILTIN_RULES_DIR, ...extra]));
+  const own = extra.length ? loadRules(extra) : [];
+  const replaced = new Set(own.map((r) => r.id));
+  return new RuleSet([...loadRules([BUILTIN_RULES_DIR]).filter((r) => !replaced.has(r.id)), ...own]);
 }
