@@ -174,9 +174,11 @@ export function renderRunnerSpec(spec: RunnerSpec, wanted?: RunnerWanted | null)
   const origin = spec.level === 'job' ? "the job's own block" : "the plan's block, which the job inherits";
   const lines = [`docker:  # ${origin} (${spec.file}:${spec.line})`, `  image: ${scalar(spec.image)}`];
   const implicit = new Set(spec.useDefaultVolumes ? DEFAULT_RUNNER_VOLUMES.map((v) => v.host) : []);
+  const defaults = new Set(DEFAULT_RUNNER_VOLUMES.map((v) => v.host));
   const volumes = spec.volumes.map((v) => {
     const want = wanted?.volumes.find((w) => w.host === v.host);
-    if (want && want.container !== v.container) return `    ${scalar(v.host)}: ${scalar(want.container)}  # change, was ${v.container}`;
+    // Where the job mounts its working or temp directory is its own choice, not part of any fix.
+    if (want && want.container !== v.container && !defaults.has(v.host)) return `    ${scalar(v.host)}: ${scalar(want.container)}  # change, was ${v.container}`;
     return `    ${scalar(v.host)}: ${scalar(v.container)}`;
   });
   for (const w of wanted?.volumes ?? []) {

@@ -122,10 +122,13 @@ describe('renderRunnerSpec and {{#runner.specs}}', () => {
     );
   });
 
-  it('adds the defaults when the block turns them off, and marks a volume mapped elsewhere', () => {
+  it("keeps the job's own place for its working directory, adds what is missing, marks a volume mapped elsewhere", () => {
     const img = index.lookup('ACME-WEB', 'IMG') as RunnerSpec;
     const text = renderRunnerSpec(img, { volumes: [{ host: '${bamboo.working.directory}', container: '${bamboo.working.directory}' }, { host: '/var/run/docker.sock', container: '/var/run/docker.sock' }], arguments: ['--net=host'] });
-    expect(text).toContain('    ${bamboo.working.directory}: ${bamboo.working.directory}  # change, was /workspace');
+    expect(text).toContain('    ${bamboo.working.directory}: /workspace\n');
+    expect(text).not.toContain('# change');
+    const moved = renderRunnerSpec({ ...img, volumes: [{ host: '/var/run/docker.sock', container: '/run/docker.sock' }] }, { volumes: [{ host: '/var/run/docker.sock', container: '/var/run/docker.sock' }], arguments: [] });
+    expect(moved).toContain('    /var/run/docker.sock: /var/run/docker.sock  # change, was /run/docker.sock');
     expect(text).toContain('    /var/run/docker.sock: /var/run/docker.sock  # add');
     expect(text).toContain('  use-default-volumes: false');
     expect(text).toContain('    - --net=host  # add');
