@@ -1,8 +1,10 @@
 // A cache of compiled rules, keyed by the content hash of the rule file: YAML, schema and XRegExp run once.
 
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CompiledPattern, Rule } from './load.js';
 
 /** Bumped whenever the compiled form changes, so an older cache is never read as the new one. */
@@ -27,9 +29,38 @@ type StoredPattern = Omit<CompiledPattern, 're'> & { flags: string; reSource: st
 const store = (p: CompiledPattern): StoredPattern => ({ names: p.names, source: p.source, reSource: p.re.source, flags: p.re.flags });
 const revive = (p: StoredPattern): CompiledPattern => ({ names: p.names, source: p.source, re: new RegExp(p.reSource, p.flags) });
 
+let compiler: string | null = null;
+
+/**
+ * The code that compiles a rule (this folder's modules and the template checks), hashed: a cached rule is
+ * only used by the same compiler, so a new release or a local change never reads an entry it did not write.
+ */
+function compilerFingerprint(): string {
+  if (compiler === null) {
+    const hash = createHash('sha256').update(String(FORMAT));
+    for (const module of ['./load', './schema', './rule-cache', '../diagnose/template']) {
+      hash.update(moduleText(module));
+    }
+    compiler = hash.digest('hex').slice(0, 16);
+  }
+  return compiler;
+}
+
+/** The built module, or its TypeScript source when run from src/ (tests). */
+function moduleText(module: string): string {
+  for (const ext of ['.js', '.ts']) {
+    try {
+      return readFileSync(fileURLToPath(new URL(module + ext, import.meta.url)), 'utf8');
+    } catch {
+      // try the other
+    }
+  }
+  return module;
+}
+
 function pathOf(hash: string): string | null {
   const dir = cacheDir();
-  return dir ? join(dir, `rule-v${FORMAT}-${hash}.json`) : null;
+  return dir ? join(dir, `rule-${compilerFingerprint()}-${hash}.json`) : null;
 }
 
 /** The compiled rule for this content, if cached, as found at `file` (the id must still be the file name). */

@@ -53,4 +53,10 @@ describe('rule cache', () => {
     loadRuleFile(source);
     expect(readdirSync(cache)).toHaveLength(0);
   });
+
+  it('keys entries by the compiler too, so another version of bamboo-doctor never reads them', () => {
+    loadRuleFile(source);
+    const [entry] = readdirSync(cache);
+    expect(entry).toMatch(/^rule-[0-9a-f]{16}-[0-9a-f]{64}\.json$/);
+  });
 });
