@@ -204,7 +204,7 @@ function readCommand(ctx: JobContext, line: LogLine): void {
     if (isRunnerWrapper(trimmed)) ctx.runner.kind = 'docker';
     noteOsFromCommandPart(ctx, trimmed);
     const env = /^bamboo_buildResultKey=(\S+)/.exec(trimmed);
-    if (env && ctx.build === null) ctx.build = env[1];
+    if (env && ctx.build === null) applyBuildKey(ctx, env[1]);
     const cfg = DOCKER_CONFIG.exec(part);
     if (cfg) readDockerConfigHome(ctx, cfg[1]);
   }

@@ -15,11 +15,19 @@ export class StoreSink implements Sink {
     private readonly live: boolean,
   ) {}
 
+  /** True when this job's live diagnoses were stored under `<source>#<n>` before its build key was read. */
+  private storedUnkeyed = false;
+
   diagnosis(d: Diagnosis, ctx: JobContext): void {
-    if (this.live) this.store.saveDiagnosis(this.sourceId, this.sourcePath, ctx, this.unkeyed + 1, d);
+    if (!this.live) return;
+    if (!ctx.build) this.storedUnkeyed = true;
+    this.store.saveDiagnosis(this.sourceId, this.sourcePath, ctx, this.unkeyed + 1, d);
   }
 
   jobEnd(job: JobSummary): void {
+    // A fragment named its key later (an env dump's bamboo_buildResultKey): the job is stored under that key only.
+    if (this.storedUnkeyed && job.ctx.build) this.store.dropBuild(`${this.sourcePath}#${this.unkeyed + 1}`);
+    this.storedUnkeyed = false;
     if (!job.ctx.build) this.unkeyed++;
     this.store.saveJob(this.sourceId, this.sourcePath, job.ctx, this.unkeyed, job.diagnoses);
   }

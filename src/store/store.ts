@@ -66,6 +66,11 @@ export class Store {
     return this.stmts.saveOne(sourceId, sourcePath, ctx, ordinal, d);
   }
 
+  /** Deletes a build and its diagnoses (a live fragment's row stored before its build key was known). */
+  dropBuild(key: string): void {
+    this.stmts.dropBuild.run(key);
+  }
+
   /**
    * Re-diagnosis (`reanalyze`): writes the build row and only the given diagnoses, in place (their ids stay),
    * and deletes the listed rules' rows; the build's other diagnoses are left as they are.
@@ -214,6 +219,7 @@ function prepare(db: Database.Database) {
       "INSERT INTO sources (path, kind, size, mtime_ms, fingerprint, status, ingested_at) VALUES (?, ?, ?, ?, ?, 'reading', ?)",
     ),
     finishSource: db.prepare('UPDATE sources SET lines = ?, status = ?, error = ? WHERE id = ?'),
+    dropBuild: db.prepare('DELETE FROM builds WHERE build_key = ?'),
     saveJob: db.transaction((sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, diagnoses: Diagnosis[]) => {
       if (keepsComplete(ctx, sourcePath, ordinal)) return false;
       const build = writeBuild(sourceId, sourcePath, ctx, ordinal);

@@ -178,3 +178,12 @@ describe('logs without their header, and logs copied from the UI', () => {
     expect(ctx.runner.kind).toBe('unknown');
   });
 });
+
+describe('the build key from an environment dump', () => {
+  it('names the plan, job and number too, as a header would', () => {
+    const { ctx } = track([
+      T("Beginning to execute external process for build 'A - B #7 (A-B-JOB1-7)'\\n ... running command line: \\n/bin/sh x.sh\\n ... using extra environment variables: \\nbamboo_buildResultKey=A-B-JOB1-7", 'command'),
+    ]);
+    expect(ctx).toMatchObject({ build: 'A-B-JOB1-7', plan: 'A-B', job: 'JOB1', number: 7 });
+  });
+});
