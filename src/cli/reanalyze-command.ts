@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import { openExistingStore } from '../history/open.js';
 import { reanalyze, type Changes, type SourceOutcome } from '../history/reanalyze.js';
 import { parseBound } from '../history/time.js';
-import { loadRuleSet, type DbOption } from './shared.js';
+import { lineBytesOption, loadRuleSet, type DbOption } from './shared.js';
 import { EXIT, type Io } from './io.js';
 
 export interface ReanalyzeArgs {
@@ -64,7 +64,7 @@ const reanalyzeBuilder = <T>(y: Argv<T>) =>
     .option('since', { type: 'string', describe: 'only sources with builds from this time (2025-10-01, or an age: 30d)' })
     .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders or files' })
     .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
-    .option('max-line-bytes', { type: 'number', describe: 'cut lines longer than this (default 1 MiB)' });
+    .option('max-line-bytes', { type: 'number', coerce: lineBytesOption, describe: 'cut lines longer than this (default 1 MiB)' });
 
 export function reanalyzeCli(io: Io, run: (p: Promise<number>) => void) {
   return {

@@ -43,3 +43,10 @@ export function loadRuleSet(extra: string[] = []): RuleSet {
   const replaced = new Set(own.map((r) => r.id));
   return new RuleSet([...loadRules([BUILTIN_RULES_DIR]).filter((r) => !replaced.has(r.id)), ...own]);
 }
+
+/** `--max-line-bytes`: a positive whole number (0, a negative or NaN cut every line to nothing and read no build). */
+export function lineBytesOption(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`--max-line-bytes ${value}: expected a positive whole number of bytes (e.g. 1048576)`);
+  return value;
+}
