@@ -103,7 +103,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
 function expandEach(paths: string[], result: AnalyzeResult): Input[] {
   return paths.flatMap((path) => {
     try {
-      return expandInputs([path]);
+      return expandInputs([path], (unreadable) => void result.failed.push(unreadable));
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       result.failed.push(err);

@@ -26,16 +26,17 @@ const LOG_FILE = /(\.(log|txt|json|gz|out)(\.\d{1,4})?|^[^.]+)$/i;
  * program expands it, as a Windows shell would not); a missing path or a glob that matches nothing is an
  * InputError. A path that exists is taken as it is even if it holds glob characters.
  */
-export function expandInputs(paths: string[]): Input[] {
+export function expandInputs(paths: string[], unreadable?: (error: InputError) => void): Input[] {
   const inputs: Input[] = [];
+  const walker = walk(unreadable);
   for (const given of paths) {
     if (given === '-') {
       inputs.push({ name: '-', path: null, stat: null });
       continue;
     }
     const stat = statOrNull(given);
-    if (stat) addPath(given, stat, inputs);
-    else if (isDynamicPattern(given)) expandGlob(given, inputs);
+    if (stat) addPath(given, stat, inputs, walker);
+    else if (isDynamicPattern(given)) expandGlob(given, inputs, walker);
     else throw new InputError(given, null, 'no such file or folder');
   }
   return inputs;
@@ -49,12 +50,14 @@ function statOrNull(path: string): Stats | null {
   }
 }
 
-function addPath(path: string, stat: Stats, into: Input[]): void {
-  if (stat.isDirectory()) walk(path, into);
+type Walk = (dir: string, into: Input[]) => void;
+
+function addPath(path: string, stat: Stats, into: Input[], walker: Walk): void {
+  if (stat.isDirectory()) walker(path, into);
   else into.push({ name: path, path: resolve(path), stat });
 }
 
-function expandGlob(pattern: string, into: Input[]): void {
+function expandGlob(pattern: string, into: Input[], walker: Walk): void {
   const options = { onlyFiles: false, expandDirectories: false, absolute: isAbsolute(pattern) };
   const matches = globSync(pattern, options).sort((a, b) => a.localeCompare(b));
   if (matches.length === 0) throw new InputError(pattern, null, 'no file or folder matches this pattern');
@@ -62,20 +65,35 @@ function expandGlob(pattern: string, into: Input[]): void {
   for (const match of matches) {
     const path = match.endsWith('/') ? match.slice(0, -1) : match;
     const stat = statOrNull(path);
-    if (stat) addPath(path, stat, found);
+    if (stat) addPath(path, stat, found, walker);
   }
   // `logs/**` matches a folder and the files in it: each file is read once.
   const seen = new Set<string>();
   for (const input of found) if (!seen.has(input.path!) && seen.add(input.path!)) into.push(input);
 }
 
-function walk(dir: string, into: Input[]): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (entry.name.startsWith('.')) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) walk(path, into);
-    else if (entry.isFile() && LOG_FILE.test(entry.name)) into.push({ name: path, path: resolve(path), stat: statSync(path) });
-  }
+/**
+ * Lists folders recursively. A folder that cannot be listed (no permission) is an InputError naming it: told to
+ * `unreadable` when given, so the rest of the folder is still read, else thrown.
+ */
+function walk(unreadable?: (error: InputError) => void): Walk {
+  const step: Walk = (dir, into) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    } catch (err) {
+      const error = new InputError(dir, null, `cannot list this folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      if (!unreadable) throw error;
+      return unreadable(error);
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) step(path, into);
+      else if (entry.isFile() && LOG_FILE.test(entry.name)) into.push({ name: path, path: resolve(path), stat: statOrNull(path) });
+    }
+  };
+  return step;
 }
 
 /** What an opened input holds, decided from its first bytes (after gunzip when it is gzip). */
