@@ -8,7 +8,14 @@ const VALUE_OPTIONS = new Set(
     '--memory-reservation --cpus --cpu-shares --cpuset-cpus --network --net --hostname -h --add-host -l --label ' +
     '--group-add --shm-size --ulimit --pull --platform --cap-add --cap-drop --device --dns --log-driver --log-opt ' +
     '--security-opt --tmpfs -p --publish --expose --restart --ipc --pid --runtime --stop-signal --cidfile ' +
-    '--cgroup-parent --gpus --link --volumes-from --stop-timeout --health-cmd --isolation --userns --uts')
+    '--cgroup-parent --gpus --link --volumes-from --stop-timeout --health-cmd --isolation --userns --uts ' +
+    // The rest of `docker run --help`'s options with a value: one left out takes its value for the image.
+    '-a --attach --annotation --blkio-weight --blkio-weight-device -c --cgroupns --cpu-period --cpu-quota ' +
+    '--cpu-rt-period --cpu-rt-runtime --cpuset-mems --detach-keys --device-cgroup-rule --device-read-bps ' +
+    '--device-read-iops --device-write-bps --device-write-iops --dns-option --dns-search --domainname ' +
+    '--health-interval --health-retries --health-start-interval --health-start-period --health-timeout --ip --ip6 ' +
+    '--kernel-memory --label-file --link-local-ip --mac-address --memory-swappiness --network-alias --net-alias ' +
+    '--oom-score-adj --pids-limit --storage-opt --sysctl --volume-driver')
     .split(' '),
 );
 

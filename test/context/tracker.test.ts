@@ -187,3 +187,17 @@ describe('the build key from an environment dump', () => {
     expect(ctx).toMatchObject({ build: 'A-B-JOB1-7', plan: 'A-B', job: 'JOB1', number: 7 });
   });
 });
+
+describe('docker run options that take a value', () => {
+  it.each(['--pids-limit 256', '--ip 10.0.0.5', '--sysctl net.ipv4.ip_forward=1', '--cpu-quota 50000', '--oom-score-adj 500', '--dns-search example.com', '--mac-address 02:42:ac:11:00:02'])(
+    '%s is not taken for the image',
+    (option) => {
+      const { ctx } = track([
+        T('Build A - B #3 (A-B-JOB1-3) started building on agent build-linux-07'),
+        `docker run --rm ${option} --volume /home/bamboo/bamboo-agent-home/xml-data/build-dir/A-B-JOB1:/data maven:3.9`,
+      ]);
+      expect(ctx.runner.image).toBe('maven:3.9');
+      expect(ctx.runner.volumes).toEqual([{ host: '/home/bamboo/bamboo-agent-home/xml-data/build-dir/A-B-JOB1', container: '/data' }]);
+    },
+  );
+});
