@@ -66,8 +66,11 @@ export class JobRun {
       const within = rule.steps[ref.step].within;
       const waiting = this.partialsOf(ref.rule).filter((p) => p.step === ref.step - 1 && line.line - p.lastLine <= within);
       if (waiting.length === 0 && rule.anyOrder) {
-        // The second line came first: it waits, within the window, for the first.
-        this.earlyOf(ref.rule).push({ step: ref.step, lastLine: line.line, first: at, evidence: [clip(text)], captures });
+        // The second line came first: it waits, within the window, for the first. Those whose window has passed
+        // go now: in a fragment that never ends (a pipe, --follow) they would pile up.
+        const early = this.earlyOf(ref.rule).filter((p) => line.line - p.lastLine <= within);
+        early.push({ step: ref.step, lastLine: line.line, first: at, evidence: [clip(text)], captures });
+        this.early.set(ref.rule, early);
       }
       for (const p of waiting) {
         p.step = ref.step;

@@ -148,3 +148,15 @@ describe('any-order multi-line rules', () => {
     expect(run([T('Failing task since return code of [a] was 137 while expected 0'), 'Killed']).emitted.map((d) => d.rule)).not.toContain('killed');
   });
 });
+
+describe('any-order second lines waiting for a first line', () => {
+  it('are dropped once their window has passed, so a long fragment does not pile them up', () => {
+    const a = new SourceAnalyzer('t.log', ruleSet, [], { live: true });
+    for (let i = 1; i <= 1000; i++) a.line(parseEnvelope(`oom-second ${i}`, i));
+    // Private state, read on purpose: the leak is not visible in the output, only in memory.
+    const early = (a as unknown as { job: { early: Map<number, unknown[]> } }).job.early;
+    const held = [...early.values()].reduce((n, l) => n + l.length, 0);
+    expect(held).toBeLessThanOrEqual(3); // the rule's window is 2 lines
+    expect(run(['oom-second 1', 'x', 'oom-second 2', 'oom-first']).emitted.filter((d) => d.rule === 'either')[0]).toMatchObject({ line: 3 });
+  });
+});
