@@ -132,7 +132,9 @@ function sourceInfo(input: Input) {
 /** The analyzer of one source, its diagnoses going to the given sinks and, live or per job, to the store. */
 function sourceAnalyzer(options: AnalyzeOptions, name: string, sourceId: number | null, live: boolean, collect: Sink): SourceAnalyzer {
   const sinks = [...options.sinks, collect];
-  if (options.store) sinks.push(new StoreSink(options.store, sourceId, name, live));
+  // Jobs with no build key are stored under `<source>#n`: two separate runs on stdin must not share `-#1`.
+  const storedAs = name === '-' ? `-@${new Date().toISOString()}` : name;
+  if (options.store) sinks.push(new StoreSink(options.store, sourceId, storedAs, live));
   return new SourceAnalyzer(name, options.ruleSet, sinks, { live, enrich: options.enrich });
 }
 

@@ -70,7 +70,8 @@ export function applyRunnerCommand(ctx: JobContext, command: string): void {
 export function parseVolume(spec: string): Volume | null {
   const parts = spec.split(':');
   if (/^[A-Za-z]$/.test(parts[0]) && parts.length > 2) parts.splice(0, 2, `${parts[0]}:${parts[1]}`);
-  if (parts.length < 2) return parts[0] ? { host: parts[0], container: parts[0] } : null;
+  // `-v /data` alone is an anonymous volume: nothing of the host is mounted.
+  if (parts.length < 2) return null;
   return { host: parts[0], container: parts[1] };
 }
 

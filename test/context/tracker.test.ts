@@ -120,6 +120,7 @@ describe('docker run words', () => {
     expect(shellWords(`run -v "/a b:/c" --name='x y' img`)).toEqual(['run', '-v', '/a b:/c', '--name=x y', 'img']);
     expect(parseVolume('/a:/b:ro')).toEqual({ host: '/a', container: '/b' });
     expect(parseVolume('C:\\data:/data')).toEqual({ host: 'C:\\data', container: '/data' });
+    expect(parseVolume('/data')).toBeNull(); // an anonymous volume mounts nothing of the host
   });
 });
 

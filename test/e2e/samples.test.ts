@@ -122,3 +122,17 @@ describe('text output', () => {
     expect([...new Set(ndjson(r.stdout).map((d) => d.build))]).toEqual(['ACME-TOOLS-JOB1-31']);
   });
 });
+
+describe('stdin fragments', () => {
+  it('two separate runs on stdin keep their own rows', async () => {
+    const db = join(tempDir(), 'stdin.db');
+    const line = "docker: Error response from daemon: pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed\n";
+    await runCli(['analyze', '-', '--db', db], { input: line });
+    await runCli(['analyze', '-', '--db', db], { input: line });
+    const conn = new Database(db, { readonly: true });
+    const keys = conn.prepare('SELECT build_key FROM builds').pluck().all() as string[];
+    conn.close();
+    expect(keys).toHaveLength(2);
+    for (const key of keys) expect(key).toMatch(/^-@\d{4}-\d{2}-\d{2}T.*#1$/);
+  });
+});
