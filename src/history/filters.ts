@@ -2,6 +2,10 @@
 
 import { UsageError } from '../cli/io.js';
 import { parseBound, type Bound } from './time.js';
+import type { Severity } from '../model.js';
+
+/** The severities at or above each one. */
+const AT_LEAST: Record<Severity, Severity[]> = { error: ['error'], warning: ['error', 'warning'], info: ['error', 'warning', 'info'] };
 
 /** What the user asked for; each list matches any of its values. */
 export interface HistoryFilter {
@@ -9,6 +13,8 @@ export interface HistoryFilter {
   plan?: string[];
   agent?: string[];
   agentType?: string[];
+  /** Only diagnoses at or above this severity (`error`: what failed builds, leaving out folded and green-build findings). */
+  severity?: Severity;
   /** ISO date/time or a relative age (`7d`, `24h`). */
   since?: string;
   until?: string;
@@ -56,6 +62,7 @@ export function whereOf(filter: ResolvedFilter, table: { time: string; alias?: s
   list('plan', filter.plan);
   list('agent_name', filter.agent);
   list('agent_type', filter.agentType);
+  list('severity', filter.severity && filter.severity !== 'info' ? AT_LEAST[filter.severity] : undefined);
   if (filter.since) {
     parts.push(`${col(table.time)} >= ?`);
     params.push(filter.since.value);
@@ -75,6 +82,7 @@ export function describeFilter(filter: HistoryFilter): string {
   list('plan', filter.plan);
   list('agent', filter.agent);
   list('agent type', filter.agentType);
+  if (filter.severity) parts.push(`${filter.severity} and above`);
   if (filter.since) parts.push(`since ${filter.since}`);
   if (filter.until) parts.push(`until ${filter.until}`);
   return parts.length ? parts.join(' · ') : 'all diagnoses';

@@ -31,7 +31,7 @@ const HAS_ERROR = "EXISTS (SELECT 1 FROM diagnoses d WHERE d.build_id = b.id AND
 
 /** Builds filter on their start time; `--rule` has no meaning for a build that no rule explains. */
 export function unexplainedBuilds(db: Database.Database, filter: ResolvedFilter, top = 50): Unexplained {
-  const where = whereOf({ ...filter, rule: undefined }, { time: 'started', alias: 'b' });
+  const where = whereOf({ ...filter, rule: undefined, severity: undefined }, { time: 'started', alias: 'b' });
   const counts = db
     .prepare(`SELECT count(*) AS failed, coalesce(sum(${HAS_ERROR}), 0) AS explained FROM builds b WHERE b.state = 'failed' AND ${where.sql}`)
     .get(...where.params) as { failed: number; explained: number };

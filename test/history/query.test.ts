@@ -76,6 +76,13 @@ describe('history filters', () => {
     expect(groups('rule', { plan: ['A-P'], agentType: ['remote'], rule: ['r-docker'] })).toEqual([['r-docker', 2, 2]]);
   });
 
+  it('--severity keeps diagnoses at or above it; --unexplained is not changed by it', () => {
+    expect(groups('rule', { severity: 'error' })).toEqual([['r-docker', 3, 3], ['r-disk', 1, 1], ['r-maven', 1, 1]]);
+    expect(groups('rule', { severity: 'warning' })).toEqual([['r-docker', 3, 3], ['r-disk', 2, 2], ['r-maven', 2, 2]]);
+    expect(groups('rule', { severity: 'info' })).toEqual(groups('rule'));
+    expect(unexplainedBuilds(db, resolveFilter({ severity: 'error' }))).toMatchObject({ failed: 7, explained: 5 });
+  });
+
   it('--since and --until with ISO dates: a date alone as --until takes in that whole day', () => {
     expect(groups('day', { since: '2025-10-20' }).map((g) => g[0])).toEqual(['2025-10-20', '2025-10-21', '2025-10-28']);
     expect(groups('day', { until: '2025-10-07' }).map((g) => g[0])).toEqual(['2025-10-06', '2025-10-07']);
