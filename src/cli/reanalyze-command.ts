@@ -6,6 +6,7 @@ import { reanalyze, type Changes, type SourceOutcome } from '../history/reanalyz
 import { parseBound } from '../history/time.js';
 import { lineBytesOption, loadRuleSet, type DbOption } from './shared.js';
 import { EXIT, type Io } from './io.js';
+import { userContext } from '../context/user-context.js';
 
 export interface ReanalyzeArgs {
   db?: DbOption;
@@ -13,6 +14,8 @@ export interface ReanalyzeArgs {
   rules: string[];
   format: 'text' | 'json';
   maxLineBytes?: number;
+  agents?: string[];
+  specs?: string[];
 }
 
 const KINDS: (keyof Changes)[] = ['replaced', 'added', 'removed', 'unchanged', 'kept'];
@@ -22,7 +25,8 @@ export async function reanalyzeCommand(args: ReanalyzeArgs, io: Io): Promise<num
   const ruleSet = loadRuleSet(args.rules);
   const store = openExistingStore(args.db);
   try {
-    const outcomes = await reanalyze({ store, ruleSet, since, maxLineBytes: args.maxLineBytes });
+    const enrich = await userContext(args.agents, args.specs);
+    const outcomes = await reanalyze({ store, ruleSet, since, maxLineBytes: args.maxLineBytes, enrich });
     const totals = Object.fromEntries(KINDS.map((k) => [k, outcomes.reduce((n, o) => n + o[k], 0)])) as unknown as Changes;
     const missing = outcomes.filter((o) => o.status === 'missing').length;
     const failed = outcomes.filter((o) => o.status === 'failed').length;
@@ -64,7 +68,9 @@ const reanalyzeBuilder = <T>(y: Argv<T>) =>
     .option('since', { type: 'string', describe: 'only sources with builds from this time (2025-10-01, or an age: 30d)' })
     .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders or files' })
     .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
-    .option('max-line-bytes', { type: 'number', coerce: lineBytesOption, describe: 'cut lines longer than this (default 1 MiB)' });
+    .option('max-line-bytes', { type: 'number', coerce: lineBytesOption, describe: 'cut lines longer than this (default 1 MiB)' })
+    .option('agents', { type: 'string', array: true, default: [] as string[], describe: 'as for analyze: agents inventory or facts, so re-diagnosis keeps what they add' })
+    .option('specs', { type: 'string', array: true, default: [] as string[], describe: 'as for analyze: Bamboo Specs YAML files or folders' });
 
 export function reanalyzeCli(io: Io, run: (p: Promise<number>) => void) {
   return {
@@ -72,6 +78,11 @@ export function reanalyzeCli(io: Io, run: (p: Promise<number>) => void) {
     describe: 'After rules change: re-read the recorded logs and replace the diagnoses of changed rules',
     builder: reanalyzeBuilder,
     handler: (a: Awaited<ReturnType<typeof reanalyzeBuilder>['argv']>) =>
-      run(reanalyzeCommand({ db: a.db, since: a.since, rules: a.rules, format: a.format, maxLineBytes: a['max-line-bytes'] }, io)),
+      run(
+        reanalyzeCommand(
+          { db: a.db, since: a.since, rules: a.rules, format: a.format, maxLineBytes: a['max-line-bytes'], agents: a.agents as string[], specs: a.specs as string[] },
+          io,
+        ),
+      ),
   };
 }

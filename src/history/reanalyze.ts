@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { analyze } from '../analyze.js';
 import type { JobSummary, Sink } from '../diagnose/analyzer.js';
-import type { Diagnosis } from '../model.js';
+import type { Diagnosis, JobContext } from '../model.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import { buildKeyOf, type Store } from '../store/store.js';
 import type { Bound } from './time.js';
@@ -15,6 +15,8 @@ export interface ReanalyzeOptions {
   /** Only sources holding a build that started at or after this (or, holding none, read since). */
   since?: Bound;
   maxLineBytes?: number;
+  /** What `--agents` / `--specs` add to each job, as when the logs were first analysed. */
+  enrich?: (ctx: JobContext) => void;
 }
 
 export interface Changes {
@@ -76,7 +78,7 @@ async function reanalyzeSource(options: ReanalyzeOptions, source: Recorded): Pro
   let unkeyed = 0;
   // Numbers jobs without a build key the way StoreSink did, so they meet their stored rows.
   const sink: Sink = { jobEnd: (summary) => jobs.push({ summary, ordinal: summary.ctx.build ? unkeyed : ++unkeyed }) };
-  const result = await analyze({ paths: [source.path], ruleSet, store: null, sinks: [sink], force: true, maxLineBytes: options.maxLineBytes });
+  const result = await analyze({ paths: [source.path], ruleSet, store: null, sinks: [sink], force: true, maxLineBytes: options.maxLineBytes, enrich: options.enrich });
   const outcome: SourceOutcome = { path: source.path, status: result.failed.length ? 'failed' : 'read', ...ZERO };
   if (result.failed.length) outcome.error = result.failed[0].message;
   const versions = new Map(ruleSet.rules.map((r) => [r.id, r.version]));
