@@ -10,7 +10,7 @@ import { historyCli } from './history-command.js';
 import { reanalyzeCli } from './reanalyze-command.js';
 import { reportCli } from './report-command.js';
 import { showCli } from './show-command.js';
-import { lineBytesOption } from './shared.js';
+import { readingOptions } from './shared.js';
 
 export async function main(argv: string[], io: Io): Promise<number> {
   let code: number = EXIT.ok;
@@ -22,17 +22,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
       'analyze [paths..]',
       'Read build logs (files, folders, - for stdin), print diagnoses and store them',
       (y) =>
-        y
+        readingOptions(y)
           .positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'files, folders, or - for stdin' })
           .option('format', { choices: ['text', 'json', 'ndjson'] as const, default: 'text' as const, describe: 'output on stdout' })
           .option('db', { type: 'string', describe: 'SQLite file (default $BAMBOO_DOCTOR_DB or ./bamboo-doctor.db); --no-db to store nothing' })
-          .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders or files' })
           .option('fail-on', { choices: ['error', 'warning', 'info', 'none'] as const, default: 'error' as const, describe: 'exit 1 when a diagnosis is at or above this severity' })
           .option('force', { type: 'boolean', default: false, describe: 'read inputs again even when the database holds them unchanged' })
-          .option('max-line-bytes', { type: 'number', coerce: lineBytesOption, describe: 'cut lines longer than this (default 1 MiB)' })
-          .option('follow', { type: 'boolean', default: false, describe: 'keep reading the files as they grow (tail -F), until SIGINT/SIGTERM' })
-          .option('agents', { type: 'string', array: true, default: [] as string[], describe: 'GET /rest/api/latest/agent JSON, or YAML/JSON facts per agent name' })
-          .option('specs', { type: 'string', array: true, default: [] as string[], describe: "Bamboo Specs YAML files or folders (the jobs' docker: blocks)" }),
+          .option('follow', { type: 'boolean', default: false, describe: 'keep reading the files as they grow (tail -F), until SIGINT/SIGTERM' }),
       (a) =>
         run(
           (a.follow ? followCommand : analyzeCommand)(

@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import { openExistingStore } from '../history/open.js';
 import { reanalyze, type Changes, type SourceOutcome } from '../history/reanalyze.js';
 import { parseBound } from '../history/time.js';
-import { lineBytesOption, loadRuleSet, type DbOption } from './shared.js';
+import { loadRuleSet, readingOptions, type DbOption } from './shared.js';
 import { EXIT, type Io } from './io.js';
 import { userContext } from '../context/user-context.js';
 
@@ -63,14 +63,10 @@ function describe(o: SourceOutcome): string | null {
 }
 
 const reanalyzeBuilder = <T>(y: Argv<T>) =>
-  y
+  readingOptions(y)
     .option('db', { type: 'string', describe: 'SQLite file (default $BAMBOO_DOCTOR_DB or ./bamboo-doctor.db)' })
     .option('since', { type: 'string', describe: 'only sources with builds from this time (2025-10-01, or an age: 30d)' })
-    .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders or files' })
-    .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
-    .option('max-line-bytes', { type: 'number', coerce: lineBytesOption, describe: 'cut lines longer than this (default 1 MiB)' })
-    .option('agents', { type: 'string', array: true, default: [] as string[], describe: 'as for analyze: agents inventory or facts, so re-diagnosis keeps what they add' })
-    .option('specs', { type: 'string', array: true, default: [] as string[], describe: 'as for analyze: Bamboo Specs YAML files or folders' });
+    .option('format', { choices: ['text', 'json'] as const, default: 'text' as const });
 
 export function reanalyzeCli(io: Io, run: (p: Promise<number>) => void) {
   return {

@@ -1,9 +1,22 @@
 // Options that several commands share: the rules to load and the database to open.
 
+import type { Argv } from 'yargs';
 import { BUILTIN_RULES_DIR, loadRules } from '../rules/load.js';
 import { RuleSet } from '../rules/rule-set.js';
 import { DEFAULT_DB, Store } from '../store/store.js';
 import { UsageError } from './io.js';
+
+/**
+ * How logs are read, for `analyze` and `reanalyze` alike: more rules, the line cap, and what the user supplies
+ * about agents and jobs (re-diagnosis must see the same context as the first analysis).
+ */
+export function readingOptions<T>(y: Argv<T>) {
+  return y
+    .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders or files' })
+    .option('max-line-bytes', { type: 'number', coerce: lineBytesOption, describe: 'cut lines longer than this (default 1 MiB)' })
+    .option('agents', { type: 'string', array: true, default: [] as string[], describe: 'GET /rest/api/latest/agent JSON, or YAML/JSON facts per agent name' })
+    .option('specs', { type: 'string', array: true, default: [] as string[], describe: "Bamboo Specs YAML files or folders (the jobs' docker: blocks)" });
+}
 
 /** `--db FILE`, or false for `--no-db`. */
 export type DbOption = string | false;
