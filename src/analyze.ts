@@ -6,11 +6,12 @@ import type { Diagnosis, JobContext, Severity } from './model.js';
 import { SourceAnalyzer, type Sink } from './diagnose/analyzer.js';
 import type { RuleSet } from './rules/rule-set.js';
 import { expandInputs, notFollowable, openInput, peek, type Input } from './sources/inputs.js';
-import { InputError, readLogStream } from './sources/log-source.js';
+import { readLogStream } from './sources/log-source.js';
 import { readJsonStream } from './sources/json-source.js';
 import type { Store } from './store/store.js';
 import { StoreSink } from './store/store-sink.js';
 import { followFile, type FollowEvent } from './sources/follow.js';
+import { InputError } from './errors.js';
 
 export interface AnalyzeOptions {
   paths: string[];

@@ -6,9 +6,9 @@ import { printer, type Format } from '../output/printers.js';
 import { loadRuleSet } from './shared.js';
 import { userContext } from '../context/user-context.js';
 import { openStoreOption, type DbOption } from './shared.js';
-import { EXIT, UsageError, type Io } from './io.js';
+import { EXIT, type Io } from './io.js';
 import { progressLine } from './progress.js';
-import type { InputError } from '../sources/log-source.js';
+import { InputError, UsageError } from '../errors.js';
 
 export interface AnalyzeArgs {
   paths: string[];

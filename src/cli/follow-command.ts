@@ -5,7 +5,8 @@ import { userContext } from '../context/user-context.js';
 import { printer, type Format } from '../output/printers.js';
 import type { FollowEvent } from '../sources/follow.js';
 import { loadRuleSet, openStoreOption, type DbOption } from './shared.js';
-import { EXIT, UsageError, type Io } from './io.js';
+import { EXIT, type Io } from './io.js';
+import { UsageError } from '../errors.js';
 
 export interface FollowArgs {
   paths: string[];

@@ -9,7 +9,8 @@ import { historyRows, trendOf } from '../history/query.js';
 import { unexplainedBuilds } from '../history/unexplained.js';
 import type { DbOption } from './shared.js';
 import type { Severity } from '../model.js';
-import { EXIT, UsageError, type Io } from './io.js';
+import { EXIT, type Io } from './io.js';
+import { UsageError } from '../errors.js';
 
 export interface HistoryArgs extends HistoryFilter {
   db?: DbOption;

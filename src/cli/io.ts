@@ -10,9 +10,4 @@ export interface Io {
   signal?: AbortSignal;
 }
 
-/** A user's mistake: printed as one line without a stack trace, exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;

@@ -1,11 +1,10 @@
 // Parses the command line and runs a command; returns the exit code (only bin/ touches process.exit).
 
 import yargs from 'yargs';
-import { RuleError } from '../rules/load.js';
-import { InputError } from '../sources/log-source.js';
+import { InputError, RuleError, UsageError } from '../errors.js';
 import { analyzeCommand, protectDash, restoreDash } from './analyze-command.js';
 import { followCommand } from './follow-command.js';
-import { EXIT, UsageError, type Io } from './io.js';
+import { EXIT, type Io } from './io.js';
 import { historyCli } from './history-command.js';
 import { reanalyzeCli } from './reanalyze-command.js';
 import { reportCli } from './report-command.js';

@@ -8,7 +8,8 @@ import { renderReport } from '../report/html.js';
 import { reportData } from '../report/report-data.js';
 import { filterOf, filterOptions } from './history-command.js';
 import { loadRuleSet, type DbOption } from './shared.js';
-import { EXIT, UsageError, type Io } from './io.js';
+import { EXIT, type Io } from './io.js';
+import { UsageError } from '../errors.js';
 
 export interface ReportArgs extends HistoryFilter {
   html: string;

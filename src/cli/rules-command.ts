@@ -7,7 +7,8 @@ import type { Diagnosis } from '../model.js';
 import type { Rule } from '../rules/load.js';
 import { testRule, type RuleTestFailure } from '../rules/rule-tests.js';
 import { loadRuleSet } from './shared.js';
-import { EXIT, UsageError, type Io } from './io.js';
+import { EXIT, type Io } from './io.js';
+import { UsageError } from '../errors.js';
 
 export type RulesAction = 'list' | 'test' | 'lint' | 'hits';
 

@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import { BUILTIN_RULES_DIR, loadRules } from '../rules/load.js';
 import { RuleSet } from '../rules/rule-set.js';
 import { DEFAULT_DB, Store } from '../store/store.js';
-import { UsageError } from './io.js';
+import { UsageError } from '../errors.js';
 
 /**
  * How logs are read, for `analyze` and `reanalyze` alike: more rules, the line cap, and what the user supplies

@@ -5,7 +5,8 @@ import { openExistingStore } from '../history/open.js';
 import { diagnosesOfBuild, findBuild, planResultJobs, similarBuildKeys } from '../history/stored.js';
 import { formatText, toRecord } from '../output/printers.js';
 import type { DbOption } from './shared.js';
-import { EXIT, UsageError, type Io } from './io.js';
+import { EXIT, type Io } from './io.js';
+import { UsageError } from '../errors.js';
 
 export interface ShowArgs {
   build: string;

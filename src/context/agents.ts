@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 import type { AgentOs, AgentType, JobContext } from '../model.js';
-import { InputError } from '../sources/log-source.js';
+import { InputError } from '../errors.js';
 import { checkShape, lineAt, readYamlDocs, type YamlDoc } from './yaml-input.js';
 
 /** What is known about one agent besides its log. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
 import type { JobContext, RunnerSpec, Volume } from '../model.js';
-import { InputError } from '../sources/log-source.js';
+import { InputError } from '../errors.js';
 import { checkShape, keyLineAt, readYamlDocs, type YamlDoc } from './yaml-input.js';
 import { useRunnerSpecRenderer } from '../diagnose/template.js';
 

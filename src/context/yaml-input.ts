@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { z } from 'zod';
-import { InputError } from '../sources/log-source.js';
+import { InputError } from '../errors.js';
 
 type Path = (string | number)[];
 

@@ -1,6 +1,6 @@
 // The `--by` dimensions of a history query and the SQL expression each groups diagnoses by.
 
-import { UsageError } from '../cli/io.js';
+import { UsageError } from '../errors.js';
 
 const EXPRESSIONS = {
   rule: 'rule',

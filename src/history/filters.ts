@@ -1,6 +1,6 @@
 // The filters shared by `history` and `report`: which diagnoses (or builds) a query looks at, as SQL.
 
-import { UsageError } from '../cli/io.js';
+import { UsageError } from '../errors.js';
 import { parseBound, type Bound } from './time.js';
 import type { Severity } from '../model.js';
 

@@ -1,7 +1,7 @@
 // Opens the database a query reads: it must exist already (a query never creates an empty file).
 
 import { existsSync } from 'node:fs';
-import { UsageError } from '../cli/io.js';
+import { UsageError } from '../errors.js';
 import { dbPath, openStore, type DbOption } from '../cli/shared.js';
 import type { Store } from '../store/store.js';
 

@@ -1,6 +1,6 @@
 // Time bounds for history queries: ISO dates and relative forms (`7d`, `24h`, `2w`), ISO weeks, local ISO times.
 
-import { UsageError } from '../cli/io.js';
+import { UsageError } from '../errors.js';
 
 /**
  * A diagnosis' `at` is the log's local time without a zone (DESIGN.md), so "now" and relative bounds are

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { analyse, type Report } from 'scslre';
 import { LineCounter, parseDocument } from 'yaml';
 import { parseEnvelope } from '../parse/envelope.js';
-import { BUILTIN_RULES_DIR, loadRuleFile, ruleFiles, RuleError, type CompiledPattern, type Rule } from './load.js';
+import { BUILTIN_RULES_DIR, loadRuleFile, ruleFiles, type CompiledPattern, type Rule } from './load.js';
+import { RuleError } from '../errors.js';
 
 export type LintCheck = 'schema' | 'duplicate-id' | 'super-linear' | 'keyword' | 'near-miss' | 'scenario-id' | 'placeholder';
 

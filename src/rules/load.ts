@@ -11,22 +11,11 @@ import type { Severity } from '../model.js';
 import { CONDITION_FIELDS, ruleFileSchema, type RuleFile, type ScenarioDef } from './schema.js';
 import { placeholdersIn, isContextPlaceholder } from '../diagnose/template.js';
 import { readCachedRule, writeCachedRule } from './rule-cache.js';
+import { RuleError } from '../errors.js';
 
 // yaml and XRegExp (with core-js) are loaded only when a rule file must be compiled: with the compiled
 // rules cached, a run starts ~0.25 s sooner (measured: they were a third of the start-up).
 const lazyRequire = createRequire(import.meta.url);
-
-/** A rule file that cannot be used; names the file and the field. */
-export class RuleError extends Error {
-  constructor(
-    readonly file: string,
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${file}: ${field ? `${field}: ` : ''}${message}`);
-    this.name = 'RuleError';
-  }
-}
 
 export interface CompiledPattern {
   re: RegExp;

@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import TailFile from '@logdna/tail-file';
-import { InputError } from './log-source.js';
+import { InputError } from '../errors.js';
 
 export interface FollowOptions {
   /** Stops following: what was read is handed on, then the generations end. */

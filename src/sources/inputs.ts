@@ -5,7 +5,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { globSync, isDynamicPattern } from 'tinyglobby';
-import { InputError, sniff, type InputKind } from './log-source.js';
+import { sniff, type InputKind } from './log-source.js';
+import { InputError } from '../errors.js';
 
 export interface Input {
   /** The name shown in output and stored as the diagnosis `source`: the path as given, or `-`. */

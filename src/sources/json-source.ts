@@ -6,8 +6,9 @@ import { jsonParser, type Token } from 'stream-json/parser.js';
 import type { SourceAnalyzer } from '../diagnose/analyzer.js';
 import type { KeywordAutomaton } from '../rules/keywords.js';
 import { DEFAULT_MAX_LINE_BYTES } from './line-reader.js';
-import { InputError, type ReadOptions } from './log-source.js';
+import { type ReadOptions } from './log-source.js';
 import { RestWalker } from './rest-walker.js';
+import { InputError } from '../errors.js';
 
 /**
  * Bytes are decoded and fed to the parser 4 KB at a time. Small strings stay in V8's young generation (1 MB

@@ -4,18 +4,7 @@ import { parseEnvelope } from '../parse/envelope.js';
 import type { SourceAnalyzer } from '../diagnose/analyzer.js';
 import type { KeywordAutomaton } from '../rules/keywords.js';
 import { DEFAULT_MAX_LINE_BYTES, LineReader } from './line-reader.js';
-
-/** An input that could not be read; names the source and the line reached. */
-export class InputError extends Error {
-  constructor(
-    readonly source: string,
-    readonly line: number | null,
-    message: string,
-  ) {
-    super(`${source}${line !== null ? `:${line}` : ''}: ${message}`);
-    this.name = 'InputError';
-  }
-}
+import { InputError } from '../errors.js';
 
 export interface ReadOptions {
   maxLineBytes?: number;

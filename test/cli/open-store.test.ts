@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/cli/shared.js';
-import { UsageError } from '../../src/cli/io.js';
+import { UsageError } from '../../src/errors.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 describe('openStore', () => {

@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadRules, RuleError } from '../../src/rules/load.js';
+import { loadRules } from '../../src/rules/load.js';
 import { tempDir } from '../helpers/cli.js';
+import { RuleError } from '../../src/errors.js';
 
 const GOOD = `id: my-rule
 title: A rule

@@ -2,9 +2,10 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadRuleFile, RuleError } from '../../src/rules/load.js';
+import { loadRuleFile } from '../../src/rules/load.js';
 import { BUILTIN_RULES_DIR } from '../../src/rules/load.js';
 import { tempDir } from '../helpers/cli.js';
+import { RuleError } from '../../src/errors.js';
 
 const source = join(BUILTIN_RULES_DIR, 'docker-pull-access-denied.yaml');
 let cache: string;

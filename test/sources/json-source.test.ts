@@ -3,7 +3,7 @@ import { loadRuleSet } from '../../src/cli/shared.js';
 import { SourceAnalyzer, type JobSummary } from '../../src/diagnose/analyzer.js';
 import type { Diagnosis } from '../../src/model.js';
 import { readJsonStream } from '../../src/sources/json-source.js';
-import { InputError } from '../../src/sources/log-source.js';
+import { InputError } from '../../src/errors.js';
 
 const ruleSet = loadRuleSet();
 

@@ -1,0 +1,41 @@
+// The errors a user can cause or meet, in one module below every layer: the CLI turns each into one line and exit 2.
+
+/** A user's mistake on the command line: printed as one line without a stack trace, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** An input that could not be read; names the source and the line reached. */
+export class InputError extends Error {
+  constructor(
+    readonly source: string,
+    readonly line: number | null,
+    message: string,
+  ) {
+    super(`${source}${line !== null ? `:${line}` : ''}: ${message}`);
+    this.name = 'InputError';
+  }
+}
+
+/** A rule file that cannot be used; names the file and the field. */
+export class RuleError extends Error {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${file}: ${field ? `${field}: ` : ''}${message}`);
+    this.name = 'RuleError';
+  }
+}
+
+/** The database failed (read-only, full, corrupt, locked, not ours): names the database and the reason. */
+export class StoreError extends Error {
+  constructor(
+    readonly database: string,
+    message: string,
+  ) {
+    super(`database ${database}: ${message}`);
+    this.name = 'StoreError';
+  }
+}
