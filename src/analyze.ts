@@ -12,6 +12,7 @@ import type { Store } from './store/store.js';
 import { StoreSink } from './store/store-sink.js';
 import { followFile, type FollowEvent } from './sources/follow.js';
 import { InputError } from './errors.js';
+import type { Baseline } from './diagnose/job-causes.js';
 
 export interface AnalyzeOptions {
   paths: string[];
@@ -35,6 +36,8 @@ export interface AnalyzeOptions {
    * a year of builds or a --follow that runs for weeks (each diagnosis holds ~2 KB of fix and evidence).
    */
   keepDiagnoses?: boolean;
+  /** The green baseline of each job (see AnalyzerOptions.baseline); by default the store's. */
+  baseline?: Baseline;
 }
 
 export type InputEvent =
@@ -136,7 +139,9 @@ function sourceAnalyzer(options: AnalyzeOptions, name: string, sourceId: number 
   // Jobs with no build key are stored under `<source>#n`: two separate runs on stdin must not share `-#1`.
   const storedAs = name === '-' ? `-@${new Date().toISOString()}` : name;
   if (options.store) sinks.push(new StoreSink(options.store, sourceId, storedAs, live));
-  return new SourceAnalyzer(name, options.ruleSet, sinks, { live, enrich: options.enrich });
+  const store = options.store;
+  const baseline = options.baseline ?? (store ? (plan: string, job: string) => store.causes.greenHashes(plan, job) : undefined);
+  return new SourceAnalyzer(name, options.ruleSet, sinks, { live, enrich: options.enrich, baseline });
 }
 
 export interface FollowAnalyzeOptions extends Omit<AnalyzeOptions, 'force' | 'stdin' | 'onInput' | 'onBytes'> {

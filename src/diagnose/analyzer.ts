@@ -4,12 +4,18 @@ import type { Diagnosis, JobContext, LogLine } from '../model.js';
 import { isBuildHeader, trackLine } from '../context/tracker.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import { JobRun } from './job.js';
+import type { Baseline } from './job-causes.js';
 
 /** A job as it ended: its context and its final diagnoses (what the store commits in one transaction). */
 export interface JobSummary {
   source: string;
   ctx: JobContext;
   diagnoses: Diagnosis[];
+  /**
+   * Of a successful build: the templates of its error-like lines (by hash, with a sample line), which make the
+   * same lines noise in a later failure of the same job.
+   */
+  green?: Map<string, { template: string; text: string }>;
 }
 
 /** Where diagnoses go: stdout printers, the SQLite store. */
@@ -32,6 +38,8 @@ export interface AnalyzerOptions {
    * are made; evidence from the log is already in the context and should win.
    */
   enrich?: (ctx: JobContext) => void;
+  /** Template hashes of the lines of successful builds of a job, from the database: noise, not causes. */
+  baseline?: Baseline;
 }
 
 export class SourceAnalyzer {
@@ -53,7 +61,9 @@ export class SourceAnalyzer {
 
   line(line: LogLine): void {
     const hits = this.ruleSet.match(line.text, line.parts);
+    this.job.noteCause(line, hits);
     let event = null;
+    const slot = this.job.causes.slot();
     if (hits.context) {
       if (isBuildHeader(line.text)) {
         // A second header, or a header after a fragment with findings, starts another job.
@@ -62,6 +72,7 @@ export class SourceAnalyzer {
       }
       event = trackLine(this.job.ctx, line);
       this.job.ctx.started ??= line.time;
+      this.job.causes.afterContext(line, slot);
     }
     if (hits.steps.length) {
       this.job.ctx.started ??= line.time;
@@ -103,7 +114,7 @@ export class SourceAnalyzer {
   private endJob(): void {
     const job = this.job;
     this.job = this.newJob();
-    if (job.ctx.build === null && job.drafts.size === 0) return;
+    if (job.ctx.build === null && job.drafts.size === 0 && !(job.ctx.state === 'failed' && job.ctx.finished)) return;
     this.options.enrich?.(job.ctx);
     const diagnoses: Diagnosis[] = [];
     for (const draft of job.drafts.values()) {
@@ -113,10 +124,16 @@ export class SourceAnalyzer {
       draft.emitted = true;
       for (const sink of this.sinks) sink.diagnosis?.(d, job.ctx);
     }
-    for (const sink of this.sinks) sink.jobEnd?.({ source: this.source, ctx: job.ctx, diagnoses });
+    const unexplained = job.unexplained(diagnoses);
+    if (unexplained) {
+      diagnoses.push(unexplained);
+      for (const sink of this.sinks) sink.diagnosis?.(unexplained, job.ctx);
+    }
+    const green = job.ctx.state === 'successful' ? job.causes.window.seen : undefined;
+    for (const sink of this.sinks) sink.jobEnd?.({ source: this.source, ctx: job.ctx, diagnoses, green });
   }
 
   private newJob(): JobRun {
-    return new JobRun(this.source, this.ruleSet);
+    return new JobRun(this.source, this.ruleSet, this.options.baseline);
   }
 }

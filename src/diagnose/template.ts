@@ -39,6 +39,8 @@ const CONTEXT: Record<string, Getter> = {
   'task.name': (c) => c.task?.name,
   'task.type': (c) => c.task?.type,
   workingDirectory: (c) => c.workingDirectory,
+  /** The most telling cause line of a failed task: given with the captures by the diagnosis (src/diagnose/job.ts). */
+  cause: () => null,
 };
 
 // A fallback may hold Bamboo variables: `{{agent.home|${system.HOME}}}`.

@@ -1,5 +1,6 @@
 // Renders the report as one self-contained HTML page: inline CSS and SVG, no script, no external resource.
 
+import type { CauseLine } from '../model.js';
 import { rateLine } from '../history/format.js';
 import { groupKey, type HistoryRow } from '../history/query.js';
 import { escapeHtml as e } from './escape.js';
@@ -126,6 +127,7 @@ function fixOf({ row, rule, latest, stale }: RuleDetail): string {
   if (latest) {
     parts.push(`<p class="muted">Latest: ${e(latest.build ?? latest.source)}, ${e(latest.source)}:${latest.line}, scenario ${e(latest.scenario)}</p>`);
     parts.push(`<pre class="evidence">${latest.evidence.map(e).join('\n')}</pre>`);
+    if (latest.cause?.length) parts.push(`<p class="muted">Cause lines, most telling first:</p>${causeBlock(latest.cause)}`);
   }
   if (stale) parts.push(`<p class="stale">${stale} diagnoses were made by an older version of this rule: run <code>bamboo-doctor reanalyze</code>.</p>`);
   if (rule) {
@@ -136,6 +138,12 @@ function fixOf({ row, rule, latest, stale }: RuleDetail): string {
     parts.push(`<p class="muted">This rule is not loaded now; the fix stored with its latest diagnosis:</p><pre>${e(latest.fix)}</pre>`);
   }
   return parts.join('\n');
+}
+
+/** Cause lines with their line numbers; a line also seen in successful builds of the job says so. */
+function causeBlock(cause: CauseLine[]): string {
+  const lines = cause.map((c) => `${String(c.line).padStart(6)}  ${e(c.text)}${c.seenInGreen ? '  <span class="muted">(also in successful builds)</span>' : ''}`);
+  return `<pre class="cause">${lines.join('\n')}</pre>`;
 }
 
 function section(title: string, head: string[], rows: string[], cls = '', rawHead = false): string {

@@ -30,5 +30,12 @@ export class StoreSink implements Sink {
     this.storedUnkeyed = false;
     if (!job.ctx.build) this.unkeyed++;
     this.store.saveJob(this.sourceId, this.sourcePath, job.ctx, this.unkeyed, job.diagnoses);
+    saveGreen(this.store, job);
   }
+}
+
+/** A successful build's error-like lines become its job's baseline (and may re-rank stored causes of that job). */
+export function saveGreen(store: Store, job: JobSummary): void {
+  const { plan, job: jobKey, build } = job.ctx;
+  if (job.green?.size && plan && jobKey && build) store.causes.saveGreen(plan, jobKey, build, job.green);
 }

@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import type { Diagnosis, JobContext } from '../model.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { CauseStore } from './causes.js';
 
 /** Default database file, overridden by `--db` or BAMBOO_DOCTOR_DB. */
 export const DEFAULT_DB = './bamboo-doctor.db';
@@ -23,6 +24,8 @@ export interface SourceRow extends SourceInfo {
 
 export class Store {
   readonly db: Database.Database;
+  /** Cause lines: the green baseline per job and builds' signatures. */
+  readonly causes: CauseStore;
   private readonly stmts;
 
   constructor(path: string) {
@@ -32,7 +35,8 @@ export class Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
-    this.stmts = prepare(this.db);
+    this.causes = new CauseStore(this.db);
+    this.stmts = prepare(this.db, this.causes);
   }
 
   close(): void {
@@ -114,7 +118,7 @@ export function buildKeyOf(ctx: JobContext, sourcePath: string, ordinal: number)
   return ctx.build ? { key: ctx.build, keyed: true } : { key: `${sourcePath}#${ordinal}`, keyed: false };
 }
 
-function prepare(db: Database.Database) {
+function prepare(db: Database.Database, causes: CauseStore) {
   const upsertBuild = db.prepare(`
     INSERT INTO builds (build_key, keyed, plan, job, number, state, bamboo_version, agent_name, agent_type,
       agent_container, agent_service, agent_home, runner_kind, runner_image, runner_volumes, started, source_id,
@@ -136,17 +140,18 @@ function prepare(db: Database.Database) {
   const upsertDiagnosis = db.prepare(`
     INSERT INTO diagnoses (build_id, rule, rule_version, title, severity, category, scenario, candidates, task_name,
       task_type, source, line, time, at, count, evidence, captures, fix, note, build_key, plan, job, agent_name,
-      agent_type, runner_kind)
+      agent_type, runner_kind, cause, cause_pool, signature, generic)
     VALUES (@buildId, @rule, @ruleVersion, @title, @severity, @category, @scenario, @candidates, @taskName,
       @taskType, @source, @line, @time, @at, @count, @evidence, @captures, @fix, @note, @buildKey, @plan, @job,
-      @agentName, @agentType, @runnerKind)
+      @agentName, @agentType, @runnerKind, @cause, @causePool, @signature, @generic)
     ON CONFLICT (build_id, rule) DO UPDATE SET rule_version = excluded.rule_version, title = excluded.title,
       severity = excluded.severity, category = excluded.category, scenario = excluded.scenario,
       candidates = excluded.candidates, task_name = excluded.task_name, task_type = excluded.task_type,
       source = excluded.source, line = excluded.line, time = excluded.time, at = excluded.at,
       count = excluded.count, evidence = excluded.evidence, captures = excluded.captures, fix = excluded.fix,
       note = excluded.note, plan = excluded.plan, job = excluded.job, agent_name = excluded.agent_name,
-      agent_type = excluded.agent_type, runner_kind = excluded.runner_kind`);
+      agent_type = excluded.agent_type, runner_kind = excluded.runner_kind, cause = excluded.cause,
+      cause_pool = excluded.cause_pool, signature = excluded.signature, generic = excluded.generic`);
 
   const finishedOf = db.prepare('SELECT finished FROM builds WHERE build_key = ?').pluck();
   /** A build stored from a log read to its end is not replaced by a reading that stops short of the end. */
@@ -208,6 +213,10 @@ function prepare(db: Database.Database) {
       agentName: d.agent.name,
       agentType: d.agent.type,
       runnerKind: d.runner.kind,
+      cause: d.cause ? JSON.stringify(d.cause) : null,
+      causePool: d.causePool?.length ? JSON.stringify(d.causePool) : null,
+      signature: d.signature ?? null,
+      generic: d.generic ? 1 : 0,
     });
   };
 
@@ -225,6 +234,7 @@ function prepare(db: Database.Database) {
       const build = writeBuild(sourceId, sourcePath, ctx, ordinal);
       deleteDiagnoses.run(build.id);
       for (const d of diagnoses) writeDiagnosis(build, ctx, d);
+      causes.afterWrite(build.id, diagnoses);
       return true;
     }),
     replaceSome: db.transaction(
@@ -233,12 +243,15 @@ function prepare(db: Database.Database) {
         const build = writeBuild(sourceId, sourcePath, ctx, ordinal);
         for (const rule of removed) deleteDiagnosis.run(build.id, rule);
         for (const d of changed) writeDiagnosis(build, ctx, d);
+        causes.afterWrite(build.id, changed);
         return true;
       },
     ),
     saveOne: db.transaction((sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, d: Diagnosis) => {
       if (keepsComplete(ctx, sourcePath, ordinal)) return false;
-      writeDiagnosis(writeBuild(sourceId, sourcePath, ctx, ordinal), ctx, d);
+      const build = writeBuild(sourceId, sourcePath, ctx, ordinal);
+      writeDiagnosis(build, ctx, d);
+      causes.afterWrite(build.id, [d]);
       return true;
     }),
   };

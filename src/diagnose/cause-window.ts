@@ -1,0 +1,111 @@
+// A job's candidate cause lines, a small bounded window per task, kept until the task is known to have failed.
+
+import type { CauseCandidate, LogLine } from '../model.js';
+import { classifyLine } from './cause-markers.js';
+import { scoreOf } from './cause-rank.js';
+import { signatureOf, templateOf } from './signature.js';
+
+/** Candidates kept per task: the least telling (then the oldest) goes when a new one comes. */
+const RING = 24;
+/** Candidates a diagnosis keeps (stored), so the ranking can be redone when green templates become known. */
+const POOL = 12;
+/** Stack frames kept per task: the first few say where, the rest add nothing. */
+const MAX_FRAMES = 2;
+/** Distinct candidate templates remembered per job: a successful build's contribution to the baseline. */
+const MAX_SEEN = 200;
+/** A cause line is for a person to read: a 3 MB line is kept to its first 500 characters. */
+const MAX_TEXT = 500;
+
+/** Extra weight of a line that a specific rule's pattern matched: a rule knows this failure. */
+const EVIDENCE_BONUS = 6;
+
+/**
+ * The one place cause text is made from a log line, so that whatever must be masked before it is printed or
+ * stored (secrets) is masked here for every cause line.
+ */
+export function causeText(raw: string): string {
+  const text = raw.trim();
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+}
+
+interface Entry extends CauseCandidate {
+  seq: number;
+}
+
+export class CauseWindow {
+  private readonly slots = new Map<number, Entry[]>();
+  private readonly ends = new Map<number, number>();
+  private seq = 0;
+  /** Template hash → template and a sample line, for every candidate of the job (bounded). */
+  readonly seen = new Map<string, { template: string; text: string }>();
+
+  /**
+   * Offers a line to the window of `slot` (a task's index, -1 outside tasks). `evidence`: a specific rule's
+   * pattern matched it. Lines the classifier finds not telling, and repeats of a template, take no room.
+   */
+  note(line: LogLine, slot: number, evidence: boolean, agent: string | null): void {
+    const verdict = classifyLine(line.text);
+    let weight = evidence ? Math.max(verdict.weight, 4) + EVIDENCE_BONUS : verdict.weight;
+    if (weight === 0) return;
+    if (line.type === 'error') weight += 1; // stderr adds to a marker; alone it is no cause
+    if (/\S\s+\S+\s+\S+\s+\S/.test(line.text)) weight += 1; // a sentence says more than a word
+    const text = causeText(line.text);
+    const template = templateOf(text, { agent });
+    const ring = this.slotOf(slot);
+    const same = ring.find((c) => c.template === template);
+    if (same) {
+      same.weight = Math.max(same.weight, weight);
+      return;
+    }
+    if (verdict.frame && !evidence && ring.filter((c) => c.frame).length >= MAX_FRAMES) return;
+    const hash = signatureOf(template);
+    if (this.seen.size < MAX_SEEN) this.seen.set(hash, { template, text });
+    ring.push({ line: line.line, text, template, hash, weight, distance: 0, frame: verdict.frame, seq: this.seq++ });
+    if (ring.length > RING) ring.splice(weakest(ring), 1);
+  }
+
+  /** The line where `slot` failed ("Failing task since …", "Finished task … Failed"): closeness is measured to it. */
+  end(slot: number, line: number): void {
+    if (!this.ends.has(slot)) this.ends.set(slot, line);
+  }
+
+  /** A task that succeeded: its lines explain no failure. */
+  drop(slot: number): void {
+    this.slots.delete(slot);
+  }
+
+  /** True when the slot holds candidates. */
+  has(slot: number): boolean {
+    return (this.slots.get(slot)?.length ?? 0) > 0;
+  }
+
+  /**
+   * The best candidates of a slot (all slots when null) with their distance to its failure line (`last`, the
+   * job's last line, when the slot's end is not known), at most POOL of them.
+   */
+  pool(slot: number | null, last: number): CauseCandidate[] {
+    const slots = slot === null ? [...this.slots.keys()] : [slot];
+    const out = slots.flatMap((s) => {
+      const end = this.ends.get(s) ?? last;
+      return (this.slots.get(s) ?? []).map(({ seq: _, ...c }) => ({ ...c, distance: Math.max(0, end - c.line) }));
+    });
+    out.sort((a, b) => scoreOf(b) - scoreOf(a) || b.line - a.line);
+    // Two tasks may have printed the same template: it is one cause.
+    return out.filter((c, i) => out.findIndex((o) => o.hash === c.hash) === i).slice(0, POOL);
+  }
+
+  private slotOf(slot: number): Entry[] {
+    let ring = this.slots.get(slot);
+    if (!ring) this.slots.set(slot, (ring = []));
+    return ring;
+  }
+}
+
+/** Index of the least telling entry, the oldest among equals. */
+function weakest(ring: Entry[]): number {
+  let at = 0;
+  for (let i = 1; i < ring.length; i++) {
+    if (ring[i].weight < ring[at].weight || (ring[i].weight === ring[at].weight && ring[i].seq < ring[at].seq)) at = i;
+  }
+  return at;
+}

@@ -1,0 +1,34 @@
+// Migration 005: cause lines and failure signatures, generic rules, and the green baseline of each job.
+
+/**
+ * diagnoses.cause holds the cause lines shown (JSON [{line, text}]), cause_pool the ranked candidates they were
+ * chosen from (to rank again when successful builds of the job teach new noise), signature the hash of the first
+ * cause line's template. builds.signature is the build's own (that of its failure), indexed for `history
+ * --unexplained` and `--by signature`; signatures maps a hash to its template text. generic marks diagnoses of
+ * catch-all rules, which do not count as explaining a failure. green_lines: per plan and job, the templates of
+ * error-like lines of successful builds, with a sample line (LogJuicer's baseline).
+ */
+export const sql = `
+ALTER TABLE diagnoses ADD COLUMN cause TEXT;
+ALTER TABLE diagnoses ADD COLUMN cause_pool TEXT;
+ALTER TABLE diagnoses ADD COLUMN signature TEXT;
+ALTER TABLE diagnoses ADD COLUMN generic INTEGER NOT NULL DEFAULT 0;
+UPDATE diagnoses SET generic = 1 WHERE rule IN ('task-nonzero-exit', 'npm-error', 'maven-build-failure', 'gradle-build-failure');
+ALTER TABLE builds ADD COLUMN signature TEXT;
+CREATE INDEX builds_signature ON builds(signature, started) WHERE signature IS NOT NULL;
+CREATE INDEX builds_plan_job ON builds(plan, job);
+CREATE TABLE signatures (
+  hash     TEXT PRIMARY KEY,
+  template TEXT NOT NULL
+);
+CREATE TABLE green_lines (
+  plan        TEXT NOT NULL,
+  job         TEXT NOT NULL,
+  hash        TEXT NOT NULL,
+  template    TEXT NOT NULL,
+  sample      TEXT NOT NULL,
+  first_build TEXT NOT NULL,
+  last_build  TEXT NOT NULL,
+  PRIMARY KEY (plan, job, hash)
+);
+`;
