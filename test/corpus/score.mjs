@@ -73,7 +73,7 @@ export function checksFor(expectation, analysis) {
   const checks = [];
   const add = (id, expectedValue, actual) =>
     checks.push({ id, pass: JSON.stringify(expectedValue) === JSON.stringify(actual), expected: expectedValue, actual });
-  add('read', [], analysis.failed);
+  add('read', [], analysis.failed ?? []);
   add('errors', expected, expected.filter((r) => got.includes(r)));
   add('no-other-errors', [], got.filter((r) => !expected.includes(r)));
   for (const [rule, scenario] of Object.entries(expectation.scenario ?? {})) {
