@@ -78,6 +78,7 @@ const FRAME = /^\s*(?:at [\w$.<>[\]/\\-]+[\s(]|File "[^"]+", line \d+|#\d+ 0x[0-
 const KINDS: [RegExp, number][] = [
   [/command not found|is not recognized as an internal or external command/i, 9],
   [/\(\d+,\d+\):\s+(?:fatal\s+)?error\s+[A-Z]+\d+\s*:/, 10], // MSBuild, tsc: File.cs(12,5): error CS0246:
+  [/^\[ERROR\]\s+\S+:\[\d+,\d+\]\s/, 10], // Maven's compiler plugin: [ERROR] /src/Foo.java:[16,1] ';' expected
   [/^\s*[^\s:]+:\d+(?::\d+)?:\s+(?:fatal\s+)?error\b/i, 10], // gcc, clang, rustc, go vet: file:line:col: error
   [/\berror\s+[A-Z]{2,}\d{2,}\s*:/, 9], // error MSB3073:, NU1101, NETSDK1045, TS2345
   [/^fatal:\s+\[[^\]]+\]:\s+(?:FAILED|UNREACHABLE)!/, 9], // Ansible

@@ -27,8 +27,13 @@ const EVIDENCE_BONUS = 3;
  * stored (secrets) is masked here for every cause line.
  */
 export function causeText(raw: string): string {
-  const text = raw.trim();
+  const text = plainText(raw).trim();
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+}
+
+/** A line without its terminal colour codes (`ESC[31m`): tools colour errors red, and the codes hide their form. */
+export function plainText(raw: string): string {
+  return raw.includes('\x1b') ? raw.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '') : raw;
 }
 
 interface Entry extends CauseCandidate {
@@ -47,12 +52,12 @@ export class CauseWindow {
    * pattern matched it. Lines the classifier finds not telling, and repeats of a template, take no room.
    */
   note(line: LogLine, slot: number, evidence: boolean, agent: string | null): void {
-    const verdict = classifyLine(line.text);
+    const verdict = classifyLine(plainText(line.text));
     let weight = evidence ? Math.max(verdict.weight, 4) + EVIDENCE_BONUS : verdict.weight;
     if (weight === 0) return;
     if (line.type === 'error') weight += 1; // stderr adds to a marker; alone it is no cause
-    if (/\S\s+\S+\s+\S+\s+\S/.test(line.text)) weight += 1; // a sentence says more than a word
     const text = causeText(line.text);
+    if (/\S\s+\S+\s+\S+\s+\S/.test(text)) weight += 1; // a sentence says more than a word
     const template = templateOf(text, { agent });
     const ring = this.slotOf(slot);
     const same = ring.find((c) => c.template === template);
