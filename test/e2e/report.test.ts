@@ -51,10 +51,12 @@ describe('report --html', () => {
   });
 
   it('holds the trend chart, top rules and agents, the agent type × rule matrix, unexplained builds and fixes', () => {
-    for (const heading of ['Diagnoses per rule and', 'Top rules', 'Top agents', 'Agent type × rule', 'Unexplained failed builds', 'Fixes']) {
+    for (const heading of ['Diagnoses per rule and', 'New and unexplained failures', 'Top rules', 'Top agents', 'Agent type × rule', 'Unexplained failed builds', 'Fixes']) {
       expect(html).toContain(heading);
     }
-    expect(html).toMatch(/<svg class="chart"[^>]*>.*<polyline/s);
+    expect(html).toMatch(/<svg class="chart"[^>]*>.*<rect class="segment"/s);
+    // Cause lines of the newest diagnosis, escaped like every log text.
+    expect(html).toMatch(/<pre class="cause"> +\d+ {2}Error response from daemon: pull access denied/);
     expect(html).toContain('<code>docker-pull-access-denied</code>');
     expect(html).toMatch(/<th>elastic<\/th>/);
     expect(html).toContain('Docker Runner on an elastic agent');

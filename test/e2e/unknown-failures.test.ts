@@ -1,5 +1,5 @@
 // Issue 9's done-when: failures no rule knows get cause lines, one signature per kind, and are grouped as unexplained.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
@@ -143,5 +143,18 @@ describe('failures outside the rule pack (GENERATED logs)', () => {
     const text = (await runCli(['history', '--db', db, '--unexplained'])).stdout;
     expect(text).toContain('  template  │ Error: Error acquiring the state lock');
     expect(text).toContain(`${failed().length - unknown.length} of ${failed().length} failed builds explained by a specific rule`);
+  });
+
+  it('the HTML report shows them as new and unexplained failures, a sparkline each, over stacked bars per day', async () => {
+    const page = join(dir, 'report.html');
+    expect((await runCli(['report', '--html', page, '--db', db])).code).toBe(0);
+    const html = readFileSync(page, 'utf8');
+    const section = html.slice(html.indexOf('<h2>New and unexplained failures</h2>'), html.indexOf('<h2>Top rules</h2>'));
+    const unknownKinds = KINDS.filter((k) => !k.known).length;
+    expect(section.match(/<tr><td><code>/g)).toHaveLength(unknownKinds);
+    expect(section.match(/<svg class="spark"/g)).toHaveLength(unknownKinds);
+    expect(section).toContain('<code>│ Error: Error acquiring the state lock</code>');
+    expect(section).not.toContain('ModuleNotFoundError'); // explained by pytest-failures
+    expect(html).toMatch(/<h2>Diagnoses per rule and day<\/h2><svg class="chart"[^>]*>.*<rect class="segment"/s);
   });
 });
