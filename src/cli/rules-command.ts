@@ -1,27 +1,36 @@
-// `bamboo-doctor rules list|test|lint|hits`: what the knowledge base knows, whether it passes its own tests and
-// lint, and which rules fire on a set of logs (on successful builds: the rules that are too broad).
+// `bamboo-doctor rules list|test|lint|hits|draft`: what the knowledge base knows, whether it passes its own tests
+// and lint, which rules fire on a set of logs (on successful builds: the rules that are too broad), and a new rule
+// drafted from a stored failure.
 
 import { isAbsolute, relative } from 'node:path';
 import { analyze } from '../analyze.js';
 import type { Diagnosis } from '../model.js';
 import type { Rule } from '../rules/load.js';
 import { testRule, type RuleTestFailure } from '../rules/rule-tests.js';
-import { loadRuleSet } from './shared.js';
+import { loadRuleSet, type DbOption } from './shared.js';
 import { EXIT, type Io } from './io.js';
 import { UsageError } from '../errors.js';
 
-export type RulesAction = 'list' | 'test' | 'lint' | 'hits';
+export type RulesAction = 'list' | 'test' | 'lint' | 'hits' | 'draft';
 
 export interface RulesArgs {
   format: 'text' | 'json';
   /** Extra rule folders or files, besides the built-in rules. */
   rules: string[];
-  /** Logs for `hits`. */
+  /** Logs for `hits`; the signature or build key for `draft`. */
   paths?: string[];
+  /** `draft`: the database and the folder to write the rule file into. */
+  db?: DbOption;
+  out?: string;
 }
 
 export async function rulesCommand(action: RulesAction, args: RulesArgs, io: Io): Promise<number> {
   const paths = args.paths ?? [];
+  if (action === 'draft') {
+    if (paths.length !== 1) throw new UsageError('rules draft needs one failure signature or build key (history --unexplained lists them)');
+    const { draftCommand } = await import('./draft-command.js');
+    return draftCommand({ ref: paths[0], db: args.db, out: args.out, rules: args.rules }, io);
+  }
   if (action === 'hits') {
     if (paths.length === 0) throw new UsageError('rules hits needs at least one log file or folder (e.g. samples/green)');
     return rulesHitsCommand({ ...args, paths }, io);

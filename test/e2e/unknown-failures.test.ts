@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { parse } from 'yaml';
 import { bambooLog } from '../helpers/bamboo-log.js';
 import { ndjson, runCli, tempDir } from '../helpers/cli.js';
 import { greenOutput, KINDS, type Kind } from '../fixtures/unknown-failures/kinds.js';
@@ -156,5 +157,44 @@ describe('failures outside the rule pack (GENERATED logs)', () => {
     expect(section).toContain('<code>│ Error: Error acquiring the state lock</code>');
     expect(section).not.toContain('ModuleNotFoundError'); // explained by pytest-failures
     expect(html).toMatch(/<h2>Diagnoses per rule and day<\/h2><svg class="chart"[^>]*>.*<rect class="segment"/s);
+  });
+
+  it('rules draft turns each unexplained signature into a rule that passes rules test and lint, and reanalyze then explains them', async () => {
+    const u = JSON.parse((await runCli(['history', '--db', db, '--unexplained', '--format', 'json'])).stdout);
+    const drafted: string[] = [];
+    for (const [i, g] of u.groups.entries()) {
+      // By signature, and once by a build key (its build's signature is meant).
+      const ref = i === 0 ? g.buildKeys[0] : g.signature;
+      const r = await runCli(['rules', 'draft', ref, '--db', db, '--out', 'my-rules/'], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/^bamboo-doctor: drafted rule [a-z0-9-]+ → my-rules\/[a-z0-9-]+\.yaml \(\d+ stored lines? of 4 builds; passes its tests and lint\)/);
+      drafted.push(/drafted rule ([a-z0-9-]+)/.exec(r.stderr)![1]);
+    }
+    expect(new Set(drafted).size).toBe(u.groups.length);
+    const lock = readFileSync(join(dir, 'my-rules', `${drafted[u.groups.findIndex((g: any) => g.template.includes('state lock'))]}.yaml`), 'utf8');
+    expect(lock).toContain('│ Error: Error acquiring the state lock');
+    expect(lock).toMatch(/^# Drafted by `bamboo-doctor rules draft [0-9a-f]{16}`/);
+    const helm = readFileSync(join(dir, 'my-rules', `${drafted[u.groups.findIndex((g: any) => g.template.includes('UPGRADE FAILED'))]}.yaml`), 'utf8');
+    // The noise every Helm run prints is a near miss, taken from a successful build of the job.
+    expect(parse(helm).tests['no-match']).toContain('Error: plugin "diff" exited with error');
+
+    const test = await runCli(['rules', 'test', '--rules', 'my-rules/'], { cwd: dir });
+    expect(test.stdout, test.stdout).toMatch(/tests: all passed\n$/);
+    expect(test.code).toBe(0);
+    const lint = await runCli(['rules', 'lint', '--rules', 'my-rules/'], { cwd: dir });
+    expect(lint.stdout, lint.stdout).toMatch(/, 0 findings\n$/);
+    expect(lint.code).toBe(0);
+
+    const re = await runCli(['reanalyze', '--db', db, '--rules', 'my-rules/'], { cwd: dir });
+    expect(re.code, re.stderr).toBe(0);
+    const after = JSON.parse((await runCli(['history', '--db', db, '--unexplained', '--format', 'json'])).stdout);
+    expect(after).toMatchObject({ failed: failed().length, explained: failed().length, groups: [], builds: [] });
+    // The exit code now folds into the drafted rule; the built-in unexplained-failure rows are gone.
+    const helmKey = failed().find((b) => b.kind.id === 'helm-operation-in-progress')!.key;
+    const shown = JSON.parse((await runCli(['show', helmKey, '--db', db, '--format', 'json'])).stdout);
+    expect(shown.map((d: any) => [d.rule, d.severity])).toEqual([[drafted[u.groups.findIndex((g: any) => g.template.includes('UPGRADE FAILED'))], 'error'], ['task-nonzero-exit', 'info']]);
+    const ansible = failed().find((b) => b.kind.id === 'ansible-unreachable')!.key;
+    const rules = JSON.parse((await runCli(['show', ansible, '--db', db, '--format', 'json'])).stdout).map((d: any) => d.rule);
+    expect(rules).not.toContain('unexplained-failure');
   });
 });
