@@ -41,8 +41,7 @@ export function serverOptions<T>(y: Argv<T>) {
     .option('token-file', { type: 'string', describe: 'a file holding a personal access token (else $BAMBOO_TOKEN, or $BAMBOO_USER/$BAMBOO_PASSWORD)' })
     .option('timeout', { type: 'string', default: '30s', describe: 'no answer (or no data) for this long is a timeout' })
     .option('format', { choices: ['text', 'json', 'ndjson'] as const, default: 'text' as const, describe: 'output on stdout' })
-    .option('db', { type: 'string', describe: 'SQLite file (default $BAMBOO_DOCTOR_DB or ./bamboo-doctor.db); --no-db to store nothing' })
-    .conflicts('project', 'plan');
+    .option('db', { type: 'string', describe: 'SQLite file (default $BAMBOO_DOCTOR_DB or ./bamboo-doctor.db); --no-db to store nothing' });
 }
 
 /** The parsed options, as the commands take them. */

@@ -28,6 +28,7 @@ const FIRST_FETCH_DAYS = 7;
 export function serverSetup(args: ServerArgs, io: Io, signal?: AbortSignal): ServerSetup {
   const server = serverUrl(args.server);
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new UsageError(`--concurrency ${args.concurrency}: expected a whole number above 0`);
+  if (args.project.length && args.plan.length) throw new UsageError('name plans (--plan) or projects (--project), not both');
   if (args.dryRun && !args.comment && !args.label) throw new UsageError('--dry-run shows what --comment or --label would write: name one of them');
   const auth = resolveAuth(process.env, args.tokenFile);
   const mask = (s: string) => maskSecrets(s, auth.secrets);

@@ -105,7 +105,7 @@ export class BambooClient {
       try {
         const opened = await this.attempt(spec, url, accept);
         if ((opened.status >= 200 && opened.status < 300) || passed.includes(opened.status)) return await consume(opened);
-        failure = await statusError(spec, opened, this.options.auth);
+        failure = await statusError(spec, opened, this.options.auth, this.server);
       } catch (err) {
         if (this.options.signal?.aborted) throw err;
         if (err instanceof ServerError) throw err;

@@ -71,7 +71,7 @@ function codeOf(err: unknown): string | undefined {
 }
 
 /** An HTTP status that is no success, in words; the body is read for Bamboo's own `message`. */
-export async function statusError(spec: RequestSpec, opened: Opened, auth: Auth): Promise<Failure> {
+export async function statusError(spec: RequestSpec, opened: Opened, auth: Auth, server: string): Promise<Failure> {
   const status = opened.status;
   const said = await bambooMessage(opened, auth);
   const base = { status, url: opened.url };
@@ -81,6 +81,8 @@ export async function statusError(spec: RequestSpec, opened: Opened, auth: Auth)
     return { ...base, message: `${spec.what}: ${why}`, retry: true, waitMs };
   }
   if (status >= 500) return { ...base, message: `${spec.what}: server error ${status}${said}`, retry: true };
+  // A page, not Bamboo's JSON error: the address is not the REST API (no status: it says nothing of the plan).
+  if (status === 404 && /html/i.test(opened.contentType)) return { ...base, status: null, message: `${HTML_INSTEAD_OF_JSON(spec.what, server)} (404)`, retry: false };
   return { ...base, message: refusal(spec, status, auth) + said, retry: false };
 }
 

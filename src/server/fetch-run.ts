@@ -79,7 +79,7 @@ export async function fetchOnce(options: FetchOptions): Promise<FetchSummary> {
     client: options.client,
     ruleSet: options.ruleSet,
     store: options.store,
-    state: options.store ? new FetchState(options.store, options.client.server) : null,
+    state: options.store ? new FetchState(options.store, options.client.server, purposeOf(options.writeBack)) : null,
     sinks: options.sinks,
     force: options.force,
     maxLineBytes: options.maxLineBytes,
@@ -112,7 +112,9 @@ class Pass {
     const newest = this.options.force ? null : (state?.newest(plan) ?? null);
     const since = this.options.since ?? (newest === null ? this.options.firstSince : null);
     if (newest === null && !this.options.since && !this.options.force) {
-      this.run.say(`${plan}: first fetch, results since ${since!.toISOString().slice(0, 10)} (--since to go further back)`);
+      const writing = purposeOf(this.options.writeBack);
+      const first = writing ? `first fetch with --${writing.replace('+', ' --')}` : 'first fetch';
+      this.run.say(`${plan}: ${first}, results since ${since!.toISOString().slice(0, 10)} (--since to go further back)`);
     }
     const listed: { number: number; done: Promise<boolean> }[] = [];
     try {
@@ -128,7 +130,8 @@ class Pass {
     }
     const done = await allDone(listed.map(async (l) => ({ number: l.number, done: await l.done })));
     const mark = doneThrough(done, state?.newest(plan) ?? null);
-    if (state && mark !== null && mark !== state.newest(plan)) state.remember(plan, mark);
+    // A dry run is a preview: what it would write is still to write, so it remembers nothing.
+    if (state && !this.options.writeBack?.dryRun && mark !== null && mark !== state.newest(plan)) state.remember(plan, mark);
   }
 
   /** True when nothing of the result is left to fetch; false holds it (and newer ones) for the next run. */
@@ -160,6 +163,11 @@ class Pass {
       return false;
     }
   }
+}
+
+/** What a run writes back has its own mark: a run that comments must see the results an earlier run only read. */
+function purposeOf(writeBack: WriteBackOptions | null): string {
+  return [writeBack?.comment ? 'comment' : '', writeBack?.label ? 'label' : ''].filter(Boolean).join('+');
 }
 
 /** Like Promise.all, but waits for every task before passing the first error on: none is left running. */

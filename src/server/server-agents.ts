@@ -19,9 +19,10 @@ export async function serverAgents(client: BambooClient, notice: (message: strin
       addServerAgents(list, inventory);
     } catch (err) {
       if (!(err instanceof ServerError)) throw err;
-      // /agent/remote is missing on some versions: only the main list's absence is worth a word.
+      // /agent/remote is missing on some versions: only the main list's absence is worth a word. Other
+      // errors (401, a login page, the server down) stop every request, and are said by the first one.
       if (err.status === 404 && path.endsWith('/remote')) continue;
-      if (err.transient) throw err;
+      if (err.status !== 403 && err.status !== 404) throw err;
       notice(`${err.message}; agent types come from the logs alone (or give --agents)`);
       break;
     }
