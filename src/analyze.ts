@@ -157,6 +157,9 @@ export interface StreamAnalyzeOptions extends SourceOptions, Pick<AnalyzeOptions
   notice?: (message: string) => void;
 }
 
+/** Lets go of a stream that is refused unread (a generator's `finally` closes its connection). */
+const release = (stream: AsyncIterable<unknown>) => (stream as Partial<AsyncGenerator>).return?.(undefined)?.catch(() => {});
+
 /**
  * One stream analysed exactly as `analyze` reads a file with the same bytes (same rows, same build keys), under
  * the given source name: for logs that come from elsewhere than a file, without writing them to one first.
@@ -167,7 +170,7 @@ export async function analyzeStream(options: StreamAnalyzeOptions): Promise<Anal
   const collect = collector(result, options.keepDiagnoses !== false);
   const info = { path: options.name, kind: options.kind, size: null, mtimeMs: null, fingerprint: null };
   const outcome = await readSource(options, options.name, info, false, collect, async (analyzer) =>
-    readOpened(await openStream(options.name, options.stream), options, analyzer, options.notice),
+    readOpened(await openStream(options.name, options.stream, undefined, () => void release(options.stream)), options, analyzer, options.notice),
   );
   if (outcome.error) result.failed.push(outcome.error);
   return result;

@@ -25,7 +25,7 @@ export interface ServerSetup {
 /** A plan's first fetch reaches back this far when --since is not given. */
 const FIRST_FETCH_DAYS = 7;
 
-export function serverSetup(args: ServerArgs, io: Io, signal?: AbortSignal): ServerSetup {
+export function serverSetup(args: ServerArgs, io: Io, signal?: AbortSignal, { quietRetries = false } = {}): ServerSetup {
   const server = serverUrl(args.server);
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new UsageError(`--concurrency ${args.concurrency}: expected a whole number above 0`);
   if (args.project.length && args.plan.length) throw new UsageError('name plans (--plan) or projects (--project), not both');
@@ -44,7 +44,8 @@ export function serverSetup(args: ServerArgs, io: Io, signal?: AbortSignal): Ser
     io.stdout.write(mask(s));
   });
   const timeoutMs = parseDuration(args.timeout, '--timeout');
-  const client = new BambooClient({ server, auth, timeoutMs, signal, onRetry: (m) => say(`bamboo-doctor: ${m}`) });
+  const onRetry = quietRetries ? undefined : (m: string) => say(`bamboo-doctor: ${m}`);
+  const client = new BambooClient({ server, auth, timeoutMs, signal, onRetry });
   const now = new Date();
   const store = openStoreOption(args.db);
   const options: FetchOptions = {

@@ -19,7 +19,8 @@ export interface WatchArgs extends ServerArgs {
 export async function watchCommand(args: WatchArgs, io: Io): Promise<number> {
   const intervalMs = parseDuration(args.interval, '--interval');
   const signal = io.signal ?? new AbortController().signal;
-  const setup = serverSetup(args, io, signal);
+  // While the server is down each pass fails after its retries: the pass says so, not every retry.
+  const setup = serverSetup(args, io, signal, { quietRetries: true });
   const stopping = () => setup.say('bamboo-doctor: stopping; finishing the job results under way');
   signal.addEventListener('abort', stopping, { once: true });
   setup.say(`bamboo-doctor: watching ${setup.options.client.server} every ${seconds(intervalMs)} (Ctrl-C to stop)`);
@@ -34,7 +35,10 @@ export async function watchCommand(args: WatchArgs, io: Io): Promise<number> {
         for (const e of pass.failed) setup.say(`error: ${e.message}`);
         if (pass.outcomes.analysed || pass.failed.length || pass.comments || pass.labels) setup.say(`bamboo-doctor: ${time()} ${fetchLine(pass, args.dryRun)}`);
       },
-      onDown: (err, waitMs) => setup.say(`bamboo-doctor: ${time()} ${err.message}; trying again in ${seconds(waitMs)}`),
+      onDown: (err, waitMs, failures) => {
+        // Said when the server goes down and then every tenth failed pass, not once a minute for a whole night.
+        if (failures % 10 === 1) setup.say(`bamboo-doctor: ${time()} ${err.message}; trying again in ${seconds(waitMs)}${failures > 1 ? ` (${failures} passes failed)` : ''}`);
+      },
       onBack: () => setup.say(`bamboo-doctor: ${time()} the server answers again`),
     });
     setup.finish();

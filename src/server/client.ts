@@ -179,12 +179,14 @@ export class BambooClient {
 class IdleTimer {
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | null = null;
+  private readonly onAbort = () => this.controller.abort(this.outer?.reason);
 
   constructor(
     private readonly ms: number,
-    outer?: AbortSignal,
+    private readonly outer?: AbortSignal,
   ) {
-    outer?.addEventListener('abort', () => this.controller.abort(outer.reason), { once: true });
+    // Removed when the request is over: a watch makes thousands of requests under one signal.
+    outer?.addEventListener('abort', this.onAbort, { once: true });
     this.reset();
   }
 
@@ -201,6 +203,7 @@ class IdleTimer {
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.outer?.removeEventListener('abort', this.onAbort);
   }
 
   async *read(res: Response): AsyncGenerator<Buffer> {

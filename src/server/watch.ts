@@ -12,8 +12,8 @@ export interface WatchOptions extends FetchOptions {
   maxBackoffMs?: number;
   /** A pass is over. */
   onPass?: (summary: FetchSummary) => void;
-  /** A pass failed (server down, or refusing); the next try is in `waitMs`. */
-  onDown?: (error: ServerError, waitMs: number) => void;
+  /** A pass failed (server down, or refusing); the next try is in `waitMs`; `failures` in a row so far. */
+  onDown?: (error: ServerError, waitMs: number, failures: number) => void;
   /** The server answers again after being down. */
   onBack?: () => void;
 }
@@ -49,7 +49,7 @@ export async function watchServer(options: WatchOptions): Promise<WatchSummary> 
       if (!(err instanceof ServerError) || (!reached && !err.transient)) throw err;
       summary.down++;
       waitMs = Math.min(options.intervalMs * 2 ** failures++, options.maxBackoffMs ?? 600_000);
-      options.onDown?.(err, waitMs);
+      options.onDown?.(err, waitMs, failures);
     }
     await sleep(waitMs, undefined, { signal: options.signal }).catch(() => {});
   }
