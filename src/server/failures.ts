@@ -94,7 +94,10 @@ function refusal(spec: RequestSpec, status: number, auth: Auth): string {
       'personal access tokens need Bamboo 6.10+; an older server takes BAMBOO_USER/BAMBOO_PASSWORD)'
     );
   }
-  if (status === 403) return `${spec.what}: 403 Forbidden: this needs ${spec.permission}, which ${auth.source} does not give`;
+  if (status === 403) {
+    const who = auth.header ? `, which ${auth.source} does not give` : ': no credentials were given (set BAMBOO_TOKEN, or use --token-file)';
+    return `${spec.what}: 403 Forbidden: this needs ${spec.permission}${who}`;
+  }
   if (status === 404) return `${spec.what}: 404 Not Found (deleted or renamed, or the key is mistyped?)`;
   return `${spec.what}: the server refused the request (${status})`;
 }

@@ -36,6 +36,8 @@ export interface Fault {
   hang?: boolean;
   /** Runs before the request is answered (a result finishing meanwhile). */
   before?: () => void;
+  /** The error message quotes the request's Authorization header back (a careless proxy). */
+  echoAuth?: boolean;
 }
 
 export interface Recorded {
@@ -105,7 +107,8 @@ export class FakeBamboo {
       fault.before?.();
       if (fault.hang) return;
       if (fault.reset) return void req.socket.destroy();
-      if (fault.status) return json(res, fault.status, { message: `fault ${fault.status}` }, fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {});
+      const message = fault.echoAuth ? `fault ${fault.status}: refused ${req.headers.authorization}` : `fault ${fault.status}`;
+      if (fault.status) return json(res, fault.status, { message }, fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {});
     }
     const context = this.options.contextPath ?? '';
     if (!url.startsWith(`${context}/`)) return html(res, 404, '<html><body>Not Found</body></html>');
