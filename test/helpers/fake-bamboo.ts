@@ -1,8 +1,10 @@
 // A fake Bamboo REST API on 127.0.0.1 for tests: results, plan results, paged log entries, `.log` downloads, agents,
 // comments and labels (recorded), with faults to inject (429, 5xx, resets, login pages, hangs).
 
+import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { downloadOf, entriesJson, lookup, planResultJson, resultJson, type FakeResult } from './fake-bamboo-data.js';
 
 export interface FakeOptions {
@@ -216,4 +218,11 @@ function json(res: ServerResponse, status: number, value: unknown, headers: Reco
 
 function html(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'Content-Type': 'text/html;charset=UTF-8' }).end(text);
+}
+
+/** A `--token-file` in `dir` holding the token, readable by its owner only. */
+export function tokenFileIn(dir: string, token: string): string {
+  const file = join(dir, 'token');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return file;
 }

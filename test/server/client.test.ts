@@ -27,7 +27,7 @@ describe('BambooClient', () => {
   it('tries a GET that keeps failing with 500 five times, then gives a transient ServerError', async () => {
     fake = await new FakeBamboo().start();
     fake.fault({ match: /plan/, status: 500, times: 99 });
-    const err = await clientOf(fake.url).json({ path: '/rest/api/latest/plan', what: 'the plans', permission: 'View' }).catch((e) => e);
+    const err = await clientOf(fake.url).json({ path: '/rest/api/latest/plan', what: 'the plans', permission: 'View' }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(ServerError);
     expect(err).toMatchObject({ status: 500, transient: true });
     expect(fake.seen(/plan/)).toHaveLength(5);
@@ -57,7 +57,7 @@ describe('BambooClient', () => {
     let reached = 0;
     other.on('request', () => reached++);
     expect(await clientOf(base).json({ path: '/same', what: 'agents', permission: 'admin' })).toEqual({ auth: 'Bearer client-token-19af' });
-    const err = await clientOf(base).json({ path: '/away', what: 'agents', permission: 'admin' }).catch((e) => e);
+    const err = await clientOf(base).json({ path: '/away', what: 'agents', permission: 'admin' }).catch((e: Error) => e);
     expect(err.message).toBe(`${base}/away: redirected to another server (http://localhost:${port}): give that address with --server (credentials are never sent to another host)`);
     expect(reached).toBe(0);
   });

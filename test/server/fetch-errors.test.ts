@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ndjson, tempDir } from '../helpers/cli.js';
-import { FakeBamboo, type FakeOptions } from '../helpers/fake-bamboo.js';
+import { FakeBamboo, tokenFileIn, type FakeOptions } from '../helpers/fake-bamboo.js';
 import { sampleResult } from '../helpers/fake-bamboo-data.js';
 import { runMain } from '../helpers/main.js';
 
@@ -12,8 +12,7 @@ const TOKEN = 'errors-token-0b9e44f2';
 describe('a server that refuses or fails', () => {
   let fake: FakeBamboo;
   const dir = tempDir('bamboo-doctor-errors-');
-  const tokenFile = join(dir, 'token');
-  writeFileSync(tokenFile, TOKEN, { mode: 0o600 });
+  const tokenFile = tokenFileIn(dir, TOKEN);
   const start = async (options: FakeOptions = {}) => (fake = await new FakeBamboo({ token: TOKEN, ...options }).add(sampleResult('docker-runner-remote-agent'), sampleResult('agent-environment')).start());
   const fetch = (...more: string[]) => runMain(['fetch', '--server', fake.url, '--token-file', tokenFile, '--no-db', '--format', 'ndjson', ...more]);
   afterEach(() => fake.stop());

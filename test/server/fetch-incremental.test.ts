@@ -1,10 +1,9 @@
 // fetch remembers per plan what is done: the next run reads only what is new, and a result in progress waits for it.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
-import { FakeBamboo } from '../helpers/fake-bamboo.js';
+import { query } from '../helpers/db.js';
+import { FakeBamboo, tokenFileIn } from '../helpers/fake-bamboo.js';
 import { renumbered, sampleResult } from '../helpers/fake-bamboo-data.js';
 import { runMain } from '../helpers/main.js';
 
@@ -13,19 +12,11 @@ const TOKEN = 'incremental-token-77c3a1';
 describe('incremental fetch', () => {
   const dir = tempDir('bamboo-doctor-incremental-');
   const db = join(dir, 'history.db');
-  const tokenFile = join(dir, 'token');
-  writeFileSync(tokenFile, TOKEN, { mode: 0o600 });
+  const tokenFile = tokenFileIn(dir, TOKEN);
   const fake = new FakeBamboo({ token: TOKEN });
   const web = sampleResult('docker-runner-remote-agent'); // ACME-WEB-57
   const fetch = (...more: string[]) => runMain(['fetch', '--server', fake.url, '--token-file', tokenFile, '--db', db, ...more]);
-  const state = () => {
-    const d = new Database(db, { readonly: true });
-    try {
-      return d.prepare("SELECT plan, newest FROM fetch_state WHERE purpose = '' ORDER BY plan").all();
-    } finally {
-      d.close();
-    }
-  };
+  const state = () => query(db, "SELECT plan, newest FROM fetch_state WHERE purpose = '' ORDER BY plan");
   const downloads = () => fake.seen(/^GET \/download\//).map((r) => r.url.replace(/^.*build_logs\//, ''));
 
   beforeAll(async () => {

@@ -1,9 +1,9 @@
 // Paging: results page by page (also while they change), log entries page by page when the download is refused.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ndjson, tempDir } from '../helpers/cli.js';
+import { query } from '../helpers/db.js';
 import { FakeBamboo } from '../helpers/fake-bamboo.js';
 import { renumbered, sampleResult, type FakeResult } from '../helpers/fake-bamboo-data.js';
 import { runMain } from '../helpers/main.js';
@@ -78,8 +78,6 @@ describe('paging', () => {
     const r = await run('rebased.db');
     expect(r.code).toBe(1);
     expect(ndjson(r.stdout)[0].source).toBe(`${fake.url}/download/ACME-WEB-JOB1/build_logs/plan-786438-JOB1-57.log`);
-    const d = new Database(join(dir, 'rebased.db'), { readonly: true });
-    expect(d.prepare('SELECT kind, status FROM sources').all()).toEqual([{ kind: 'bamboo', status: 'done' }]);
-    d.close();
+    expect(query(join(dir, 'rebased.db'), 'SELECT kind, status FROM sources')).toEqual([{ kind: 'bamboo', status: 'done' }]);
   });
 });

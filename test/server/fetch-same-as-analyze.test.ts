@@ -1,9 +1,9 @@
 // A fetch from the fake Bamboo stores the same builds and diagnoses as `analyze` over the same logs saved as files.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ndjson, runCli, tempDir } from '../helpers/cli.js';
+import { query } from '../helpers/db.js';
 import { FakeBamboo } from '../helpers/fake-bamboo.js';
 import { sampleResult } from '../helpers/fake-bamboo-data.js';
 
@@ -12,17 +12,12 @@ const TOKEN = 'NDc4NDkyNDg3ODE3OstHYSeYC1UgXqRacSqvUbook';
 
 /** Rows without what names where they were read from (a URL or a path) and when. */
 function rows(db: string) {
-  const d = new Database(db, { readonly: true });
-  try {
-    const builds = d.prepare('SELECT * FROM builds ORDER BY build_key').all() as Record<string, unknown>[];
-    const diagnoses = d.prepare('SELECT d.* FROM diagnoses d JOIN builds b ON b.id = d.build_id ORDER BY b.build_key, d.rule').all() as Record<string, unknown>[];
-    return {
-      builds: builds.map(({ id, source_id, source_path, analyzed_at, ...rest }) => rest),
-      diagnoses: diagnoses.map(({ id, build_id, source, ...rest }) => rest),
-    };
-  } finally {
-    d.close();
-  }
+  const builds = query(db, 'SELECT * FROM builds ORDER BY build_key');
+  const diagnoses = query(db, 'SELECT d.* FROM diagnoses d JOIN builds b ON b.id = d.build_id ORDER BY b.build_key, d.rule');
+  return {
+    builds: builds.map(({ id, source_id, source_path, analyzed_at, ...rest }) => rest),
+    diagnoses: diagnoses.map(({ id, build_id, source, ...rest }) => rest),
+  };
 }
 
 describe('fetch against a Bamboo server', () => {
@@ -44,7 +39,7 @@ describe('fetch against a Bamboo server', () => {
 
     const files = join(dir, 'logs');
     const saved = fake.results.filter((r) => r.state === 'Failed');
-    await import('node:fs').then(({ mkdirSync }) => mkdirSync(files));
+    mkdirSync(files);
     for (const r of saved) writeFileSync(join(files, `${r.jobs[0].jobKey}-${r.number}.log`), r.jobs[0].log);
     const analysed = join(dir, 'analysed.db');
     const a = await runCli(['analyze', files, '--db', analysed, '--format', 'ndjson']);

@@ -1,11 +1,10 @@
 // watch: results diagnosed as they finish; a server that goes away is waited out, and nothing is lost meanwhile.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ndjson, tempDir } from '../helpers/cli.js';
-import { FakeBamboo } from '../helpers/fake-bamboo.js';
+import { query } from '../helpers/db.js';
+import { FakeBamboo, tokenFileIn } from '../helpers/fake-bamboo.js';
 import { renumbered, sampleResult } from '../helpers/fake-bamboo-data.js';
 import { startMain } from '../helpers/main.js';
 
@@ -14,19 +13,11 @@ const TOKEN = 'watch-token-5d1e0c5b9a';
 describe('watch', () => {
   const dir = tempDir('bamboo-doctor-watch-');
   const db = join(dir, 'watch.db');
-  const tokenFile = join(dir, 'token');
-  writeFileSync(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
+  const tokenFile = tokenFileIn(dir, TOKEN);
   const fake = new FakeBamboo({ token: TOKEN });
   afterAll(() => fake.stop());
 
-  const builds = () => {
-    const d = new Database(db, { readonly: true });
-    try {
-      return d.prepare('SELECT build_key AS key, finished FROM builds ORDER BY build_key').all();
-    } finally {
-      d.close();
-    }
-  };
+  const builds = () => query(db, 'SELECT build_key AS key, finished FROM builds ORDER BY build_key');
   const printed = (out: string, key: string) => ndjson(out).some((d) => d.build === key);
   const until = async (what: string, test: () => boolean, ms = 30_000) => {
     const end = Date.now() + ms;

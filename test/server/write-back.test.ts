@@ -1,9 +1,8 @@
 // --comment and --label: the diagnosis written back to the failed job result once, never twice; --dry-run writes nothing.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
-import { FakeBamboo } from '../helpers/fake-bamboo.js';
+import { FakeBamboo, tokenFileIn } from '../helpers/fake-bamboo.js';
 import { sampleResult } from '../helpers/fake-bamboo-data.js';
 import { runMain } from '../helpers/main.js';
 
@@ -12,8 +11,7 @@ const TOKEN = 'write-token-c0ffee42';
 describe('writing back to Bamboo', () => {
   const dir = tempDir('bamboo-doctor-write-');
   const db = join(dir, 'history.db');
-  const tokenFile = join(dir, 'token');
-  writeFileSync(tokenFile, TOKEN, { mode: 0o600 });
+  const tokenFile = tokenFileIn(dir, TOKEN);
   const fake = new FakeBamboo({ token: TOKEN });
   const fetch = (...more: string[]) => runMain(['fetch', '--server', fake.url, '--token-file', tokenFile, '--db', db, ...more]);
   const posts = () => fake.seen(/^POST /).length;
