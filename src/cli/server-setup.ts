@@ -2,8 +2,9 @@
 
 import { UsageError } from '../errors.js';
 import { parseBound } from '../history/time.js';
+import type { Sink } from '../diagnose/analyzer.js';
 import { printer } from '../output/printers.js';
-import { maskSecrets, resolveAuth } from '../server/auth.js';
+import { maskSecrets, resolveAuth, type Auth } from '../server/auth.js';
 import { BambooClient } from '../server/client.js';
 import type { FetchEvent, FetchOptions } from '../server/fetch-run.js';
 import type { Store } from '../store/store.js';
@@ -31,41 +32,54 @@ export function serverSetup(args: ServerArgs, io: Io, signal?: AbortSignal, { qu
   if (args.project.length && args.plan.length) throw new UsageError('name plans (--plan) or projects (--project), not both');
   if (args.dryRun && !args.comment && !args.label) throw new UsageError('--dry-run shows what --comment or --label would write: name one of them');
   const auth = resolveAuth(process.env, args.tokenFile);
+  const { say, status, print } = messages(io, auth, server);
+  const out = printer(args.format, print);
+  const onRetry = quietRetries ? undefined : (m: string) => say(`bamboo-doctor: ${m}`);
+  const client = new BambooClient({ server, auth, timeoutMs: parseDuration(args.timeout, '--timeout'), signal, onRetry });
+  const options = fetchOptionsOf(args, client, out);
+  return { options, store: options.store, say, status, finish: () => out.finish() };
+}
+
+/** stderr messages and stdout output, secrets masked, the progress line cleared before either; the warnings said. */
+function messages(io: Io, auth: Auth, server: string) {
   const mask = (s: string) => maskSecrets(s, auth.secrets);
   const status = isTerminal(io.stderr) ? new StatusLine((s) => io.stderr.write(s)) : null;
   const say = (s: string) => {
     status?.clear();
     io.stderr.write(`${mask(s)}\n`);
   };
-  if (auth.warning) say(`bamboo-doctor: warning: ${auth.warning}`);
-  if (auth.header && new URL(server).protocol === 'http:' && !isLoopback(server)) say(`bamboo-doctor: warning: ${auth.source} goes over plain http to ${new URL(server).host}`);
-  const out = printer(args.format, (s) => {
+  const print = (s: string) => {
     if (isTerminal(io.stdout)) status?.clear();
     io.stdout.write(mask(s));
-  });
-  const timeoutMs = parseDuration(args.timeout, '--timeout');
-  const onRetry = quietRetries ? undefined : (m: string) => say(`bamboo-doctor: ${m}`);
-  const client = new BambooClient({ server, auth, timeoutMs, signal, onRetry });
+  };
+  if (auth.warning) say(`bamboo-doctor: warning: ${auth.warning}`);
+  const url = new URL(server);
+  if (auth.header && url.protocol === 'http:' && !isLoopback(server)) say(`bamboo-doctor: warning: ${auth.source} goes over plain http to ${url.host}`);
+  return { say, status, print };
+}
+
+/** The run's options; the database is opened last, once every option has been found good. */
+function fetchOptionsOf(args: ServerArgs, client: BambooClient, out: Sink): FetchOptions {
   const now = new Date();
-  const store = openStoreOption(args.db);
-  const options: FetchOptions = {
+  const since = args.since === undefined ? null : new Date(parseBound(args.since, 'since', now).value);
+  const ruleSet = loadRuleSet(args.rules);
+  return {
     client,
     plans: args.plan,
     projects: args.project,
-    since: args.since === undefined ? null : new Date(parseBound(args.since, 'since', now).value),
+    since,
     firstSince: new Date(now.getTime() - FIRST_FETCH_DAYS * 86_400_000),
     state: args.state,
     force: args.force,
     concurrency: args.concurrency,
-    ruleSet: loadRuleSet(args.rules),
-    store,
+    ruleSet,
+    store: openStoreOption(args.db),
     sinks: [out],
     maxLineBytes: args.maxLineBytes,
     agentFiles: args.agents,
     specPaths: args.specs,
     writeBack: args.comment || args.label ? { comment: args.comment, label: args.label, dryRun: args.dryRun } : null,
   };
-  return { options, store, say, status, finish: () => out.finish() };
 }
 
 /** The server's base URL: http(s), no credentials in it, without a trailing `/` or `/rest/api/latest`. */

@@ -31,6 +31,7 @@ export interface JobRun {
   /** Readings of one log, when the stream breaks midway (a reset): each one replaces what the last stored. */
   attempts: number;
   backoffMs: number;
+  signal?: AbortSignal;
   say: (message: string) => void;
   tally: JobTally;
 }
@@ -90,7 +91,7 @@ async function analyzeJob(run: JobRun, job: JobRef, plan: string): Promise<Diagn
     const error = result.failed[0];
     if (error && attempt < run.attempts) {
       run.say(`${job.key}: ${error.message}; reading it again in ${run.backoffMs * attempt} ms`);
-      await sleep(run.backoffMs * attempt);
+      await sleep(run.backoffMs * attempt, undefined, { signal: run.signal });
       continue;
     }
     for (const [d, ctx] of held) for (const sink of run.sinks) sink.diagnosis?.(d, ctx);

@@ -38,6 +38,8 @@ export interface FetchOptions {
   /** Readings of a log whose stream broke, and the pause between them. */
   attempts?: number;
   backoffMs?: number;
+  /** Ends the pauses between readings at once (watch's stop); the client's requests take the same signal. */
+  signal?: AbortSignal;
   onEvent?: (event: FetchEvent) => void;
 }
 
@@ -63,17 +65,7 @@ export interface FetchSummary extends JobTally {
  */
 export async function fetchOnce(options: FetchOptions): Promise<FetchSummary> {
   const say = (message: string) => options.onEvent?.({ kind: 'notice', message });
-  const summary: FetchSummary = {
-    plans: 0,
-    results: 0,
-    inProgress: 0,
-    outcomes: { analysed: 0, stored: 0, gone: 0, failed: 0 },
-    builds: 0,
-    severities: { error: 0, warning: 0, info: 0 },
-    failed: [],
-    comments: 0,
-    labels: 0,
-  };
+  const summary = emptySummary();
   const known = await serverAgents(options.client, say);
   const run: JobRun = {
     client: options.client,
@@ -87,6 +79,7 @@ export async function fetchOnce(options: FetchOptions): Promise<FetchSummary> {
     writeBack: options.writeBack,
     attempts: options.attempts ?? 3,
     backoffMs: options.backoffMs ?? 1000,
+    signal: options.signal,
     say,
     tally: summary,
   };
@@ -97,6 +90,11 @@ export async function fetchOnce(options: FetchOptions): Promise<FetchSummary> {
     await pass.plan(plan);
   }
   return summary;
+}
+
+function emptySummary(): FetchSummary {
+  const outcomes = { analysed: 0, stored: 0, gone: 0, failed: 0 };
+  return { plans: 0, results: 0, inProgress: 0, outcomes, builds: 0, severities: { error: 0, warning: 0, info: 0 }, failed: [], comments: 0, labels: 0 };
 }
 
 class Pass {
