@@ -155,8 +155,9 @@ export class FakeBamboo {
     json(res, 404, { message: 'not found', 'status-code': 404 });
   }
 
+  /** Plans with results, and those of the projects (a plan may have none). */
   private planKeys(): string[] {
-    return [...new Set(this.results.map((r) => r.plan))].sort();
+    return [...new Set([...this.results.map((r) => r.plan), ...[...this.projects.values()].flat()])].sort();
   }
 
   private project(key: string, q: URLSearchParams, res: ServerResponse): void {

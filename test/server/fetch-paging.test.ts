@@ -73,6 +73,15 @@ describe('paging', () => {
     });
   }
 
+  it('reads the plans of a project page by page (Bamboo\'s expand ranges)', async () => {
+    fake = await new FakeBamboo().add(web, sampleResult('agent-environment')).start();
+    fake.projects.set('ACME', [...Array.from({ length: 29 }, (_, i) => `ACME-P${String(i + 1).padStart(2, '0')}`), 'ACME-WEB']);
+    const r = await runMain(['fetch', '--server', fake.url, '--project', 'ACME', '--no-db', '--format', 'ndjson']);
+    expect(r.stderr).toContain('30 plans, 1 result, 1 job result read');
+    expect(read(r.stdout)).toEqual(['ACME-WEB-JOB1-57']);
+    expect(fake.seen(/^GET \/rest\/api\/latest\/project\/ACME\?/).map((x) => decodeURIComponent(x.url).replace(/^.*expand=/, ''))).toEqual(['plans.plan', 'plans[25:125].plan']);
+  });
+
   it('downloads from --server when the logFiles URLs name another host (Bamboo\'s base URL setting)', async () => {
     fake = await new FakeBamboo({ advertisedBase: 'http://bamboo.example.com/bamboo' }).add(web).start();
     const r = await run('rebased.db');
