@@ -8,7 +8,7 @@ import { FetchState } from '../store/fetch-state.js';
 import type { Store } from '../store/store.js';
 import type { BambooClient } from './client.js';
 import { fetchJob, type JobOutcome, type JobRun, type JobTally } from './fetch-job.js';
-import { jobsOf, planResults, plansOf, type ResultRef } from './listing.js';
+import { jobsOf, planResults, plansOf, type ListBounds, type ResultRef } from './listing.js';
 import { limit, type Limit } from './pool.js';
 import { serverAgents } from './server-agents.js';
 import type { WriteBackOptions } from './write-back.js';
@@ -89,6 +89,7 @@ export async function fetchOnce(options: FetchOptions): Promise<FetchSummary> {
     summary.plans++;
     await pass.plan(plan);
   }
+  if (pass.firsts.length) say(firstFetch(pass.firsts, options));
   return summary;
 }
 
@@ -98,6 +99,9 @@ function emptySummary(): FetchSummary {
 }
 
 class Pass {
+  /** Plans fetched for the first time (without --since): said in one line at the end. */
+  readonly firsts: string[] = [];
+
   constructor(
     private readonly options: FetchOptions,
     private readonly run: JobRun,
@@ -109,14 +113,11 @@ class Pass {
     const state = this.run.state;
     const newest = this.options.force ? null : (state?.newest(plan) ?? null);
     const since = this.options.since ?? (newest === null ? this.options.firstSince : null);
-    if (newest === null && !this.options.since && !this.options.force) {
-      const writing = purposeOf(this.options.writeBack);
-      const first = writing ? `first fetch with --${writing.replace('+', ' --')}` : 'first fetch';
-      this.run.say(`${plan}: ${first}, results since ${since!.toISOString().slice(0, 10)} (--since to go further back)`);
-    }
+    if (newest === null && !this.options.since && !this.options.force) this.firsts.push(plan);
     const listed: { number: number; done: Promise<boolean> }[] = [];
+    const bounds: ListBounds = { newest, since };
     try {
-      for await (const result of planResults(this.options.client, plan, { newest, since })) {
+      for await (const result of planResults(this.options.client, plan, bounds)) {
         this.summary.results++;
         const done = this.result(result);
         done.catch(() => {}); // seen below, once the listing is over; not an unhandled rejection meanwhile
@@ -127,7 +128,8 @@ class Pass {
       this.run.say(`${plan}: no such plan on the server (404): deleted or renamed, or the key is mistyped`);
     }
     const done = await allDone(listed.map(async (l) => ({ number: l.number, done: await l.done })));
-    const mark = doneThrough(done, state?.newest(plan) ?? null);
+    // A first fetch starts from where the listing stopped: older results are left out by choice (--since).
+    const mark = doneThrough(done, state?.newest(plan) ?? bounds.stoppedAt ?? null);
     // A dry run is a preview: what it would write is still to write, so it remembers nothing.
     if (state && !this.options.writeBack?.dryRun && mark !== null && mark !== state.newest(plan)) state.remember(plan, mark);
   }
@@ -161,6 +163,14 @@ class Pass {
       return false;
     }
   }
+}
+
+/** `first fetch of ACME-WEB, ACME-API and 3 more plans: results since 2025-11-30 (--since to go further back)`. */
+function firstFetch(plans: string[], options: FetchOptions): string {
+  const writing = purposeOf(options.writeBack);
+  const named = plans.length > 3 ? `${plans.slice(0, 3).join(', ')} and ${plans.length - 3} more plans` : plans.join(', ');
+  const what = writing ? `first fetch with --${writing.replace('+', ' --')}` : 'first fetch';
+  return `${what} of ${named}: results since ${options.firstSince.toISOString().slice(0, 10)} (--since to go further back)`;
 }
 
 /** What a run writes back has its own mark: a run that comments must see the results an earlier run only read. */

@@ -31,6 +31,11 @@ export interface JobRef {
 export interface ListBounds {
   newest: number | null;
   since: Date | null;
+  /**
+   * Set when the listing is over: the number of the first result it stopped at (done before, or too old), or 0
+   * when it ran out of results. Everything up to it is done or left out by choice.
+   */
+  stoppedAt?: number;
 }
 
 export interface Page<T> {
@@ -107,12 +112,17 @@ export async function* planResults(client: BambooClient, plan: string, bounds: L
       continue;
     }
     for (const r of items.filter((i) => i.number < lowest).sort((a, b) => b.number - a.number)) {
-      if (bounds.newest !== null && r.number <= bounds.newest) return;
-      if (bounds.since && r.completed && r.completed < bounds.since) return;
+      if ((bounds.newest !== null && r.number <= bounds.newest) || (bounds.since && r.completed && r.completed < bounds.since)) {
+        bounds.stoppedAt = r.number;
+        return;
+      }
       lowest = r.number;
       yield r;
     }
-    if (items.length === 0 || start + items.length >= size) return;
+    if (items.length === 0 || start + items.length >= size) {
+      bounds.stoppedAt = 0;
+      return;
+    }
     start += Math.max(1, items.length - 1);
   }
 }

@@ -27,7 +27,7 @@ describe('incremental fetch', () => {
 
   it('reads every failed job result the first time, and remembers per plan the newest done', async () => {
     const r = await fetch();
-    expect(r.stderr).toContain('ACME-WEB: first fetch, results since');
+    expect(r.stderr).toContain('bamboo-doctor: first fetch of ACME-TOOLS, ACME-WEB: results since');
     expect(r.stderr).toContain('2 plans, 3 results, 2 job results read, 4 diagnoses (2 errors)');
     expect(r.code).toBe(1);
     expect(state()).toEqual([
@@ -41,6 +41,7 @@ describe('incremental fetch', () => {
     fake.requests = [];
     const r = await fetch('--format', 'ndjson');
     expect(r.stderr).toContain('2 plans, 2 results, 1 job result read, 2 diagnoses (1 error), 1 in progress (next run)');
+    expect(r.stderr).not.toContain('first fetch');
     expect(downloads()).toEqual(['plan-786438-JOB1-58.log']);
     expect(r.stdout).toContain('"build":"ACME-WEB-JOB1-58"');
     expect(state()).toEqual([

@@ -78,6 +78,7 @@ describe('paging', () => {
     fake.projects.set('ACME', [...Array.from({ length: 29 }, (_, i) => `ACME-P${String(i + 1).padStart(2, '0')}`), 'ACME-WEB']);
     const r = await runMain(['fetch', '--server', fake.url, '--project', 'ACME', '--no-db', '--format', 'ndjson']);
     expect(r.stderr).toContain('30 plans, 1 result, 1 job result read');
+    expect(r.stderr).toContain('first fetch of ACME-P01, ACME-P02, ACME-P03 and 27 more plans: results since');
     expect(read(r.stdout)).toEqual(['ACME-WEB-JOB1-57']);
     expect(fake.seen(/^GET \/rest\/api\/latest\/project\/ACME\?/).map((x) => decodeURIComponent(x.url).replace(/^.*expand=/, ''))).toEqual(['plans.plan', 'plans[25:125].plan']);
   });

@@ -27,7 +27,7 @@ describe('writing back to Bamboo', () => {
   it('--dry-run says what it would write, from what is stored, and writes nothing', async () => {
     const before = downloads();
     const r = await fetch('--comment', '--label', '--dry-run');
-    expect(r.stderr).toContain('ACME-WEB: first fetch with --comment --label, results since');
+    expect(r.stderr).toContain('first fetch with --comment --label of ACME-INV, ACME-TOOLS, ACME-WEB: results since');
     expect(r.stderr).toContain(
       'would comment on ACME-WEB-JOB1-57:\n  | bamboo-doctor: Docker pull denied (no or wrong registry credentials where the pull ran) [bamboo-doctor:docker-pull-access-denied]\n  | Scenario: docker-runner-remote-agent\n  | Fix:\n  | The Docker task runs inside',
     );
