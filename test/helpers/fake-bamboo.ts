@@ -3,6 +3,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { downloadOf, entriesJson, lookup, planResultJson, resultJson, type FakeResult } from './fake-bamboo-data.js';
@@ -23,6 +24,8 @@ export interface FakeOptions {
   refuseDownload?: 'forbidden' | 'login-page';
   agents?: unknown[] | number;
   remoteAgents?: unknown[] | number;
+  /** Serve HTTPS with this key and certificate. */
+  tls?: { key: string; cert: string };
 }
 
 export interface Fault {
@@ -65,11 +68,12 @@ export class FakeBamboo {
 
   /** The server's base URL, with its context path. */
   get url(): string {
-    return `http://127.0.0.1:${this.port}${this.options.contextPath ?? ''}`;
+    return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${this.port}${this.options.contextPath ?? ''}`;
   }
 
   async start(port = this.port): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    this.server = this.options.tls ? createTlsServer(this.options.tls, handler) : createServer(handler);
     await new Promise<void>((done) => this.server!.listen(port, '127.0.0.1', done));
     this.port = (this.server.address() as AddressInfo).port;
     return this;
