@@ -54,4 +54,18 @@ describe('fetch against a Bamboo server', () => {
     expect(strip(f.stdout)).toEqual(strip(a.stdout));
     expect(ndjson(f.stdout).every((d) => d.source.startsWith(`${fake.url}/download/`))).toBe(true);
   });
+
+  it('with --state all, the green job results too, as analyze stores them', async () => {
+    const fetched = join(dir, 'all.db');
+    const f = await runCli(['fetch', '--server', fake.url, '--db', fetched, '--state', 'all'], { env });
+    expect(f.stderr).toContain('6 job results read');
+    const files = join(dir, 'all-logs');
+    mkdirSync(files);
+    for (const r of fake.results) writeFileSync(join(files, `${r.jobs[0].jobKey}-${r.number}.log`), r.jobs[0].log);
+    const analysed = join(dir, 'all-analysed.db');
+    await runCli(['analyze', files, '--db', analysed]);
+    const got = rows(fetched);
+    expect(got.builds.find((b) => b.build_key === 'ACME-INV-JOB1-204')).toMatchObject({ state: 'successful', finished: 1 });
+    expect(got).toEqual(rows(analysed));
+  });
 });
