@@ -80,7 +80,8 @@ export function fetchCli(io: Io, run: (p: Promise<number>) => void) {
     command: 'fetch',
     describe: "Fetch a Bamboo server's failed job results (new since the last fetch), diagnose and store them",
     builder: fetchBuilder,
-    handler: (a: Awaited<ReturnType<typeof fetchBuilder>['argv']>) => run(import('./fetch-command.js').then(({ fetchCommand }) => fetchCommand({ ...serverArgsOf(a), failOn: a['fail-on'] }, io))),
+    handler: (a: Awaited<ReturnType<typeof fetchBuilder>['argv']>) =>
+      run(import('./fetch-command.js').then(({ fetchCommand }) => fetchCommand({ ...serverArgsOf(a), failOn: a['fail-on'] }, io))),
   };
 }
 
@@ -91,6 +92,7 @@ export function watchCli(io: Io, run: (p: Promise<number>) => void) {
     command: 'watch',
     describe: 'Watch a Bamboo server: diagnose results as they finish, until Ctrl-C; rides out the server being down',
     builder: watchBuilder,
-    handler: (a: Awaited<ReturnType<typeof watchBuilder>['argv']>) => run(import('./watch-command.js').then(({ watchCommand }) => watchCommand({ ...serverArgsOf(a), interval: a.interval }, io))),
+    handler: (a: Awaited<ReturnType<typeof watchBuilder>['argv']>) =>
+      run(import('./watch-command.js').then(({ watchCommand }) => watchCommand({ ...serverArgsOf(a), interval: a.interval }, io))),
   };
 }

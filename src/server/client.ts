@@ -139,7 +139,8 @@ export class BambooClient {
         await res.body?.cancel().catch(() => {});
         const next = new URL(location, url);
         if (next.origin !== this.origin) {
-          throw new ServerError(url, res.status, `redirected to another server (${next.origin}): give that address with --server (credentials are never sent to another host)`);
+          const why = `redirected to another server (${next.origin}): give that address with --server (credentials are never sent to another host)`;
+          throw new ServerError(url, res.status, why);
         }
         if (hop >= 5) throw new ServerError(url, res.status, 'more than 5 redirects');
         if (res.status === 303) method = 'GET';
@@ -153,7 +154,8 @@ export class BambooClient {
 
   private opened(res: Response, url: string, timer: IdleTimer): Opened {
     const header = (name: string) => res.headers.get(name);
-    return { status: res.status, contentType: header('content-type') ?? '', url, retryAfter: header('retry-after'), body: timer.read(res), cancel: () => cancel(res, timer) };
+    const contentType = header('content-type') ?? '';
+    return { status: res.status, contentType, url, retryAfter: header('retry-after'), body: timer.read(res), cancel: () => cancel(res, timer) };
   }
 
   private headers(accept: string, json: boolean): Record<string, string> {
