@@ -74,11 +74,17 @@ export async function pipelineRows(corpus, { ruleSet, jobs, tools }) {
   return checkCounts(rows);
 }
 
-/** A baseline that counts other lines than the keyword scan did cannot be measuring the same work: dropped. */
+/**
+ * A baseline that counts other lines than the keyword scan did is not doing the same work, and a pattern list
+ * that matches more lines than hold a keyword is mis-built (an empty line in it matches every line): dropped.
+ */
 function checkCounts(rows) {
   const scan = rows.find((r) => r.id === 'scan');
   return rows.map((r) => {
-    if (!['rg', 'rg-j1', 'grep'].includes(r.id) || r.count === null || !scan || r.count === scan.count) return r;
-    return { ...r, seconds: null, note: `dropped: counted ${r.count} lines, the keyword scan ${scan.count}` };
+    if (r.count === null || !scan) return r;
+    const keywordRow = ['rg', 'rg-j1', 'grep'].includes(r.id);
+    if (keywordRow && r.count !== scan.count) return { ...r, seconds: null, note: `dropped: counted ${r.count} lines, the keyword scan ${scan.count}` };
+    if (r.id === 'rg-patterns' && r.count > scan.count) return { ...r, seconds: null, note: `dropped: ${r.count} lines matched, only ${scan.count} hold a keyword` };
+    return r;
   });
 }
