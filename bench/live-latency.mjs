@@ -9,11 +9,16 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadRules } from '../dist/rules/load.js';
-import { CLI, median } from './lib/measure.mjs';
+import { CLI, median, rng } from './lib/measure.mjs';
 
 const T = '03-Nov-2025 09:41:07';
 /** Longer than the follower's poll (250 ms) and its reading: the header is read before the failure is written. */
 const SETTLE_MS = 800;
+/**
+ * Plus a random part of a poll period: a fixed pause locks onto the poll's phase (seven samples once read
+ * 205–237 ms, another run 10–319 ms), so the writes are spread over it and the median is the typical wait.
+ */
+const JITTER_MS = 250;
 const TIMEOUT_MS = 10_000;
 
 /** The failure written for each job: a rule's own test line, then Bamboo's task failure. */
@@ -40,7 +45,8 @@ function waitFor(lines, test, what) {
 }
 
 /** Milliseconds from writing each failure to reading its diagnosis, `samples` times; with their median. */
-export async function liveLatency(samples = 7) {
+export async function liveLatency(samples = 9) {
+  const rand = rng(7);
   const dir = mkdtempSync(join(tmpdir(), 'bd-bench-live-'));
   const file = join(dir, 'build.log');
   writeFileSync(file, header('LIVE-PLAN-JOB1-1'));
@@ -54,7 +60,7 @@ export async function liveLatency(samples = 7) {
     for (let i = 1; i <= samples; i++) {
       const key = `LIVE-PLAN-JOB1-${i}`;
       if (i > 1) appendFileSync(file, header(key));
-      await sleep(SETTLE_MS);
+      await sleep(SETTLE_MS + rand() * JITTER_MS);
       const seen = waitFor(stdout, (l) => JSON.parse(l).build === key, `diagnosis for ${key}`);
       const t = performance.now();
       appendFileSync(file, `${failure}\nsimple\t${T}\tFailing task since return code of [/bin/sh build.sh] was 1 while expected 0\n`);

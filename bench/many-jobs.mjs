@@ -63,7 +63,7 @@ try {
         if (args[0] === '--db') args.splice(1, 0, join(dir, `bench-${n}-${kind}.db`));
         const r = await run(file, args);
         const name = `${kind} ${mode.replace(' --format', ',')}`;
-        process.stdout.write(`${String(n).padStart(6)} jobs  ${name.padEnd(20)} exit ${r.code}  ${r.seconds.toFixed(2)} s  ${Math.round(r.builds / r.seconds)} builds/s  peak RSS ${r.rss.toFixed(0)} MB\n`);
+        process.stdout.write(`${String(n).padStart(6)} jobs  ${name.padEnd(20)} exit ${r.code}  ${r.seconds.toFixed(2)} s  ${Math.round(r.builds / r.seconds)} builds/s  peak RSS ${r.rss?.toFixed(0)} MB\n`);
         if (r.code !== 0 || r.builds !== n) process.exitCode = 1;
         peaks.set(name, [...(peaks.get(name) ?? []), r.rss]);
       }

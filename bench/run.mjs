@@ -28,14 +28,25 @@ tools.patternsTaken = tools.patternCount - (tools.untranslated?.length ?? 0);
 // `--jobs` is another change's: until analyze has it, its rows are skipped with a note.
 const jobs = (await runOnce(process.execPath, [CLI, 'analyze', '--help'])).stdout.includes('--jobs');
 
+const failures = [];
+/** A section that fails is told and left out of the JSON; the others still count. */
+async function attempt(name, run) {
+  try {
+    return await run();
+  } catch (err) {
+    failures.push(`${name} failed: ${err.message}`);
+    return null;
+  }
+}
+
 const sections = {};
 const options = { ruleSet, jobs, tools };
 const size = `${(data.bytes / MiB).toFixed(0)} MB`;
 if (only.has('file')) sections.file = { title: `one file: ${size}, ${data.files.toLocaleString('en')} jobs`, rows: await pipelineRows({ target: data.file, isFolder: false, bytes: data.bytes }, options) };
 if (only.has('folder')) sections.folder = { title: `export folder: ${data.files.toLocaleString('en')} job logs, ${size}`, rows: await pipelineRows({ target: data.folder, isFolder: true, bytes: data.bytes }, options) };
-if (only.has('rest')) sections.rest = { title: 'REST JSON and a long line', rows: await restRows() };
-const live = only.has('live') ? await liveLatency() : null;
-const history = only.has('history') ? await historyTarget(HISTORY_N) : null;
+if (only.has('rest')) sections.rest = { title: 'REST JSON and a long line', rows: (await attempt('REST', restRows)) ?? [] };
+const live = only.has('live') ? await attempt('live latency', liveLatency) : null;
+const history = only.has('history') ? await attempt('history', () => historyTarget(HISTORY_N)) : null;
 
 for (const { title, rows } of Object.values(sections)) {
   say(`\n${title}`);
@@ -45,6 +56,7 @@ for (const { title, rows } of Object.values(sections)) {
 if (live) say(`\nlive: failure appended to a followed file → diagnosis on stdout: median ${live.median.toFixed(0)} ms (${live.ms.map((m) => m.toFixed(0)).join(', ')})`);
 if (history) say(`history --by rule --since 30d over ${history.n.toLocaleString('en')} diagnoses: query ${history.queryMs.toFixed(1)} ms, whole command ${history.cliMs.toFixed(0)} ms (median of 7)`);
 say('');
+for (const f of failures) say(f);
 if (!jobs) say('analyze has no --jobs option yet: the 1- and 2-worker rows are skipped and ratio_2core is null.');
 if (!rg) say('ripgrep is not installed (apt-get install ripgrep): no baseline, no ratios.');
 else say(`rg -f patterns: ${tools.patternsTaken} of the rules' ${tools.patternCount} patterns; ${tools.untranslated.length} use look-around, which ripgrep's default engine lacks (${[...new Set(tools.untranslated)].join(', ')}).`);
