@@ -59,7 +59,7 @@ say('');
 for (const f of failures) say(f);
 if (!jobs) say('analyze has no --jobs option yet: the 1- and 2-worker rows are skipped and ratio_2core is null.');
 if (!rg) say('ripgrep is not installed (apt-get install ripgrep): no baseline, no ratios.');
-else say(`rg -f patterns: ${tools.patternsTaken} of the rules' ${tools.patternCount} patterns; ${tools.untranslated.length} use look-around, which ripgrep's default engine lacks (${[...new Set(tools.untranslated)].join(', ')}).`);
+else say(`rg -f patterns: ${tools.patternsTaken} of the rules' ${tools.patternCount} patterns; ${tools.untranslated.length} use look-around (or back-references), which ripgrep's default engine lacks (${[...new Set(tools.untranslated)].join(', ')}).`);
 if (!HAS_TIME) say('/usr/bin/time (Debian package "time") is missing: no peak RSS.');
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model.trim(), node: process.version, load_before: +loadBefore.toFixed(2), load_after: +loadavg()[0].toFixed(2) };
 say(`${machine.cpus} × ${machine.cpu}, Node ${machine.node}; load average ${machine.load_before} before, ${machine.load_after} after; median of ${RUNS} runs a row unless said.`);
