@@ -5,7 +5,7 @@ import { closeSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LineReader } from '../dist/sources/line-reader.js';
-import { MiB, measure, measureCli, timeInProcess } from './lib/measure.mjs';
+import { CLI, MiB, interleave, runChecked, runInProcess } from './lib/measure.mjs';
 
 /** The files of a folder, sorted as analyze reads them; or the file itself. */
 export function filesOf(target, isFolder) {
@@ -31,46 +31,46 @@ function scanOnly(automaton, files) {
 }
 
 /** `rg -c` / `grep -c` print `count` for one file, `path:count` per file for a folder: the total. */
-const countSum = (stdout) => stdout.split('\n').filter(Boolean).reduce((n, l) => n + Number(l.slice(l.lastIndexOf(':') + 1)), 0);
+const countSum = ({ stdout }) => stdout.split('\n').filter(Boolean).reduce((n, l) => n + Number(l.slice(l.lastIndexOf(':') + 1)), 0);
 /** Diagnoses printed as NDJSON: one a line. */
-const lineCount = (stdout) => stdout.split('\n').filter(Boolean).length;
+const lineCount = ({ stdout }) => stdout.split('\n').filter(Boolean).length;
 
 /**
- * The rows for one corpus. `jobs`: whether analyze has `--jobs` (then 1 and 2 workers are rows too).
- * `tools`: which of rg and grep exist, and the keyword and pattern files they read.
+ * The rows for one corpus, measured round by round (see interleave). `jobs`: whether analyze has `--jobs` (then
+ * 1 and 2 workers are rows too). `tools`: which of rg and grep exist, and the keyword and pattern files they read.
  */
 export async function pipelineRows(corpus, { ruleSet, jobs, tools }) {
   const { target, isFolder, bytes } = corpus;
-  const rows = [];
-  const add = async (id, name, run, count) => {
-    try {
-      const r = await run();
-      rows.push({ id, name, seconds: r.seconds, bytes, rss: r.rss ?? null, count: count(r), note: '' });
-    } catch (err) {
-      rows.push({ id, name, seconds: null, bytes, rss: null, count: null, note: `failed: ${err.message}` });
-    }
-  };
-  const analyze = ['analyze', target, '--format', 'ndjson', '--fail-on', 'none'];
-  await add('analyze', 'analyze --no-db', () => measureCli([...analyze, '--no-db']), (r) => lineCount(r.stdout));
-  for (const n of jobs ? [1, 2] : []) await add(`analyze-jobs${n}`, `analyze --no-db --jobs ${n}`, () => measureCli([...analyze, '--no-db', '--jobs', String(n)]), (r) => lineCount(r.stdout));
+  const specs = [];
+  const add = (id, name, once, count, before) => specs.push({ id, name, once, count, before });
+  const cli = (...args) => () => runChecked(process.execPath, [CLI, 'analyze', target, '--format', 'ndjson', '--fail-on', 'none', ...args]);
+  add('analyze', 'analyze --no-db', cli('--no-db'), lineCount);
+  for (const n of jobs ? [1, 2] : []) add(`analyze-jobs${n}`, `analyze --no-db --jobs ${n}`, cli('--no-db', '--jobs', String(n)), lineCount);
   const db = join(tmpdir(), `bd-bench-${process.pid}.db`);
   const fresh = () => ['', '-wal', '-shm'].forEach((s) => rmSync(db + s, { force: true }));
-  await add('sqlite', 'analyze into SQLite (new database)', () => measureCli([...analyze, '--db', db], { before: fresh }), (r) => lineCount(r.stdout));
-  fresh();
+  add('sqlite', 'analyze into SQLite (new database)', cli('--db', db), lineCount, fresh);
   const files = filesOf(target, isFolder);
-  await add('scan', 'keyword scan alone (in process)', async () => timeInProcess(() => scanOnly(ruleSet.automaton, files)), (r) => r.result);
-  if (!tools.rg) return rows;
-  // A folder is walked with --no-ignore: bench/data is git-ignored, and ripgrep would skip what it holds.
-  const rg = (...args) => () => measure('rg', [...args, ...(isFolder ? ['--no-ignore'] : []), target], { okCodes: [0, 1] });
-  await add('rg', 'rg -c -i -F -f keywords', rg('-c', '-i', '-F', '-f', tools.keywords), (r) => countSum(r.stdout));
-  if (isFolder) await add('rg-j1', 'rg -j1 -c -i -F -f keywords (1 thread)', rg('-j1', '-c', '-i', '-F', '-f', tools.keywords), (r) => countSum(r.stdout));
-  await add('rg-patterns', `rg -c -f patterns (${tools.patternsTaken} of ${tools.patternCount})`, rg('-c', '-f', tools.patterns), (r) => countSum(r.stdout));
-  if (tools.grep) {
-    // Its stdout is a pipe (see runOnce): on /dev/null GNU grep stops at the first match, which once made it
-    // look ~30x faster than ripgrep. Its count must equal ripgrep's, else the row is dropped.
-    const grepArgs = ['-c', '-i', '-F', '-f', tools.keywords, ...(isFolder ? ['-r'] : []), target];
-    await add('grep', 'grep -c -i -F -f keywords', () => measure('grep', grepArgs, { okCodes: [0, 1] }), (r) => countSum(r.stdout));
+  add('scan', 'keyword scan alone (in process)', async () => runInProcess(() => scanOnly(ruleSet.automaton, files)), (r) => r.result);
+  if (tools.rg) {
+    // A folder is walked with --no-ignore: bench/data is git-ignored, and ripgrep would skip what it holds.
+    const rg = (...args) => () => runChecked('rg', [...args, ...(isFolder ? ['--no-ignore'] : []), target], [0, 1]);
+    add('rg', 'rg -c -i -F -f keywords', rg('-c', '-i', '-F', '-f', tools.keywords), countSum);
+    if (isFolder) add('rg-j1', 'rg -j1 -c -i -F -f keywords (1 thread)', rg('-j1', '-c', '-i', '-F', '-f', tools.keywords), countSum);
+    add('rg-patterns', `rg -c -f patterns (${tools.patternsTaken} of ${tools.patternCount})`, rg('-c', '-f', tools.patterns), countSum);
   }
+  if (tools.rg && tools.grep) {
+    // Its stdout is a pipe (see runOnce): on /dev/null GNU grep stops at the first match, which once made it
+    // look ~30x faster than ripgrep. Its count must equal the keyword scan's, else the row is dropped.
+    const grepArgs = ['-c', '-i', '-F', '-f', tools.keywords, ...(isFolder ? ['-r'] : []), target];
+    add('grep', 'grep -c -i -F -f keywords', () => runChecked('grep', grepArgs, [0, 1]), countSum);
+  }
+  const measured = await interleave(specs);
+  fresh();
+  const rows = specs.map((spec, i) => {
+    const m = measured[i];
+    if (m.error) return { id: spec.id, name: spec.name, seconds: null, cpu: null, bytes, rss: null, count: null, note: `failed: ${m.error.message}` };
+    return { id: spec.id, name: spec.name, seconds: m.seconds, cpu: m.cpu, bytes, rss: m.rss, count: spec.count(m.last), note: '' };
+  });
   return checkCounts(rows);
 }
 

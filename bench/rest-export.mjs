@@ -18,7 +18,7 @@ async function analyzeOnce(path, withDb) {
   const args = ['analyze', path, '--format', 'ndjson', '--fail-on', 'none', ...(dir ? ['--db', join(dir, 'bench.db')] : ['--no-db'])];
   try {
     const r = await measureCli(args, { runs: 1 });
-    return { seconds: r.seconds, bytes: statSync(path).size, rss: r.rss, count: r.stdout.split('\n').filter(Boolean).length };
+    return { seconds: r.seconds, cpu: r.cpu, bytes: statSync(path).size, rss: r.rss, count: r.stdout.split('\n').filter(Boolean).length };
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }

@@ -49,12 +49,15 @@ const live = only.has('live') ? await attempt('live latency', liveLatency) : nul
 const history = only.has('history') ? await attempt('history', () => historyTarget(HISTORY_N)) : null;
 
 for (const { title, rows } of Object.values(sections)) {
-  say(`\n${title}`);
+  say(`\n${title.padEnd(48)}${'wall'.padStart(8)}  ${'CPU'.padStart(8)}  ${'rate'.padStart(10)}  ${'× rg'.padStart(7)}  ${'peak RSS'.padStart(8)}  ${'lines'.padStart(9)}`);
   const base = rows.find((r) => r.id === 'rg' && r.seconds !== null);
   for (const r of rows) say(formatRow(r, base));
 }
 if (live) say(`\nlive: failure appended to a followed file → diagnosis on stdout: median ${live.median.toFixed(0)} ms (${live.ms.map((m) => m.toFixed(0)).join(', ')})`);
-if (history) say(`history --by rule --since 30d over ${history.n.toLocaleString('en')} diagnoses: query ${history.queryMs.toFixed(1)} ms, whole command ${history.cliMs.toFixed(0)} ms (median of 7)`);
+if (history) {
+  const cpu = history.cliCpuMs === null ? '' : ` (CPU ${history.cliCpuMs.toFixed(0)} ms)`;
+  say(`history --by rule --since 30d over ${history.n.toLocaleString('en')} diagnoses: query ${history.queryMs.toFixed(1)} ms (CPU ${history.queryCpuMs.toFixed(1)} ms), whole command ${history.cliMs.toFixed(0)} ms${cpu}; medians of 7`);
+}
 say('');
 for (const f of failures) say(f);
 if (!jobs) say('analyze has no --jobs option yet: the 1- and 2-worker rows are skipped and ratio_2core is null.');
@@ -62,7 +65,7 @@ if (!rg) say('ripgrep is not installed (apt-get install ripgrep): no baseline, n
 else say(`rg -f patterns: ${tools.patternsTaken} of the rules' ${tools.patternCount} patterns; ${tools.untranslated.length} use look-around (or back-references), which ripgrep's default engine lacks (${[...new Set(tools.untranslated)].join(', ')}).`);
 if (!HAS_TIME) say('/usr/bin/time (Debian package "time") is missing: no peak RSS.');
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model.trim(), node: process.version, load_before: +loadBefore.toFixed(2), load_after: +loadavg()[0].toFixed(2) };
-say(`${machine.cpus} × ${machine.cpu}, Node ${machine.node}; load average ${machine.load_before} before, ${machine.load_after} after; median of ${RUNS} runs a row unless said.`);
+say(`${machine.cpus} × ${machine.cpu}, Node ${machine.node}; load average ${machine.load_before} before, ${machine.load_after} after; median of ${RUNS} runs a row (taken in rounds: one run of every row a round) unless said.`);
 say(JSON.stringify(summary({ sections, live, history, tools, machine, jobs, mb: MB })));
 
 function formatRow(r, base) {
@@ -71,6 +74,7 @@ function formatRow(r, base) {
   const cells = [
     r.name.padEnd(46),
     (r.seconds === null ? '' : `${r.seconds.toFixed(2)} s`).padStart(8),
+    (r.cpu === null || r.cpu === undefined ? '' : `${r.cpu.toFixed(2)} s`).padStart(8),
     `${mbps === null ? '—' : mbps.toFixed(0)} MB/s`.padStart(10),
     ratio.padStart(7),
     (r.rss === null ? '' : `${r.rss.toFixed(0)} MB`).padStart(8),

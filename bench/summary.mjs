@@ -4,6 +4,8 @@ import { MiB } from './lib/measure.mjs';
 
 const round = (v, digits = 2) => (v === null || v === undefined || !Number.isFinite(v) ? null : +v.toFixed(digits));
 const rate = (row) => (row && row.seconds !== null ? row.bytes / MiB / row.seconds : null);
+/** MB per CPU second: steadier than the wall time on a shared machine, as long as the work stays the same. */
+const cpuRate = (row) => (row && row.seconds !== null && row.cpu ? row.bytes / MiB / row.cpu : null);
 const ratio = (a, b) => (a === null || b === null ? null : a / b);
 
 /** Rates of one section's rows, by row id. */
@@ -12,6 +14,8 @@ function rates(section) {
   return {
     // Once --jobs exists its default is every core: the 1-worker figure is then the --jobs 1 row.
     one: rate(find('analyze-jobs1') ?? find('analyze')),
+    oneCpu: cpuRate(find('analyze-jobs1') ?? find('analyze')),
+    rgCpu: cpuRate(find('rg')),
     two: rate(find('analyze-jobs2')),
     plain: rate(find('analyze')),
     sqlite: rate(find('sqlite')),
@@ -46,7 +50,10 @@ export function summary({ sections, live, history, tools, machine, jobs, mb }) {
     live_latency_ms: round(live?.median, 0),
     history_ms: round(history?.queryMs, 1),
     history_cli_ms: round(history?.cliMs, 0),
+    history_cpu_ms: round(history?.queryCpuMs, 1),
+    ratio_1core_cpu: round(ratio(file.oneCpu, file.rgCpu)),
     ratio_1core_folder: round(ratio(folder.one, folder.rg)),
+    ratio_1core_folder_cpu: round(ratio(folder.oneCpu, folder.rgCpu)),
     ratio_2core_folder: round(ratio(folder.two, folder.rg)),
     ratio_sqlite_folder: round(ratio(folder.sqlite, folder.plain)),
     ratio_scan: round(ratio(file.scan, file.rg)),

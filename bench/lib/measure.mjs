@@ -26,14 +26,14 @@ export function rng(seed) {
 export const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /**
- * Runs a command once: wall time (s), peak RSS (MB, null without GNU time), exit code, stdout (empty when
- * `discard`) and stderr. stdout is always a pipe: GNU grep stops at its first match when stdout is /dev/null,
- * even with -c.
+ * Runs a command once: wall and CPU (user + system) seconds, peak RSS (MB), exit code, stdout (empty when
+ * `discard`) and stderr; CPU and RSS are null without GNU time. stdout is always a pipe: GNU grep stops at
+ * its first match when stdout is /dev/null, even with -c.
  */
 export async function runOnce(cmd, args, { input, discard = false } = {}) {
   const tmp = mkdtempSync(join(tmpdir(), 'bd-bench-time-'));
-  const rssFile = join(tmp, 'rss');
-  const [file, argv] = HAS_TIME ? [TIME, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  const timeFile = join(tmp, 'time');
+  const [file, argv] = HAS_TIME ? [TIME, ['-f', '%M %U %S', '-o', timeFile, cmd, ...args]] : [cmd, args];
   const started = performance.now();
   const child = spawn(file, argv, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   if (input !== undefined) child.stdin.end(input);
@@ -43,45 +43,67 @@ export async function runOnce(cmd, args, { input, discard = false } = {}) {
   child.stderr.on('data', (b) => (stderr += b));
   const [code] = await once(child, 'close');
   const seconds = (performance.now() - started) / 1000;
-  const kb = HAS_TIME && existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) : NaN;
+  // The last line: GNU time puts "Command exited with non-zero status N" before it.
+  const [kb, user, system] = HAS_TIME && existsSync(timeFile) ? readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number) : [];
   rmSync(tmp, { recursive: true, force: true });
-  return { code, seconds, rss: Number.isFinite(kb) ? kb / 1024 : null, stdout: Buffer.concat(out).toString(), stderr };
+  const cpu = Number.isFinite(user + system) ? user + system : null;
+  return { code, seconds, cpu, rss: Number.isFinite(kb) ? kb / 1024 : null, stdout: Buffer.concat(out).toString(), stderr };
+}
+
+/** One run of a command that must exit with one of `okCodes`. */
+export async function runChecked(cmd, args, okCodes = [0]) {
+  const r = await runOnce(cmd, args);
+  if (!okCodes.includes(r.code)) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  return r;
+}
+
+/** One run of a function in this process: wall and CPU seconds, and what it returned. */
+export function runInProcess(fn) {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const result = fn();
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { seconds, cpu: (used.user + used.system) / 1e6, rss: null, result };
 }
 
 /**
- * Runs a command `runs` times (after `before`, e.g. removing a database); the median time, the largest peak
- * RSS and the last run's output. A run that exits with an unexpected code makes the row an error.
+ * Runs every spec (`{ id, once, before? }`) once a round for `runs` rounds, so that rows share the load of a
+ * busy machine as it comes and goes instead of one row getting a quiet minute and the next a busy one.
+ * Per spec: median wall and CPU seconds, largest peak RSS, the last run, or the error that stopped it.
  */
-export async function measure(cmd, args, { runs = RUNS, before, okCodes = [0] } = {}) {
-  const times = [];
-  let rss = null;
-  let last;
-  for (let i = 0; i < runs; i++) {
-    before?.();
-    last = await runOnce(cmd, args);
-    if (!okCodes.includes(last.code)) {
-      throw new Error(`${cmd} ${args.join(' ')} exited ${last.code}: ${last.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+export async function interleave(specs, runs = RUNS) {
+  const runsOf = new Map(specs.map((s) => [s, []]));
+  const errors = new Map();
+  for (let round = 0; round < runs; round++) {
+    for (const spec of specs) {
+      if (errors.has(spec)) continue;
+      try {
+        spec.before?.();
+        runsOf.get(spec).push(await spec.once());
+      } catch (err) {
+        errors.set(spec, err);
+      }
     }
-    times.push(last.seconds);
-    if (last.rss !== null) rss = Math.max(rss ?? 0, last.rss);
   }
-  return { seconds: median(times), rss, stdout: last.stdout, stderr: last.stderr };
+  return specs.map((spec) => {
+    const all = runsOf.get(spec);
+    if (errors.has(spec)) return { id: spec.id, error: errors.get(spec) };
+    const rss = all.map((r) => r.rss).filter((v) => v !== null);
+    const cpu = all.map((r) => r.cpu).filter((v) => v !== null);
+    return { id: spec.id, seconds: median(all.map((r) => r.seconds)), cpu: cpu.length ? median(cpu) : null, rss: rss.length ? Math.max(...rss) : null, last: all.at(-1) };
+  });
+}
+
+/** A command run `runs` times (after `before`, e.g. removing a database): see interleave; throws its error. */
+export async function measure(cmd, args, { runs = RUNS, before, okCodes = [0] } = {}) {
+  const [r] = await interleave([{ id: cmd, before, once: () => runChecked(cmd, args, okCodes) }], runs);
+  if (r.error) throw r.error;
+  return { ...r, stdout: r.last.stdout, stderr: r.last.stderr };
 }
 
 /** Runs the CLI through `measure`. */
 export const measureCli = (args, options) => measure(process.execPath, [CLI, ...args], options);
-
-/** The median wall time (s) of an in-process function run `runs` times; returns its last result too. */
-export function timeInProcess(fn, runs = RUNS) {
-  const times = [];
-  let result;
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    result = fn();
-    times.push((performance.now() - t) / 1000);
-  }
-  return { seconds: median(times), result };
-}
 
 /** Whether a program is on the PATH (`rg`, `grep`). */
 export async function hasProgram(name) {
