@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { CauseCandidate, CauseLine, Diagnosis } from '../model.js';
 import { rankCauses } from '../diagnose/cause-rank.js';
+import type { WrittenBuild } from './store.js';
 
 /** A successful build's error-like lines, by template hash (see JobSummary.green). */
 export type GreenLines = ReadonlyMap<string, { template: string; text: string }>;
@@ -21,10 +22,7 @@ export class CauseStore {
   constructor(db: Database.Database) {
     this.s = {
       greenHashes: db.prepare('SELECT hash FROM green_lines WHERE plan = ? AND job = ?').pluck(),
-      insertGreen: db.prepare(
-        'INSERT INTO green_lines (plan, job, hash, template, sample, first_build, last_build) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-      ),
-      touchGreen: db.prepare('UPDATE green_lines SET last_build = ? WHERE plan = ? AND job = ? AND hash = ?'),
+      insertGreen: db.prepare('INSERT INTO green_lines (plan, job, hash, template, sample, first_build) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       insertSignature: db.prepare('INSERT INTO signatures (hash, template) VALUES (?, ?) ON CONFLICT DO NOTHING'),
       buildSignature: db.prepare(
         `UPDATE builds SET signature = (SELECT d.signature FROM diagnoses d WHERE d.build_id = builds.id AND d.signature IS NOT NULL
@@ -36,7 +34,6 @@ export class CauseStore {
       ),
       updateCause: db.prepare('UPDATE diagnoses SET cause = ?, signature = ?, fix = ? WHERE id = ?'),
     };
-    this.saveGreen = db.transaction(this.saveGreen.bind(this));
   }
 
   /** Template hashes of error-like lines seen in successful builds of PLAN-KEY / JOB-KEY. */
@@ -45,22 +42,32 @@ export class CauseStore {
   }
 
   /**
-   * Records a successful build's error-like lines. When some are new to the job, the stored causes of its failed
-   * builds are ranked again, so the order logs were read in does not matter. Returns the causes that changed.
+   * Records a successful build's error-like lines; call it inside the transaction that writes the build. When
+   * some are new to the job, the stored causes of its failed builds are ranked again, so the order logs were
+   * read in does not matter (and a job whose green builds print the same lines costs one query a build).
+   * Returns the causes that changed.
    */
   saveGreen(plan: string, job: string, build: string, lines: GreenLines): number {
+    const known = this.greenHashes(plan, job);
     let fresh = 0;
     for (const [hash, { template, text }] of lines) {
-      fresh += this.s.insertGreen.run(plan, job, hash, template, text, build, build).changes;
-      this.s.touchGreen.run(build, plan, job, hash);
+      if (!known.has(hash)) fresh += this.s.insertGreen.run(plan, job, hash, template, text, build).changes;
     }
     return fresh ? this.rerank(plan, job) : 0;
   }
 
-  /** Inside the transaction that wrote a build's diagnoses: the templates of their signatures, and the build's signature. */
-  afterWrite(buildId: number, diagnoses: Diagnosis[]): void {
-    for (const d of diagnoses) if (d.signature && d.template) this.s.insertSignature.run(d.signature, d.template);
-    this.s.buildSignature.run(buildId);
+  /**
+   * Inside the transaction that wrote a build's diagnoses: the templates of their signatures, and the build's
+   * signature (left alone when it had none and no diagnosis brings one, as with every successful build).
+   */
+  afterWrite(build: WrittenBuild, diagnoses: Diagnosis[]): void {
+    let signed = build.signature !== null;
+    for (const d of diagnoses) {
+      if (!d.signature) continue;
+      signed = true;
+      if (d.template) this.s.insertSignature.run(d.signature, d.template);
+    }
+    if (signed) this.s.buildSignature.run(build.id);
   }
 
   /** Ranks the stored causes of the job's failed builds again with its green baseline; returns how many changed. */

@@ -29,13 +29,17 @@ export class StoreSink implements Sink {
     if (this.storedUnkeyed && job.ctx.build) this.store.dropBuild(`${this.sourcePath}#${this.unkeyed + 1}`);
     this.storedUnkeyed = false;
     if (!job.ctx.build) this.unkeyed++;
-    this.store.saveJob(this.sourceId, this.sourcePath, job.ctx, this.unkeyed, job.diagnoses);
-    saveGreen(this.store, job);
+    // One transaction for the build and its green lines: not a second commit for every successful build.
+    this.store.db.transaction(() => {
+      this.store.saveJob(this.sourceId, this.sourcePath, job.ctx, this.unkeyed, job.diagnoses);
+      saveGreen(this.store, job);
+    })();
   }
 }
 
 /** A successful build's error-like lines become its job's baseline (and may re-rank stored causes of that job). */
 export function saveGreen(store: Store, job: JobSummary): void {
   const { plan, job: jobKey, build } = job.ctx;
-  if (job.green?.size && plan && jobKey && build) store.causes.saveGreen(plan, jobKey, build, job.green);
+  // A transaction of its own (a savepoint inside StoreSink's): the lines of one build are written together.
+  if (job.green?.size && plan && jobKey && build) store.db.transaction(() => store.causes.saveGreen(plan, jobKey, build, job.green!))();
 }

@@ -118,6 +118,13 @@ export function buildKeyOf(ctx: JobContext, sourcePath: string, ordinal: number)
   return ctx.build ? { key: ctx.build, keyed: true } : { key: `${sourcePath}#${ordinal}`, keyed: false };
 }
 
+/** A build row just written: its id, key and the signature it had. */
+export interface WrittenBuild {
+  id: number;
+  key: string;
+  signature: string | null;
+}
+
 function prepare(db: Database.Database, causes: CauseStore) {
   const upsertBuild = db.prepare(`
     INSERT INTO builds (build_key, keyed, plan, job, number, state, bamboo_version, agent_name, agent_type,
@@ -134,7 +141,7 @@ function prepare(db: Database.Database, causes: CauseStore) {
       started = coalesce(excluded.started, builds.started), source_id = excluded.source_id,
       source_path = excluded.source_path, analyzed_at = excluded.analyzed_at, finished = excluded.finished,
       agent_os = excluded.agent_os
-    RETURNING id`);
+    RETURNING id, signature`);
   const deleteDiagnoses = db.prepare('DELETE FROM diagnoses WHERE build_id = ?');
   const deleteDiagnosis = db.prepare('DELETE FROM diagnoses WHERE build_id = ? AND rule = ?');
   const upsertDiagnosis = db.prepare(`
@@ -158,7 +165,7 @@ function prepare(db: Database.Database, causes: CauseStore) {
   const keepsComplete = (ctx: JobContext, sourcePath: string, ordinal: number): boolean =>
     !ctx.finished && finishedOf.get(buildKeyOf(ctx, sourcePath, ordinal).key) === 1;
 
-  const writeBuild = (sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number): { id: number; key: string } => {
+  const writeBuild = (sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number): WrittenBuild => {
     const { key, keyed } = buildKeyOf(ctx, sourcePath, ordinal);
     const row = upsertBuild.get({
       key,
@@ -182,11 +189,11 @@ function prepare(db: Database.Database, causes: CauseStore) {
       at: now(),
       finished: ctx.finished ? 1 : 0,
       agentOs: ctx.agent.os ?? 'unknown', // a context built by hand before agent.os existed lacks it
-    }) as { id: number };
-    return { id: row.id, key };
+    }) as { id: number; signature: string | null };
+    return { id: row.id, key, signature: row.signature };
   };
 
-  const writeDiagnosis = (build: { id: number; key: string }, ctx: JobContext, d: Diagnosis): void => {
+  const writeDiagnosis = (build: WrittenBuild, ctx: JobContext, d: Diagnosis): void => {
     upsertDiagnosis.run({
       buildId: build.id,
       rule: d.rule,
@@ -234,7 +241,7 @@ function prepare(db: Database.Database, causes: CauseStore) {
       const build = writeBuild(sourceId, sourcePath, ctx, ordinal);
       deleteDiagnoses.run(build.id);
       for (const d of diagnoses) writeDiagnosis(build, ctx, d);
-      causes.afterWrite(build.id, diagnoses);
+      causes.afterWrite(build, diagnoses);
       return true;
     }),
     replaceSome: db.transaction(
@@ -243,7 +250,7 @@ function prepare(db: Database.Database, causes: CauseStore) {
         const build = writeBuild(sourceId, sourcePath, ctx, ordinal);
         for (const rule of removed) deleteDiagnosis.run(build.id, rule);
         for (const d of changed) writeDiagnosis(build, ctx, d);
-        causes.afterWrite(build.id, changed);
+        causes.afterWrite(build, changed);
         return true;
       },
     ),
@@ -251,7 +258,7 @@ function prepare(db: Database.Database, causes: CauseStore) {
       if (keepsComplete(ctx, sourcePath, ordinal)) return false;
       const build = writeBuild(sourceId, sourcePath, ctx, ordinal);
       writeDiagnosis(build, ctx, d);
-      causes.afterWrite(build.id, [d]);
+      causes.afterWrite(build, [d]);
       return true;
     }),
   };

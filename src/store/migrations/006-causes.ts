@@ -28,7 +28,6 @@ CREATE TABLE green_lines (
   template    TEXT NOT NULL,
   sample      TEXT NOT NULL,
   first_build TEXT NOT NULL,
-  last_build  TEXT NOT NULL,
   PRIMARY KEY (plan, job, hash)
 );
 `;
