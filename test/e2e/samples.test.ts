@@ -44,6 +44,22 @@ describe.each(samples)('sample %s', (name) => {
     expect(code).toBe(expected.diagnoses.length ? 1 : 0);
   });
 
+  it('task-nonzero-exit shows the real cause line first, and quotes it in its fix', () => {
+    let checked = 0;
+    for (const want of expected.diagnoses) {
+      const got = out.find((d) => d.rule === want.rule)!;
+      const exit = out.find((d) => d.rule === 'task-nonzero-exit' && d.task?.name === got.task?.name);
+      if (!exit) continue;
+      checked++;
+      expect(exit.cause[0]).toEqual({ line: got.line, text: got.evidence[0] });
+      expect(exit.signature).toBe(got.signature);
+      expect(exit.fix).toContain(`It most likely failed on: ${got.evidence[0]}`);
+      expect(exit.fix).not.toContain('just above this line');
+    }
+    // Every failing sample fails its task with an exit code.
+    expect(checked).toBe(expected.diagnoses.length);
+  });
+
   it('names the concrete fix items of its scenario', () => {
     for (const want of expected.diagnoses) {
       const got = out.find((d) => d.rule === want.rule)!;
