@@ -53,7 +53,8 @@ export function signatureGroups(db: Database.Database, filter: ResolvedFilter, o
   const { sql: scope, params } = scopeOf(filter, options.unexplained);
   const rows = db
     .prepare(
-      `SELECT b.signature AS signature, s.template AS template, count(*) AS count, coalesce(sum(${EXPLAINED}), 0) AS explained,
+      `SELECT b.signature AS signature, s.template AS template, count(*) AS count,
+         ${options.unexplained ? '0' : `coalesce(sum(${EXPLAINED}), 0)`} AS explained,
          min(b.started) AS first, max(b.started) AS last,
          json_group_array(DISTINCT b.plan) AS plans, json_group_array(DISTINCT b.agent_name) AS agents
        FROM builds b LEFT JOIN signatures s ON s.hash = b.signature

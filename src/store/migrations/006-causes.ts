@@ -5,7 +5,9 @@
  * chosen from (to rank again when successful builds of the job teach new noise), signature the hash of the first
  * cause line's template. builds.signature is the build's own (that of its failure), indexed for `history
  * --unexplained` and `--by signature`; signatures maps a hash to its template text. generic marks diagnoses of
- * catch-all rules, which do not count as explaining a failure. green_lines: per plan and job, the templates of
+ * catch-all rules, which do not count as explaining a failure: diagnoses_build_explains (which replaces 002's
+ * diagnoses_build_severity) answers "has this build an error diagnosis of a specific rule" from the index alone
+ * (without it, history --unexplained read every diagnosis row of a failed build). green_lines: per plan and job, the templates of
  * error-like lines of successful builds, with a sample line (LogJuicer's baseline).
  */
 export const sql = `
@@ -17,6 +19,8 @@ UPDATE diagnoses SET generic = 1 WHERE rule IN ('task-nonzero-exit', 'npm-error'
 ALTER TABLE builds ADD COLUMN signature TEXT;
 CREATE INDEX builds_signature ON builds(signature, started) WHERE signature IS NOT NULL;
 CREATE INDEX builds_plan_job ON builds(plan, job);
+DROP INDEX diagnoses_build_severity;
+CREATE INDEX diagnoses_build_explains ON diagnoses(build_id, severity, generic);
 CREATE TABLE signatures (
   hash     TEXT PRIMARY KEY,
   template TEXT NOT NULL
