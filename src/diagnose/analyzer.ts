@@ -42,8 +42,13 @@ export interface AnalyzerOptions {
   baseline?: Baseline;
 }
 
+/** Lines a failed task's output ends with, looked back at when none of them was error-like. */
+const LOOK_BACK = 5;
+
 export class SourceAnalyzer {
   private job: JobRun;
+  /** The lines before the one being read, from the reader (a `.log`); absent for other inputs. */
+  private lookBack: ((count: number) => LogLine[]) | null = null;
 
   constructor(
     readonly source: string,
@@ -52,6 +57,11 @@ export class SourceAnalyzer {
     private readonly options: AnalyzerOptions = {},
   ) {
     this.job = this.newJob();
+  }
+
+  /** Lets a failed task with no error-like line take its last lines as cause lines (see JobCauses.fallback). */
+  useLookBack(lookBack: (count: number) => LogLine[]): void {
+    this.lookBack = lookBack;
   }
 
   /** The context of the job being read now. */
@@ -72,6 +82,9 @@ export class SourceAnalyzer {
       }
       event = trackLine(this.job.ctx, line);
       this.job.ctx.started ??= line.time;
+      if (this.lookBack && slot >= 0 && /^(?:Failing task since|Finished task '.*' with result: Fail)/.test(line.text)) {
+        this.job.causes.fallback(this.lookBack(LOOK_BACK), slot);
+      }
       this.job.causes.afterContext(line, slot);
     }
     if (hits.steps.length) {

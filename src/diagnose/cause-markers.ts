@@ -98,14 +98,18 @@ const KINDS: [RegExp, number][] = [
   [/failed[:!]|unable to|could not find|cannot find/i, 4],
 ];
 
+/** A line that explains nothing even when nothing else does: a trace, a warning, a zero count, a progress bar. */
+export function isNoise(text: string): boolean {
+  if (NOISE.some((re) => re.test(text))) return true;
+  const mild = MILD.exec(text);
+  if (!mild) return false;
+  const severe = SEVERE.exec(text);
+  return !severe || mild.index < severe.index;
+}
+
 /** How telling a line is as the cause of a failure (0: not at all), from its text alone. */
 export function classifyLine(text: string): Verdict {
-  if (NOISE.some((re) => re.test(text))) return NONE;
-  const mild = MILD.exec(text);
-  if (mild) {
-    const severe = SEVERE.exec(text);
-    if (!severe || mild.index < severe.index) return NONE;
-  }
+  if (isNoise(text)) return NONE;
   if (FRAME.test(text)) return { weight: 1, frame: true };
   if (SYMPTOMS.some((re) => re.test(text))) return { weight: 1, frame: false };
   for (const [re, weight] of KINDS) if (re.test(text)) return { weight, frame: false };

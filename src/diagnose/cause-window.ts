@@ -1,7 +1,7 @@
 // A job's candidate cause lines, a small bounded window per task, kept until the task is known to have failed.
 
 import type { CauseCandidate, LogLine } from '../model.js';
-import { classifyLine } from './cause-markers.js';
+import { classifyLine, isNoise } from './cause-markers.js';
 import { scoreOf } from './cause-rank.js';
 import { signatureOf, templateOf } from './signature.js';
 
@@ -49,11 +49,14 @@ export class CauseWindow {
 
   /**
    * Offers a line to the window of `slot` (a task's index, -1 outside tasks). `evidence`: a specific rule's
-   * pattern matched it. Lines the classifier finds not telling, and repeats of a template, take no room.
+   * pattern matched it. `fallback`: one of the last lines of a task whose output held no error-like line, taken
+   * unless it is noise. Lines the classifier finds not telling, and repeats of a template, take no room.
    */
-  note(line: LogLine, slot: number, evidence: boolean, agent: string | null): void {
-    const verdict = classifyLine(plainText(line.text));
+  note(line: LogLine, slot: number, evidence: boolean, agent: string | null, fallback = false): void {
+    const plain = plainText(line.text);
+    const verdict = classifyLine(plain);
     let weight = evidence ? Math.max(verdict.weight, 4) + EVIDENCE_BONUS : verdict.weight;
+    if (weight === 0 && fallback && plain.trim() && !isNoise(plain)) weight = 1;
     if (weight === 0) return;
     if (line.type === 'error') weight += 1; // stderr adds to a marker; alone it is no cause
     const text = causeText(line.text);
@@ -63,6 +66,8 @@ export class CauseWindow {
     const same = ring.find((c) => c.template === template);
     if (same) {
       same.weight = Math.max(same.weight, weight);
+      // A task's last lines stand in for an error line: of two alike, the later is nearer the failure.
+      if (fallback) Object.assign(same, { line: line.line, text });
       return;
     }
     if (verdict.frame && !evidence && ring.filter((c) => c.frame).length >= MAX_FRAMES) return;

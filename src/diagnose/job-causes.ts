@@ -37,6 +37,22 @@ export class JobCauses {
     if (marked || evidence) this.window.note(line, this.slot(), evidence, this.ctx.agent.name);
   }
 
+  /**
+   * A task failed (its exit-code or result line) and its window is empty: its output held no error-like line.
+   * Its last lines (`before`, nearest last, as far as the reader still holds them) stand in, back to the task's
+   * start; Bamboo's own lines are not among them.
+   */
+  fallback(before: LogLine[], slot: number): void {
+    if (slot < 0 || this.window.has(slot)) return;
+    const own: LogLine[] = [];
+    for (let i = before.length - 1; i >= 0; i--) {
+      const line = before[i];
+      if (line.type === 'simple' && line.text.startsWith('Starting task ')) break;
+      if (line.type !== 'simple' && line.type !== 'command') own.unshift(line);
+    }
+    for (const line of own) this.window.note(line, slot, false, this.ctx.agent.name, true);
+  }
+
   /** After the tracker read a lifecycle line: a task that failed ends its window there; one that succeeded drops it. */
   afterContext(line: LogLine, slotBefore: number): void {
     if (slotBefore < 0) return;

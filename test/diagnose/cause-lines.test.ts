@@ -7,6 +7,10 @@ import { loadRuleSet } from '../../src/cli/shared.js';
 import { signatureOf, templateOf } from '../../src/diagnose/signature.js';
 import type { Baseline } from '../../src/diagnose/job-causes.js';
 import { bambooLog, type BuildSpec } from '../helpers/bamboo-log.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze as analyzeFiles } from '../../src/analyze.js';
+import { tempDir } from '../helpers/cli.js';
 
 const ruleSet = loadRuleSet();
 
@@ -94,6 +98,29 @@ describe('cause lines of a failed task', () => {
     const filler = Array.from({ length: 60 }, (_, i) => `migrating step ${i}`);
     const { diagnoses } = analyze({ key: 'SHOP-DB-JOB1-3', tasks: [{ name: 'Migrate', lines: [far, ...filler, near], exit: 1 }] });
     expect(diagnoses.find((d) => d.rule === 'task-nonzero-exit')!.cause!.map((c) => c.text)).toEqual([near, far]);
+  });
+});
+
+describe('a failed task whose output holds no error-like line', () => {
+  it('takes its last lines (not Bamboo\'s, not a set -x trace, not the task before) as cause lines, read back from a .log', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'smoke.log');
+    writeFileSync(
+      file,
+      bambooLog({
+        key: 'SHOP-ORD-JOB1-9',
+        tasks: [
+          { name: 'Build', lines: ['compiled 12 modules'] },
+          { name: 'Smoke', lines: [['error', '+ ./smoke.sh https://staging.acme.example'], 'checking /health ... 200', 'checking /orders ... 503', 'Smoke test did not pass: 1 of 2 endpoints unhealthy'], exit: 3 },
+        ],
+      }),
+    );
+    const result = await analyzeFiles({ paths: [file], ruleSet, store: null, sinks: [] });
+    const exit = result.diagnoses.find((d) => d.rule === 'task-nonzero-exit')!;
+    expect(exit.cause).toEqual([
+      { line: 12, text: 'Smoke test did not pass: 1 of 2 endpoints unhealthy' },
+      { line: 11, text: 'checking /orders ... 503' },
+    ]);
   });
 });
 
