@@ -3,10 +3,10 @@
 import { analyze } from '../analyze.js';
 import type { Severity } from '../model.js';
 import { printer, type Format } from '../output/printers.js';
-import { loadRuleSet } from './shared.js';
 import { userContext } from '../context/user-context.js';
+import { loadRuleSet } from '../rules/rule-set.js';
 import { openStoreOption, type DbOption } from './shared.js';
-import { EXIT, type Io } from './io.js';
+import { EXIT, userPaths, type Io } from './io.js';
 import { progressLine } from './progress.js';
 import { InputError, UsageError } from '../errors.js';
 
@@ -38,9 +38,9 @@ export const restoreDash = (arg: string): string => (arg === STDIN_STAND_IN ? '-
 
 export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number> {
   if (args.paths.length === 0) throw new UsageError('analyze needs at least one file, folder, or - for stdin');
-  const ruleSet = loadRuleSet(args.rules);
-  const enrich = await userContext(args.agents, args.specs);
-  const store = openStoreOption(args.db);
+  const ruleSet = loadRuleSet(userPaths(io, args.rules));
+  const enrich = await userContext(userPaths(io, args.agents), userPaths(io, args.specs));
+  const store = openStoreOption(args.db, io);
   const progress = progressLine(io.stderr);
   const sharesTerminal = (io.stdout as { isTTY?: boolean }).isTTY === true;
   const out = printer(args.format, (s) => {
@@ -62,6 +62,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
       sinks: [out],
       force: args.force,
       stdin: io.stdin,
+      cwd: io.cwd,
       maxLineBytes: args.maxLineBytes,
       enrich,
       keepDiagnoses: false,

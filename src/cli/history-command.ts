@@ -4,10 +4,10 @@ import type { Argv } from 'yargs';
 import { DIMENSIONS, isTime, parseBy } from '../history/dimensions.js';
 import { resolveFilter, type HistoryFilter } from '../history/filters.js';
 import { historyCsv, historyJson, historyText, unexplainedCsv, unexplainedText } from '../history/format.js';
-import { openExistingStore } from '../history/open.js';
+import { openExistingStore } from '../store/open.js';
 import { historyRows, trendOf } from '../history/query.js';
 import { unexplainedBuilds } from '../history/unexplained.js';
-import type { DbOption } from './shared.js';
+import { storePath, type DbOption } from './shared.js';
 import type { Severity } from '../model.js';
 import { EXIT, type Io } from './io.js';
 import { UsageError } from '../errors.js';
@@ -28,7 +28,7 @@ export async function historyCommand(args: HistoryArgs, io: Io): Promise<number>
     throw new UsageError(`--top ${args.top}: expected a whole number above 0`);
   }
   const filter = resolveFilter(args);
-  const store = openExistingStore(args.db);
+  const store = openExistingStore(storePath(args.db, io));
   try {
     const write = (s: string) => void io.stdout.write(s);
     if (args.unexplained) {

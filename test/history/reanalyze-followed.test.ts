@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { analyzeFollow } from '../../src/analyze.js';
-import { loadRuleSet } from '../../src/cli/shared.js';
+import { loadRuleSet } from '../../src/rules/rule-set.js';
 import { reanalyze } from '../../src/history/reanalyze.js';
 import { Store } from '../../src/store/store.js';
 import { ROOT, tempDir } from '../helpers/cli.js';

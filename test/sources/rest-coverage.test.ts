@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { SourceAnalyzer, type JobSummary } from '../../src/diagnose/analyzer.js';
 import { readJsonStream } from '../../src/sources/json-source.js';
-import { loadRuleSet } from '../../src/cli/shared.js';
+import { loadRuleSet } from '../../src/rules/rule-set.js';
 
 const ruleSet = loadRuleSet();
 const DENIED = "Error response from daemon: pull access denied for registry.acme.example/team/app, repository does not exist or may require 'docker login': denied: requested access to the resource is denied";
