@@ -14,7 +14,8 @@ import { readingOptions } from './shared.js';
 export async function main(argv: string[], io: Io): Promise<number> {
   let code: number = EXIT.ok;
   const run = (p: Promise<number>) => p.then((c) => void (code = c));
-  const cli = yargs(argv.map(protectDash))
+  const args = argv.map(protectDash);
+  const cli = yargs()
     .scriptName('bamboo-doctor')
     .usage('$0 <command> [options]\n\nDiagnoses Atlassian Bamboo build logs and keeps the history in SQLite.')
     .command(
@@ -67,7 +68,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       throw err ?? new UsageError(msg);
     });
   try {
-    await cli.parseAsync();
+    // With a callback, yargs hands --help and --version text over instead of printing it to the process's stdout.
+    await cli.parseAsync(args, {}, (_err, _argv, output) => void (output && io.stdout.write(`${output}\n`)));
   } catch (err) {
     return report(err, io);
   }
