@@ -5,7 +5,7 @@ import { isAbsolute, relative } from 'node:path';
 import { analyze } from '../analyze.js';
 import type { Diagnosis } from '../model.js';
 import type { Rule } from '../rules/load.js';
-import { testRule, type RuleTestFailure } from '../rules/rule-tests.js';
+import { testRule, type RuleTestFailure } from '../diagnose/rule-tests.js';
 import { loadRuleSet } from '../rules/rule-set.js';
 import { EXIT, userPaths, type Io } from './io.js';
 import { UsageError } from '../errors.js';

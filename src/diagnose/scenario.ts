@@ -2,7 +2,7 @@
 
 import type { JobContext } from '../model.js';
 import type { ScenarioDef } from '../rules/schema.js';
-import { renderTemplate } from './template.js';
+import { renderTemplate } from '../rules/template.js';
 
 /** The scenario id used when the log does not tell the candidate scenarios apart. */
 export const UNDETERMINED = 'undetermined';

@@ -9,7 +9,7 @@ import type XRegExpType from 'xregexp';
 import type * as YamlType from 'yaml';
 import type { Severity } from '../model.js';
 import { CONDITION_FIELDS, ruleFileSchema, type RuleFile, type ScenarioDef } from './schema.js';
-import { placeholdersIn, isContextPlaceholder } from '../diagnose/template.js';
+import { placeholdersIn, isContextPlaceholder } from './template.js';
 import { readCachedRule, writeCachedRule } from './rule-cache.js';
 import { RuleError } from '../errors.js';
 

@@ -1,10 +1,10 @@
 // Runs a rule's own tests (lines it must match, with captures; lines it must not) through the real engine.
 
 import type { Diagnosis } from '../model.js';
-import { SourceAnalyzer } from '../diagnose/analyzer.js';
+import { SourceAnalyzer } from './analyzer.js';
 import { parseEnvelope } from '../parse/envelope.js';
-import type { Rule } from './load.js';
-import { RuleSet } from './rule-set.js';
+import type { Rule } from '../rules/load.js';
+import { RuleSet } from '../rules/rule-set.js';
 
 export interface RuleTestFailure {
   rule: string;
