@@ -176,7 +176,7 @@ function prepare(db: Database.Database) {
       sourcePath,
       at: now(),
       finished: ctx.finished ? 1 : 0,
-      agentOs: ctx.agent.os ?? 'unknown', // a context built by hand before agent.os existed lacks it
+      agentOs: ctx.agent.os,
     }) as { id: number };
     return { id: row.id, key };
   };
