@@ -1,7 +1,7 @@
 // `bamboo-doctor analyze [paths..]`: the main job.
 
 import { analyze } from '../analyze.js';
-import type { Severity } from '../model.js';
+import { severitiesAtLeast, type Severity } from '../model.js';
 import { printer, type Format } from '../output/printers.js';
 import { userContext } from '../context/user-context.js';
 import { loadRuleSet } from '../rules/rule-set.js';
@@ -22,8 +22,6 @@ export interface AnalyzeArgs {
   agents?: string[];
   specs?: string[];
 }
-
-const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 /** Skipped inputs named one by one; past these, a daily run over a whole export folder says only how many more. */
 const SKIPS_NAMED = 10;
@@ -100,8 +98,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
     }
     if (result.failed.length) return EXIT.usage;
     if (args.failOn === 'none') return EXIT.ok;
-    const threshold = RANK[args.failOn];
-    const reached = (Object.keys(RANK) as Severity[]).some((s) => RANK[s] >= threshold && result.severities[s] > 0);
+    const reached = severitiesAtLeast(args.failOn).some((s) => result.severities[s] > 0);
     return reached ? EXIT.findings : EXIT.ok;
   } finally {
     store?.close();

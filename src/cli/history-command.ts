@@ -8,7 +8,7 @@ import { openExistingStore } from '../store/open.js';
 import { historyRows, trendOf } from '../history/query.js';
 import { unexplainedBuilds } from '../history/unexplained.js';
 import { storePath, type DbOption } from './shared.js';
-import type { Severity } from '../model.js';
+import { AGENT_TYPES, SEVERITIES, type Severity } from '../model.js';
 import { EXIT, type Io } from './io.js';
 import { UsageError } from '../errors.js';
 
@@ -61,12 +61,11 @@ export function filterOptions<T>(y: Argv<T>) {
     .option('plan', { type: 'string', array: true, describe: 'only these plan keys (PROJ-PLAN)' })
     .option('agent', { type: 'string', array: true, describe: 'only these agent names' })
     .option('agent-type', { type: 'string', array: true, choices: AGENT_TYPES, describe: 'only these agent types' })
-    .option('severity', { choices: ['error', 'warning', 'info'] as const, describe: 'only diagnoses at or above this severity (default: all)' })
+    .option('severity', { choices: SEVERITIES, describe: 'only diagnoses at or above this severity (default: all)' })
     .option('since', { type: 'string', describe: 'from this time: 2025-10-01, 2025-10-01T14:30, or an age: 24h, 7d, 2w' })
     .option('until', { type: 'string', describe: 'up to this time (a date alone: the whole day), or an age' });
 }
 
-const AGENT_TYPES = ['local', 'remote', 'elastic', 'ephemeral', 'unknown'];
 
 /** The filter options as parsed by yargs, to HistoryFilter. */
 export function filterOf(a: { rule?: string[]; plan?: string[]; agent?: string[]; 'agent-type'?: string[]; severity?: Severity; since?: string; until?: string }): HistoryFilter {

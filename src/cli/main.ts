@@ -2,6 +2,7 @@
 
 import yargs from 'yargs';
 import { InputError, RuleError, UsageError } from '../errors.js';
+import { SEVERITIES } from '../model.js';
 import { analyzeCommand, protectDash, restoreDash } from './analyze-command.js';
 import { followCommand } from './follow-command.js';
 import { EXIT, type Io } from './io.js';
@@ -26,7 +27,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
           .positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'files, folders, or - for stdin' })
           .option('format', { choices: ['text', 'json', 'ndjson'] as const, default: 'text' as const, describe: 'output on stdout' })
           .option('db', { type: 'string', describe: 'SQLite file (default $BAMBOO_DOCTOR_DB or ./bamboo-doctor.db); --no-db to store nothing' })
-          .option('fail-on', { choices: ['error', 'warning', 'info', 'none'] as const, default: 'error' as const, describe: 'exit 1 when a diagnosis is at or above this severity' })
+          .option('fail-on', { choices: [...SEVERITIES, 'none'] as const, default: 'error' as const, describe: 'exit 1 when a diagnosis is at or above this severity' })
           .option('force', { type: 'boolean', default: false, describe: 'read inputs again even when the database holds them unchanged' })
           .option('follow', { type: 'boolean', default: false, describe: 'keep reading the files as they grow (tail -F), until SIGINT/SIGTERM' }),
       (a) =>
