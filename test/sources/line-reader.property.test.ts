@@ -5,29 +5,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeywordAutomaton } from '../../src/rules/keywords.js';
 import { LineReader } from '../../src/sources/line-reader.js';
+import { chunked, cuts } from '../helpers/chunks.js';
 
 /** Few symbols, so keywords occur often: ASCII in both cases, multi-byte letters, spaces, CR and LF. */
 const SYMBOLS = ['a', 'b', 'A', 'B', 'x', ' ', 'é', 'ё', '월', '\r', '\n'];
 const text = fc.array(fc.constantFrom(...SYMBOLS), { maxLength: 120, size: 'medium' }).map((s) => s.join(''));
 const keyword = fc.array(fc.constantFrom(...SYMBOLS.filter((s) => s !== '\n' && s !== '\r')), { minLength: 1, maxLength: 4 }).map((s) => s.join(''));
 const keywords = fc.uniqueArray(keyword, { minLength: 1, maxLength: 5 });
-/** Where the bytes are cut into chunks (anywhere, inside a UTF-8 character too). */
-const cuts = fc.array(fc.nat({ max: 400 }), { maxLength: 12 });
 
 /** ASCII letters fold to lower case, bytes else are themselves: the automaton's notion of case. */
 const foldAscii = (bytes: Buffer): Buffer => Buffer.from(bytes.map((b) => (b >= 65 && b <= 90 ? b + 32 : b)));
 const holds = (haystack: Buffer, words: string[]) => words.some((k) => foldAscii(haystack).includes(foldAscii(Buffer.from(k))));
-
-function chunked(bytes: Buffer, at: number[]): Buffer[] {
-  const points = [...new Set(at.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const p of [...points, bytes.length]) {
-    chunks.push(bytes.subarray(from, p));
-    from = p;
-  }
-  return chunks;
-}
 
 /** What the reader must hand on, worked out one whole line at a time. */
 function expected(input: string, words: string[], max: number): { got: [number, string, boolean][]; lines: number } {

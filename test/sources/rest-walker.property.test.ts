@@ -12,6 +12,7 @@ import { InputError } from '../../src/errors.js';
 import type { Diagnosis, LogLine } from '../../src/model.js';
 import { loadRuleSet } from '../../src/rules/rule-set.js';
 import { readJsonStream } from '../../src/sources/json-source.js';
+import { chunked, cuts } from '../helpers/chunks.js';
 import { ROOT } from '../helpers/cli.js';
 
 const ruleSet = loadRuleSet();
@@ -34,18 +35,6 @@ const exportCase = fc.record({ sample: fc.nat({ max: SAMPLES.length }), shape: f
 function exportOf({ sample, shape, keyLast }: { sample: number; shape: string; keyLast: boolean }): { json: string; same: string } {
   if (sample === SAMPLES.length) return { json: JSON.stringify(twoJobs(keyLast)), same: JSON.stringify(twoJobs(false)) };
   return { json: JSON.stringify(convertLog(SAMPLES[sample], { shape, keyLast })), same: JSON.stringify(convertLog(SAMPLES[sample], { shape })) };
-}
-const cuts = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 20 });
-
-function chunked(bytes: Buffer, at: number[]): Buffer[] {
-  const points = [...new Set(at.map((f) => Math.floor(f * bytes.length)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const p of [...points, bytes.length]) {
-    chunks.push(bytes.subarray(from, p));
-    from = p;
-  }
-  return chunks;
 }
 
 async function* stream(chunks: Buffer[]): AsyncGenerator<Buffer> {
