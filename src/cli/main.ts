@@ -1,8 +1,7 @@
 // Parses the command line and runs a command; returns the exit code (only bin/ touches process.exit).
 
 import yargs from 'yargs';
-import { InputError, RuleError, UsageError } from '../errors.js';
-import { SEVERITIES } from '../model.js';
+import { InputError, RuleError, ServerError, UsageError } from '../errors.js';
 import { analyzeCommand, protectDash, restoreDash } from './analyze-command.js';
 import { followCommand } from './follow-command.js';
 import { EXIT, type Io } from './io.js';
@@ -10,7 +9,8 @@ import { historyCli } from './history-command.js';
 import { reanalyzeCli } from './reanalyze-command.js';
 import { reportCli } from './report-command.js';
 import { showCli } from './show-command.js';
-import { readingOptions } from './shared.js';
+import { fetchCli, watchCli } from './server-args.js';
+import { failOnOption, readingOptions } from './shared.js';
 
 export async function main(argv: string[], io: Io): Promise<number> {
   let code: number = EXIT.ok;
@@ -27,7 +27,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
           .positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'files, folders, or - for stdin' })
           .option('format', { choices: ['text', 'json', 'ndjson'] as const, default: 'text' as const, describe: 'output on stdout' })
           .option('db', { type: 'string', describe: 'SQLite file (default $BAMBOO_DOCTOR_DB or ./bamboo-doctor.db); --no-db to store nothing' })
-          .option('fail-on', { choices: [...SEVERITIES, 'none'] as const, default: 'error' as const, describe: 'exit 1 when a diagnosis is at or above this severity' })
+          .option('fail-on', failOnOption)
           .option('force', { type: 'boolean', default: false, describe: 'read inputs again even when the database holds them unchanged' })
           .option('follow', { type: 'boolean', default: false, describe: 'keep reading the files as they grow (tail -F), until SIGINT/SIGTERM' }),
       (a) =>
@@ -60,7 +60,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .command(showCli(io, run))
     .command(reanalyzeCli(io, run))
     .command(reportCli(io, run))
-    .demandCommand(1, 'name a command: analyze, rules, history, show, reanalyze, report')
+    .command(fetchCli(io, run))
+    .command(watchCli(io, run))
+    .demandCommand(1, 'name a command: analyze, rules, history, show, reanalyze, report, fetch, watch')
     .strict()
     .help()
     .version()
@@ -78,7 +80,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 function report(err: unknown, io: Io): number {
-  if (err instanceof UsageError || err instanceof RuleError || err instanceof InputError) {
+  if (err instanceof UsageError || err instanceof RuleError || err instanceof InputError || err instanceof ServerError) {
     io.stderr.write(`bamboo-doctor: ${err.message}\n`);
     return EXIT.usage;
   }

@@ -4,7 +4,8 @@ import type { Argv } from 'yargs';
 import { dbPath, openStore, type DbOption } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { UsageError } from '../errors.js';
-import { userPath, type Io } from './io.js';
+import { SEVERITIES, severitiesAtLeast, type Severity } from '../model.js';
+import { EXIT, userPath, type Io } from './io.js';
 
 export type { DbOption };
 
@@ -37,4 +38,21 @@ export function lineBytesOption(value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`--max-line-bytes ${value}: expected a positive whole number of bytes (e.g. 1048576)`);
   return value;
+}
+
+/** `--fail-on` of `analyze` and `fetch`: the severities, most severe first, and `none`. */
+export const failOnOption = { choices: [...SEVERITIES, 'none'] as const, default: 'error' as const, describe: 'exit 1 when a diagnosis is at or above this severity' };
+
+/** 2 when inputs failed; else 1 when a diagnosis reached `--fail-on`; else 0. */
+export function exitCode(failed: number, severities: Record<Severity, number>, failOn: Severity | 'none'): number {
+  if (failed) return EXIT.usage;
+  if (failOn === 'none') return EXIT.ok;
+  const reached = severitiesAtLeast(failOn).some((s) => severities[s] > 0);
+  return reached ? EXIT.findings : EXIT.ok;
+}
+
+/** Diagnoses counted, for the summary lines: `6 diagnoses (3 errors)`. */
+export function counted(s: Record<Severity, number>): string {
+  const n = s.error + s.warning + s.info;
+  return `${n} diagnos${n === 1 ? 'is' : 'es'} (${s.error} error${s.error === 1 ? '' : 's'})`;
 }

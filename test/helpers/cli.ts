@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'bamboo-doctor.js');
@@ -27,31 +28,57 @@ export interface CliOptions {
 /** The environment a run sees: the test's own, no database from the developer's shell, then the test's additions. */
 const environment = (env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...process.env, BAMBOO_DOCTOR_DB: '', ...env });
 
-/** Runs `main()` in this process, as bin/ would with pipes (stdout is no TTY), and returns what it printed. */
-export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+/** A command run in this process: its exit code once it ends, what it printed so far, and its stop signal. */
+export interface Running {
+  done: Promise<number>;
+  /** Aborts the command's signal, as SIGINT/SIGTERM do through bin/ (`--follow`, `watch`). */
+  stop(): void;
+  stdout(): string;
+  stderr(): string;
+  /** Waits until stderr holds the text, failing after `ms`. */
+  told(text: string | RegExp, ms?: number): Promise<void>;
+  /** Once the command is done: ends its streams and waits until everything written has been read from them. */
+  drained(): Promise<void>;
+}
+
+/**
+ * Starts `main()` in this process, as bin/ would run it with pipes (stdout is no TTY): stdin holds `input` and is
+ * ended, `env` and `cwd` stand in for the process's own.
+ */
+export function startCli(args: string[], options: CliOptions = {}): Running {
   const stdout = collect();
   const stderr = collect();
   const stdin = new PassThrough();
   stdin.end(options.input ?? '');
+  const stop = new AbortController();
+  const io = { stdout: stdout.stream, stderr: stderr.stream, stdin, signal: stop.signal, env: environment(options.env), cwd: options.cwd ?? ROOT };
   // Loaded on first use: test files that only want tempDir() do not load the CLI.
-  const { main } = await import('../../src/cli/main.js');
-  const code = await main(args, { stdout: stdout.stream, stderr: stderr.stream, stdin, env: environment(options.env), cwd: options.cwd ?? ROOT });
-  return { code, stdout: await stdout.text(), stderr: await stderr.text() };
+  const done = import('../../src/cli/main.js').then(({ main }) => main(args, io));
+  const told = async (text: string | RegExp, ms = 20_000) => {
+    const end = Date.now() + ms;
+    while (!(typeof text === 'string' ? stderr.text().includes(text) : text.test(stderr.text()))) {
+      if (Date.now() > end) throw new Error(`never said ${text}; stderr:\n${stderr.text()}`);
+      await sleep(20);
+    }
+  };
+  const drained = () => Promise.all([stdout.drained(), stderr.drained()]).then(() => undefined);
+  return { done, stop: () => stop.abort(), stdout: stdout.text, stderr: stderr.text, told, drained };
 }
 
-function collect(): { stream: PassThrough; text: () => Promise<string> } {
+/** Runs a command that ends by itself in this process, and returns its exit code and all it printed. */
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const run = startCli(args, options);
+  const code = await run.done;
+  await run.drained();
+  return { code, stdout: run.stdout(), stderr: run.stderr() };
+}
+
+function collect(): { stream: PassThrough; text: () => string; drained: () => Promise<void> } {
   const stream = new PassThrough();
   const chunks: Buffer[] = [];
   stream.on('data', (b: Buffer) => chunks.push(b));
   const ended = new Promise<void>((done) => stream.on('end', done));
-  return {
-    stream,
-    text: async () => {
-      stream.end();
-      await ended;
-      return Buffer.concat(chunks).toString('utf8');
-    },
-  };
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8'), drained: () => (stream.end(), ended) };
 }
 
 /** Runs the built bin (`npm run build` first) as a child process with real pipes. */
