@@ -16,6 +16,8 @@ describe('main', () => {
 
   it('names an unknown argument and a missing command in one line, exit 2', async () => {
     expect(await runCli(['analyze', '--bogus', 'x'])).toEqual({ code: 2, stdout: '', stderr: 'bamboo-doctor: Unknown argument: bogus\n' });
-    expect(await runCli([])).toEqual({ code: 2, stdout: '', stderr: 'bamboo-doctor: name a command: analyze, rules, history, show, reanalyze, report\n' });
+    const none = await runCli([]);
+    expect(none).toMatchObject({ code: 2, stdout: '' });
+    expect(none.stderr).toMatch(/^bamboo-doctor: name a command: analyze, rules, history, .*\n$/);
   });
 });
