@@ -54,6 +54,24 @@ function buildSchema() {
 
   const noMatchTest = z.union([z.string(), z.object({ lines: z.array(z.string()).min(1) }).strict()]);
 
+  /** A log (or its lines) run through the analyzer with this rule: the scenario it must pick and words its fix must hold. */
+  const scenarioTest = z
+    .object({
+      log: z.string().min(1).optional(),
+      lines: z.array(z.string()).min(1).optional(),
+      /** What the log itself does not show about where the job ran (set on the job context before the diagnosis). */
+      context: z.record(z.string(), z.union([z.string(), z.boolean()])).default({}),
+      expect: z
+        .object({
+          scenario: z.string().min(1),
+          'fix-includes': z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+          'fix-excludes': z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+        })
+        .strict(),
+    })
+    .strict()
+    .refine((t) => (t.log === undefined) !== (t.lines === undefined), 'give either `log` or `lines`');
+
   const ruleFileSchema = z
     .object({
       id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case id'),
@@ -81,11 +99,12 @@ function buildSchema() {
         .object({
           match: z.array(matchTest).min(1),
           'no-match': z.array(noMatchTest).min(1),
+          scenarios: z.array(scenarioTest).optional(),
         })
         .strict(),
     })
     .strict();
-  return { ruleFileSchema, scenario };
+  return { ruleFileSchema, scenario, scenarioTest };
 }
 
 let built: ReturnType<typeof buildSchema> | null = null;
@@ -97,3 +116,4 @@ export function ruleFileSchema(): ReturnType<typeof buildSchema>['ruleFileSchema
 
 export type RuleFile = Z.infer<ReturnType<typeof buildSchema>['ruleFileSchema']>;
 export type ScenarioDef = Z.infer<ReturnType<typeof buildSchema>['scenario']>;
+export type ScenarioTest = Z.infer<ReturnType<typeof buildSchema>['scenarioTest']>;
