@@ -148,9 +148,9 @@ export class JobRun {
   diagnosis(draft: Draft): Diagnosis {
     const ctx = this.ctx;
     const choice = chooseScenario(draft.rule.scenarios, ctx, draft.phase);
-    let severity: Severity = draft.rule.severity;
+    let severity = severityOf(draft);
     let note: string | undefined;
-    const explainedBy = draft.rule.generic ? this.specificCause(draft) : undefined;
+    const explainedBy = this.explainedBy(draft);
     if (explainedBy && severity !== 'info') {
       severity = 'info';
       note = `explained by ${explainedBy.rule.id} in the same task`;
@@ -187,11 +187,25 @@ export class JobRun {
     return d;
   }
 
-  /** A specific error rule that fired in the same task as this generic one. */
-  private specificCause(draft: Draft): Draft | undefined {
+  /**
+   * Another error in the same task that tells this draft's failure better: any specific rule for a generic one,
+   * the rules a rule yields to for any other.
+   */
+  private explainedBy(draft: Draft): Draft | undefined {
+    const { generic, yieldsTo } = draft.rule;
+    if (!generic && yieldsTo.length === 0) return undefined;
     for (const other of this.drafts.values()) {
-      if (!other.rule.generic && other.rule.severity === 'error' && other.taskIndex === draft.taskIndex) return other;
+      if (other === draft || other.taskIndex !== draft.taskIndex || severityOf(other) !== 'error') continue;
+      if (generic ? !other.rule.generic : yieldsTo.includes(other.rule.id)) return other;
     }
     return undefined;
   }
+}
+
+/** The rule's severity, or the one a capture of the evidence sets (an artifact the log calls required). */
+function severityOf(draft: Draft): Severity {
+  for (const [name, severity] of Object.entries(draft.rule.severityByCapture)) {
+    if (draft.captures[name] !== undefined) return severity;
+  }
+  return draft.rule.severity;
 }

@@ -9,7 +9,7 @@ import type XRegExpType from 'xregexp';
 import type * as YamlType from 'yaml';
 import type { Severity } from '../model.js';
 import { CONDITION_FIELDS, ruleFileSchema, type RuleFile, type ScenarioDef } from './schema.js';
-import { placeholdersIn, isContextPlaceholder } from '../diagnose/template.js';
+import { placeholdersIn, isContextPlaceholder, sectionsIn } from '../diagnose/template.js';
 import { readCachedRule, writeCachedRule } from './rule-cache.js';
 import { RuleError } from '../errors.js';
 import { testContextProblem } from './test-context.js';
@@ -39,6 +39,10 @@ export interface Rule {
   category: string;
   description?: string;
   generic: boolean;
+  /** Rules that speak for the same failure more precisely (this one is lowered when one fired in its task). */
+  yieldsTo: string[];
+  /** Severity set by a capture the evidence holds, instead of `severity`. */
+  severityByCapture: Record<string, Severity>;
   /** Content hash of the rule file: a diagnosis records which version of the rule produced it. */
   version: string;
   file: string;
@@ -135,6 +139,9 @@ export function compileRule(definition: unknown, options: { file?: string; versi
   if (def['any-order'] && steps.length !== 2) throw new RuleError(file, 'any-order', 'needs exactly one followed-by step');
   const captureNames = [...new Set(steps.flatMap((s) => s.patterns.flatMap((p) => p.names.filter(isName))))];
   def.scenarios.forEach((sc, i) => checkScenario(sc, i, captureNames, file));
+  for (const name of Object.keys(def['severity-by-capture'])) {
+    if (!captureNames.includes(name)) throw new RuleError(file, `severity-by-capture.${name}`, 'not a capture of the patterns');
+  }
   checkScenarioTests(def, file);
   return {
     id: def.id,
@@ -143,6 +150,8 @@ export function compileRule(definition: unknown, options: { file?: string; versi
     category: def.category,
     description: def.description,
     generic: def.generic,
+    yieldsTo: def['yields-to'],
+    severityByCapture: def['severity-by-capture'],
     version,
     file,
     steps,
@@ -215,6 +224,9 @@ function checkScenario(sc: ScenarioDef, i: number, captureNames: string[], file:
         throw new RuleError(file, `scenarios.${i}.when.${field}`, `'${v}' is not one of ${allowed.join(', ')}`);
       }
     }
+  }
+  for (const name of sectionsIn(sc.fix)) {
+    if (!captureNames.includes(name)) throw new RuleError(file, `scenarios.${i}.fix`, `section {{#${name}}} tests no capture of the patterns`);
   }
   for (const name of placeholdersIn(sc.fix)) {
     if (!isContextPlaceholder(name) && !captureNames.includes(name)) {

@@ -81,6 +81,10 @@ function buildSchema() {
       description: z.string().optional(),
       /** A catch-all rule (e.g. a non-zero exit) that yields to a specific rule explaining the same task. */
       generic: z.boolean().default(false),
+      /** Rules that tell the same failure more precisely: when one fired in the same task, this one is lowered to info. */
+      'yields-to': z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a rule id')).default([]),
+      /** A severity that a capture, when the evidence has it, sets instead of `severity` (`required: error`). */
+      'severity-by-capture': z.record(z.string(), z.enum(['error', 'warning', 'info'])).default({}),
       /** Regex flags for every pattern of the rule (XRegExp flags: i, s, x, n, u). */
       flags: z.string().regex(/^[isxnu]*$/, 'only the flags i, s, x, n, u').default(''),
       keywords: z.array(z.string().min(3)).min(1),

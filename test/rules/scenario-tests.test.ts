@@ -1,7 +1,8 @@
 // compileRule on plain definitions, and a rule's own scenario tests (tests.scenarios) run by testRule.
 import { describe, expect, it } from 'vitest';
 import { compileRule } from '../../src/rules/load.js';
-import { testRule } from '../../src/rules/rule-tests.js';
+import { diagnoseLines, testRule } from '../../src/rules/rule-tests.js';
+import { RuleSet } from '../../src/rules/rule-set.js';
 import { RuleError } from '../../src/errors.js';
 
 const T = (msg: string, type = 'simple') => `${type}\t03-Nov-2025 09:41:08\t${msg}`;
@@ -101,5 +102,43 @@ describe('testRule: scenario tests', () => {
       'scenarios[2]: the rule matches',
       'scenarios[3]: scenario docker-runner, got undetermined (candidates docker-runner, agent-environment)',
     ]);
+  });
+});
+
+describe('yields-to and severity-by-capture', () => {
+  const base = (id: string, extra: Record<string, unknown>, pattern: string, keyword: string) => ({
+    ...definition(),
+    id,
+    keywords: [keyword],
+    patterns: [pattern],
+    scenarios: [{ id: 'any', title: 'any', fix: 'fix' }],
+    tests: { match: [{ line: keyword }], 'no-match': ['nothing'] },
+    ...extra,
+  });
+  const precise = compileRule(base('precise', {}, 'Permission denied \\(publickey\\)', 'Permission denied (publickey)'));
+  const broad = compileRule(base('broad', { 'yields-to': ['precise'] }, 'remote end hung up', 'remote end hung up'));
+  const artifact = compileRule(
+    base('artifact', { severity: 'warning', 'severity-by-capture': { required: 'error' } }, 'Unable to publish (?<what>\\w+)(?<required>, required)?', 'Unable to publish'),
+  );
+  const ruleSet = new RuleSet([precise, broad, artifact]);
+  const find = (lines: string[], id: string) => diagnoseLines(ruleSet, lines).find((d) => d.rule === id);
+
+  it('lowers a rule to info when a rule it yields to fired in the same task, and only then', () => {
+    expect(find(['git@github.com: Permission denied (publickey).', 'fatal: the remote end hung up unexpectedly'], 'broad')).toMatchObject({
+      severity: 'info',
+      note: 'explained by precise in the same task',
+    });
+    expect(find(['fatal: the remote end hung up unexpectedly'], 'broad')?.severity).toBe('error');
+  });
+
+  it('takes the severity a capture sets when the evidence has it', () => {
+    expect(find(['Unable to publish logs'], 'artifact')?.severity).toBe('warning');
+    expect(find(['Unable to publish logs, required'], 'artifact')?.severity).toBe('error');
+  });
+
+  it('rejects a severity-by-capture or a fix section naming no capture', () => {
+    expect(() => compileRule(base('bad', { 'severity-by-capture': { nope: 'error' } }, 'x (?<a>\\d)', 'x 1'))).toThrow(/severity-by-capture\.nope: not a capture/);
+    const section = { scenarios: [{ id: 'any', title: 'any', fix: '{{#nope}}x{{/nope}}' }] };
+    expect(() => compileRule(base('bad', section, 'x (?<a>\\d)', 'x 1'))).toThrow(/section \{\{#nope\}\} tests no capture/);
   });
 });
