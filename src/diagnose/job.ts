@@ -127,6 +127,8 @@ export class JobRun {
     const draft = this.drafts.get(rule.id);
     if (draft) {
       draft.count++;
+      // A later line may say more (git's stderr after Bamboo's "failed with code 128"): it adds captures, never replaces.
+      for (const [name, value] of Object.entries(match.captures)) if (!(name in draft.captures)) draft.captures[name] = value;
       return;
     }
     const created: Draft = {
