@@ -89,8 +89,14 @@ const BLOCK_SECTION = /^[ \t]*\{\{([#^])([A-Za-z]\w*)\}\}[ \t]*\n([\s\S]*?)^[ \t
 const INLINE_SECTION = /\{\{([#^])([A-Za-z]\w*)\}\}(.*?)\{\{\/\2\}\}/g;
 
 function captureSections(template: string, captures: Record<string, string>): string {
-  const keep = (kind: string, name: string, body: string) => ((captures[name] ?? '') !== '') === (kind === '#') ? body : '';
-  return template.replace(BLOCK_SECTION, (_, kind: string, name: string, body: string) => keep(kind, name, body)).replace(INLINE_SECTION, (_, kind: string, name: string, body: string) => keep(kind, name, body));
+  const keep = (_: string, kind: string, name: string, body: string) => (((captures[name] ?? '') !== '') === (kind === '#') ? body : '');
+  // A kept section's text may hold sections of its own: resolve until none is left.
+  let out = template;
+  for (let previous = ''; out !== previous; ) {
+    previous = out;
+    out = out.replace(BLOCK_SECTION, keep).replace(INLINE_SECTION, keep);
+  }
+  return out;
 }
 
 /** The capture names a template's `{{#name}}` / `{{^name}}` sections test. */

@@ -25,3 +25,12 @@ describe('capture sections in fix templates', () => {
     expect(sectionsIn(FIX)).toEqual(['expired', 'expired', 'image']);
   });
 });
+
+describe('nested capture sections', () => {
+  const NESTED = `{{^a}}\n{{^b}}\nneither\n{{/b}}\n{{#b}}\nonly b\n{{/b}}\n{{/a}}\n{{#a}}\na\n{{/a}}`;
+  it('resolves sections inside a kept section', () => {
+    expect(renderTemplate(NESTED, emptyContext(), {})).toBe('neither\n');
+    expect(renderTemplate(NESTED, emptyContext(), { b: 'x' })).toBe('only b\n');
+    expect(renderTemplate(NESTED, emptyContext(), { a: 'x', b: 'x' })).toBe('a\n');
+  });
+});
