@@ -187,7 +187,7 @@ function checkScenarioIds(rule: Rule): RuleFinding[] {
  */
 const AWAITING_SCENARIO_TESTS = new Set(
   ('agent-heartbeat-timeout agent-max-errors-reached artifact-publish-failed build-hung-killed capability-requirement-missing ' +
-    'connection-refused-repository disk-full docker-pull-access-denied executable-not-found ' +
+    'connection-refused-repository disk-full executable-not-found ' +
     'dns-resolution-failed docker-cli-missing docker-daemon-unreachable docker-manifest-unknown docker-pull-rate-limit ' +
     'docker-registry-x509 docker-socket-permission-denied file-in-use git-authentication-failed ' +
     'git-host-key-verification-failed git-lfs-smudge-failed gradle-build-failure gradle-daemon-disappeared ' +
