@@ -152,10 +152,14 @@ export class JobRun {
     const choice = chooseScenario(draft.rule.scenarios, ctx, draft.phase);
     let severity = severityOf(draft);
     let note: string | undefined;
-    const explainedBy = this.explainedBy(draft);
+    const explainedBy = draft.rule.generic ? this.specificCause(draft) : undefined;
+    const followsFrom = explainedBy ? undefined : this.earlierCause(draft);
     if (explainedBy && severity !== 'info') {
       severity = 'info';
       note = `explained by ${explainedBy.rule.id} in the same task`;
+    } else if (followsFrom && severity !== 'info') {
+      severity = 'info';
+      note = `consequence of ${followsFrom.rule.id}`;
     } else if (ctx.state === 'successful' && severity === 'error') {
       severity = 'info';
       note = 'every task of this build succeeded: the line did not fail the build';
@@ -190,15 +194,24 @@ export class JobRun {
   }
 
   /**
-   * Another error in the same task that tells this draft's failure better: any specific rule for a generic one,
-   * the rules a rule yields to for any other.
+   * An error rule this one names in `consequence-of` that fired in the same task or an earlier one; a specific
+   * rule is named before a generic one (the task's non-zero exit) when both fired.
    */
-  private explainedBy(draft: Draft): Draft | undefined {
-    const { generic, yieldsTo } = draft.rule;
-    if (!generic && yieldsTo.length === 0) return undefined;
+  private earlierCause(draft: Draft): Draft | undefined {
+    let generic: Draft | undefined;
     for (const other of this.drafts.values()) {
-      if (other === draft || other.taskIndex !== draft.taskIndex || severityOf(other) !== 'error') continue;
-      if (generic ? !other.rule.generic : yieldsTo.includes(other.rule.id)) return other;
+      if (other === draft || severityOf(other) !== 'error' || !draft.rule.consequenceOf.includes(other.rule.id)) continue;
+      if (other.taskIndex > draft.taskIndex) continue;
+      if (!other.rule.generic) return other;
+      generic ??= other;
+    }
+    return generic;
+  }
+
+  /** A specific error rule that fired in the same task as this generic one. */
+  private specificCause(draft: Draft): Draft | undefined {
+    for (const other of this.drafts.values()) {
+      if (!other.rule.generic && severityOf(other) === 'error' && other.taskIndex === draft.taskIndex) return other;
     }
     return undefined;
   }

@@ -39,8 +39,8 @@ export interface Rule {
   category: string;
   description?: string;
   generic: boolean;
-  /** Rules that speak for the same failure more precisely (this one is lowered when one fired in its task). */
-  yieldsTo: string[];
+  /** Ids of rules whose failure earlier in the job (or in the same task) this one follows from. */
+  consequenceOf: string[];
   /** Severity set by a capture the evidence holds, instead of `severity`. */
   severityByCapture: Record<string, Severity>;
   /** Content hash of the rule file: a diagnosis records which version of the rule produced it. */
@@ -150,7 +150,7 @@ export function compileRule(definition: unknown, options: { file?: string; versi
     category: def.category,
     description: def.description,
     generic: def.generic,
-    yieldsTo: def['yields-to'],
+    consequenceOf: def['consequence-of'],
     severityByCapture: def['severity-by-capture'],
     version,
     file,

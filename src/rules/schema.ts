@@ -81,8 +81,11 @@ function buildSchema() {
       description: z.string().optional(),
       /** A catch-all rule (e.g. a non-zero exit) that yields to a specific rule explaining the same task. */
       generic: z.boolean().default(false),
-      /** Rules that tell the same failure more precisely: when one fired in the same task, this one is lowered to info. */
-      'yields-to': z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a rule id')).default([]),
+      /**
+       * Rules whose failure, in the same task or an earlier one of the job, this failure follows from (a JUnit
+       * parser that finds no tests after a compile error): the diagnosis is then lowered and linked to it.
+       */
+      'consequence-of': z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case rule id')).default([]),
       /** A severity that a capture, when the evidence has it, sets instead of `severity` (`required: error`). */
       'severity-by-capture': z.record(z.string(), z.enum(['error', 'warning', 'info'])).default({}),
       /** Regex flags for every pattern of the rule (XRegExp flags: i, s, x, n, u). */

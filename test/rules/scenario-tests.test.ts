@@ -105,7 +105,7 @@ describe('testRule: scenario tests', () => {
   });
 });
 
-describe('yields-to and severity-by-capture', () => {
+describe('consequence-of and severity-by-capture', () => {
   const base = (id: string, extra: Record<string, unknown>, pattern: string, keyword: string) => ({
     ...definition(),
     id,
@@ -116,17 +116,17 @@ describe('yields-to and severity-by-capture', () => {
     ...extra,
   });
   const precise = compileRule(base('precise', {}, 'Permission denied \\(publickey\\)', 'Permission denied (publickey)'));
-  const broad = compileRule(base('broad', { 'yields-to': ['precise'] }, 'remote end hung up', 'remote end hung up'));
+  const broad = compileRule(base('broad', { 'consequence-of': ['precise'] }, 'remote end hung up', 'remote end hung up'));
   const artifact = compileRule(
     base('artifact', { severity: 'warning', 'severity-by-capture': { required: 'error' } }, 'Unable to publish (?<what>\\w+)(?<required>, required)?', 'Unable to publish'),
   );
   const ruleSet = new RuleSet([precise, broad, artifact]);
   const find = (lines: string[], id: string) => diagnoseLines(ruleSet, lines).find((d) => d.rule === id);
 
-  it('lowers a rule to info when a rule it yields to fired in the same task, and only then', () => {
+  it('lowers a rule to info when a rule it is a consequence of fired in the same task, and only then', () => {
     expect(find(['git@github.com: Permission denied (publickey).', 'fatal: the remote end hung up unexpectedly'], 'broad')).toMatchObject({
       severity: 'info',
-      note: 'explained by precise in the same task',
+      note: 'consequence of precise',
     });
     expect(find(['fatal: the remote end hung up unexpectedly'], 'broad')?.severity).toBe('error');
   });
