@@ -187,7 +187,7 @@ function checkScenarioIds(rule: Rule): RuleFinding[] {
  */
 const AWAITING_SCENARIO_TESTS = new Set(
   ('agent-heartbeat-timeout agent-max-errors-reached artifact-publish-failed build-hung-killed capability-requirement-missing ' +
-    'connection-refused-repository disk-full executable-not-found ' +
+    'connection-refused-repository disk-full ' +
     'dns-resolution-failed docker-cli-missing docker-daemon-unreachable docker-manifest-unknown docker-pull-rate-limit ' +
     'docker-registry-x509 docker-socket-permission-denied file-in-use git-authentication-failed ' +
     'git-host-key-verification-failed git-lfs-smudge-failed gradle-build-failure gradle-daemon-disappeared ' +
@@ -201,7 +201,8 @@ const AWAITING_SCENARIO_TESTS = new Set(
 /** Each scenario is the expectation of at least one scenario test: the choice of fix is what a user relies on. */
 function checkScenarioTests(rule: Rule): RuleFinding[] {
   if (!rule.tests.scenarios && AWAITING_SCENARIO_TESTS.has(rule.id)) return [];
-  const tested = new Set((rule.tests.scenarios ?? []).map((t) => t.expect.scenario));
+  // A scenario offered among the candidates of an undetermined log is tested too (`unknown` is only ever offered).
+  const tested = new Set((rule.tests.scenarios ?? []).flatMap((t) => [t.expect.scenario, ...(t.expect.candidates ?? [])]));
   return rule.scenarios.flatMap((sc, i) =>
     tested.has(sc.id)
       ? []

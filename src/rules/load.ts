@@ -203,8 +203,14 @@ export function execPattern(p: CompiledPattern, text: string): Record<string, st
 function checkScenarioTests(def: RuleFile, file: string): void {
   const ids = new Set([...def.scenarios.map((s) => s.id), UNDETERMINED]);
   (def.tests.scenarios ?? []).forEach((t, i) => {
-    if (!ids.has(t.expect.scenario)) {
-      throw new RuleError(file, `tests.scenarios.${i}.expect.scenario`, `'${t.expect.scenario}' is not a scenario of this rule (${[...ids].join(', ')})`);
+    for (const [at, id] of [t.expect.scenario, ...(t.expect.candidates ?? [])].entries()) {
+      const field = at === 0 ? 'scenario' : `candidates.${at - 1}`;
+      if (!ids.has(id) || (at > 0 && id === UNDETERMINED)) {
+        throw new RuleError(file, `tests.scenarios.${i}.expect.${field}`, `'${id}' is not a scenario of this rule (${[...ids].join(', ')})`);
+      }
+    }
+    if (t.expect.candidates && t.expect.scenario !== UNDETERMINED) {
+      throw new RuleError(file, `tests.scenarios.${i}.expect.candidates`, 'candidates go with scenario: undetermined');
     }
     for (const [field, value] of Object.entries(t.context)) {
       const problem = testContextProblem(field, value);

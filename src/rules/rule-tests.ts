@@ -64,10 +64,10 @@ function scenarioTestFailures(ruleSet: RuleSet, ruleId: string, t: ScenarioTest)
   // Several jobs in one test log: the last diagnosis of the rule is the one the test is about.
   const hit = diagnoseLines(ruleSet, lines, { enrich }).findLast((d) => d.rule === ruleId);
   if (!hit) return ['the rule matches'];
-  if (hit.scenario !== t.expect.scenario) {
-    const candidates = hit.candidates ? ` (candidates ${hit.candidates.join(', ')})` : '';
-    return [`scenario ${t.expect.scenario}, got ${hit.scenario}${candidates}`];
-  }
+  const candidates = hit.candidates ? ` (candidates ${hit.candidates.join(', ')})` : '';
+  if (hit.scenario !== t.expect.scenario) return [`scenario ${t.expect.scenario}, got ${hit.scenario}${candidates}`];
+  const missingCandidates = (t.expect.candidates ?? []).filter((c) => !hit.candidates?.includes(c));
+  if (missingCandidates.length) return [`candidates to include ${missingCandidates.join(', ')}, got${candidates || ' none'}`];
   const missing = asList(t.expect['fix-includes']).filter((s) => !hit.fix.includes(s));
   const present = asList(t.expect['fix-excludes']).filter((s) => hit.fix.includes(s));
   return [

@@ -80,7 +80,7 @@ describe('testRule: scenario tests', () => {
     const rule = compileRule(
       definition([
         { lines: ['boom core exploded'], context: { 'runner.kind': 'agent', 'agent.home': '/home/ci' }, expect: { scenario: 'agent-environment', 'fix-includes': 'Clean /home/ci of core' } },
-        { lines: ['boom core exploded'], expect: { scenario: 'undetermined' } },
+        { lines: ['boom core exploded'], expect: { scenario: 'undetermined', candidates: ['agent-environment', 'docker-runner'] } },
       ]),
     );
     expect(testRule(rule)).toEqual([]);
@@ -102,6 +102,15 @@ describe('testRule: scenario tests', () => {
       'scenarios[2]: the rule matches',
       'scenarios[3]: scenario docker-runner, got undetermined (candidates docker-runner, agent-environment)',
     ]);
+  });
+
+  it('checks the candidates of an undetermined log, and takes them only with scenario: undetermined', () => {
+    const rule = compileRule(definition([{ lines: ['boom core exploded'], expect: { scenario: 'undetermined', candidates: ['docker-runner', 'agent-environment'] } }]));
+    expect(testRule(rule)).toEqual([]);
+    const runner = [...job(true, 'boom core exploded')];
+    const wrong = compileRule(definition([{ lines: runner, expect: { scenario: 'undetermined', candidates: ['agent-environment', 'docker-runner'] } }]));
+    expect(testRule(wrong).map((f) => f.expected)).toEqual(['scenario undetermined, got docker-runner']);
+    expect(() => compileRule(definition([{ lines: ['x'], expect: { scenario: 'docker-runner', candidates: ['docker-runner', 'agent-environment'] } }]))).toThrow(/candidates go with scenario: undetermined/);
   });
 });
 
