@@ -186,7 +186,7 @@ function checkScenarioIds(rule: Rule): RuleFinding[] {
  * files (issue 11). Every other rule, and any rule that lists scenario tests, needs one test per scenario.
  */
 const AWAITING_SCENARIO_TESTS = new Set(
-  ('agent-heartbeat-timeout agent-max-errors-reached artifact-publish-failed build-hung-killed capability-requirement-missing ' +
+  ('agent-heartbeat-timeout agent-max-errors-reached build-hung-killed ' +
     'connection-refused-repository disk-full ' +
     'dns-resolution-failed docker-cli-missing docker-daemon-unreachable docker-manifest-unknown docker-pull-rate-limit ' +
     'docker-registry-x509 docker-socket-permission-denied file-in-use git-authentication-failed ' +
