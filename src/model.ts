@@ -37,6 +37,9 @@ export type AgentOs = (typeof AGENT_OSES)[number];
 export const SEVERITIES = ['error', 'warning', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/** The scenario of a diagnosis whose log does not tell its rule's candidate scenarios apart. */
+export const UNDETERMINED = 'undetermined';
+
 /** The severities at or above one: `warning` → error, warning. */
 export const severitiesAtLeast = (severity: Severity): Severity[] => SEVERITIES.slice(0, SEVERITIES.indexOf(severity) + 1);
 

@@ -54,11 +54,11 @@ export async function rulesListCommand(args: { format: 'text' | 'json'; rules: s
   return EXIT.ok;
 }
 
-/** Runs every rule's own match / no-match tests through the real engine; exit 1 when one fails. */
+/** Runs every rule's own match / no-match / scenario tests through the real engine; exit 1 when one fails. */
 export async function rulesTestCommand(args: RulesArgs, io: Io): Promise<number> {
   const { rules } = loadRuleSet(userPaths(io, args.rules));
   const failures = rules.flatMap(testRule);
-  const tests = rules.reduce((n, r) => n + r.tests.match.length + r.tests['no-match'].length, 0);
+  const tests = rules.reduce((n, r) => n + r.tests.match.length + r.tests['no-match'].length + (r.tests.scenarios?.length ?? 0), 0);
   const failedTests = new Set(failures.map((f) => `${f.rule} ${f.test}`)).size;
   const failedRules = new Set(failures.map((f) => f.rule)).size;
   if (args.format === 'json') {

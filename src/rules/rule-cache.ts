@@ -38,7 +38,7 @@ let compiler: string | null = null;
 function compilerFingerprint(): string {
   if (compiler === null) {
     const hash = createHash('sha256').update(String(FORMAT));
-    for (const module of ['./load', './schema', './rule-cache', './template']) {
+    for (const module of ['./load', './schema', './test-context', './rule-cache', './template']) {
       hash.update(moduleText(module));
     }
     compiler = hash.digest('hex').slice(0, 16);

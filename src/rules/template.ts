@@ -48,7 +48,8 @@ export function isContextPlaceholder(name: string): boolean {
  * `{{agent.home}}` takes the context value, `{{image}}` a capture; `{{agent.home|/home/<agent user>}}`
  * gives the text to show when the log did not tell. With no fallback an unknown value reads `<agent.home: not in the log>`.
  */
-export function renderTemplate(template: string, ctx: JobContext, captures: Record<string, string>): string {
+export function renderTemplate(text: string, ctx: JobContext, captures: Record<string, string>): string {
+  const template = captureSections(text, captures);
   let out = '';
   let last = 0;
   for (const m of template.matchAll(SPECS_SECTION)) {
@@ -68,6 +69,30 @@ function fill(template: string, ctx: JobContext, captures: Record<string, string
     }
     return fallback !== undefined ? fallback.trim() : `<${name}: not in the log>`;
   });
+}
+
+/**
+ * `{{#name}}`…`{{/name}}` keeps its text only when the evidence has the capture `name`, `{{^name}}`…`{{/name}}` only
+ * when it does not: one fix per scenario can still follow what the tool said (an expired token, no credentials).
+ * A section whose tags stand on lines of their own takes those lines with it.
+ */
+const BLOCK_SECTION = /^[ \t]*\{\{([#^])([A-Za-z]\w*)\}\}[ \t]*\n([\s\S]*?)^[ \t]*\{\{\/\2\}\}[ \t]*(?:\n|$)/gm;
+const INLINE_SECTION = /\{\{([#^])([A-Za-z]\w*)\}\}(.*?)\{\{\/\2\}\}/g;
+
+function captureSections(template: string, captures: Record<string, string>): string {
+  const keep = (_: string, kind: string, name: string, body: string) => (((captures[name] ?? '') !== '') === (kind === '#') ? body : '');
+  // A kept section's text may hold sections of its own: resolve until none is left.
+  let out = template;
+  for (let previous = ''; out !== previous; ) {
+    previous = out;
+    out = out.replace(BLOCK_SECTION, keep).replace(INLINE_SECTION, keep);
+  }
+  return out;
+}
+
+/** The capture names a template's `{{#name}}` / `{{^name}}` sections test. */
+export function sectionsIn(template: string): string[] {
+  return [...template.matchAll(/\{\{[#^]([A-Za-z]\w*)\}\}/g)].map((m) => m[1]);
 }
 
 /**

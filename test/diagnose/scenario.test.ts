@@ -36,8 +36,8 @@ describe('chooseScenario on docker-pull-access-denied', () => {
     const choice = pick(emptyContext(), 'unknown');
     expect(choice.id).toBe(UNDETERMINED);
     expect(choice.candidates.map((s) => s.id)).toEqual([
-      'docker-runner-image-pull',
       'docker-runner-elastic-agent',
+      'docker-runner-image-pull',
       'docker-runner-docker-agent',
       'docker-runner-service-agent',
       'docker-runner-remote-agent',

@@ -113,10 +113,10 @@ describe('analyze --follow (real CLI)', () => {
     // before its diagnosis came.
     truncateSync(file, 0);
     await f.told('was truncated');
-    const svc = sample('docker-runner-service-agent.log');
+    const svc = sample('docker-runner-docker-agent.log');
     await writeInPieces(file, svc.slice(0, lineEnd(svc, 'Failing task since') + 30), [2000]);
-    const third = await f.arrival('diagnosis after truncation', (d) => d.build === 'PLAT-RPT-JOB1-233' && d.rule === 'docker-pull-access-denied');
-    expect(third).toMatchObject({ source: `${file} (3)`, line: 101, scenario: 'docker-runner-service-agent' });
+    const third = await f.arrival('diagnosis after truncation', (d) => d.build === 'BILL-SVC-JOB1-118' && d.rule === 'docker-pull-access-denied');
+    expect(third).toMatchObject({ source: `${file} (3)`, line: 101, scenario: 'docker-runner-docker-agent' });
 
     f.child.kill('SIGTERM');
     expect(await f.exited()).toBe(0);
@@ -132,13 +132,13 @@ describe('analyze --follow (real CLI)', () => {
         { build_key: 'ACME-WEB-JOB1-57', keyed: 1, state: 'failed' },
         { build_key: `${file} (2)#1`, keyed: 0, state: 'unknown' },
         // Stopped before its end: ended by the stop, and stored.
-        { build_key: 'PLAT-RPT-JOB1-233', keyed: 1, state: 'failed' },
+        { build_key: 'BILL-SVC-JOB1-118', keyed: 1, state: 'failed' },
       ]);
       const diagnoses = rows.prepare("SELECT build_key, rule, source, line FROM diagnoses WHERE rule IN ('docker-pull-access-denied', 'test-agent-heartbeat') ORDER BY id").all();
       expect(diagnoses).toEqual([
         { build_key: 'ACME-WEB-JOB1-57', rule: 'docker-pull-access-denied', source: file, line: 135 },
         { build_key: `${file} (2)#1`, rule: 'test-agent-heartbeat', source: `${file} (2)`, line: 10 },
-        { build_key: 'PLAT-RPT-JOB1-233', rule: 'docker-pull-access-denied', source: `${file} (3)`, line: 101 },
+        { build_key: 'BILL-SVC-JOB1-118', rule: 'docker-pull-access-denied', source: `${file} (3)`, line: 101 },
       ]);
     } finally {
       rows.close();
