@@ -44,6 +44,25 @@ export interface AgentInfo {
   os: AgentOs;
 }
 
+/**
+ * What the log shows about the agent besides AgentInfo (which is the output contract): read by fix texts'
+ * placeholders and by `--agents` (see src/context/agent-signals.ts for where each comes from).
+ */
+export interface AgentDetail {
+  /** The host of "Remote agent on host …"; a 12-hex one is the id of the agent's container. */
+  host: string | null;
+  /** `bamboo_agentId` of an environment dump: the agent's id in Bamboo (the REST agents list's `id`). */
+  id: string | null;
+  /** The agent's UUID, from a Docker task's `.dockercfg-bamboo-<uuid>`. */
+  uuid: string | null;
+  /** The account the agent runs as, when the log shows it (Windows LocalSystem's `systemprofile`). */
+  user: string | null;
+  /** True when the agent runs in a Kubernetes pod (`KUBERNETES_SERVICE_HOST`, `BAMBOO_EPHEMERAL_AGENT_DATA`). */
+  kubernetes: boolean;
+  /** Bamboo's base URL, from `bamboo_resultsUrl` of an environment dump. */
+  serverUrl: string | null;
+}
+
 export interface RunnerInfo {
   kind: RunnerKind;
   image: string | null;
@@ -70,6 +89,7 @@ export interface JobContext {
   agentHomeDir: string | null;
   workingDirectory: string | null;
   agent: AgentInfo;
+  agentDetail: AgentDetail;
   runner: RunnerInfo;
   /** The task running now (null outside tasks). */
   task: TaskInfo | null;
@@ -139,6 +159,7 @@ export function emptyContext(): JobContext {
     agentHomeDir: null,
     workingDirectory: null,
     agent: { name: null, type: 'unknown', container: null, service: null, home: null, os: 'unknown' },
+    agentDetail: { host: null, id: null, uuid: null, user: null, kubernetes: false, serverUrl: null },
     runner: { kind: 'unknown', image: null, volumes: [], arguments: [] },
     task: null,
     tasks: [],
