@@ -16,7 +16,7 @@ export const LOCAL_SYSTEM_USER = 'NT AUTHORITY\\SYSTEM';
  * Absolute paths in a text: `C:\…` or `C:/…`, `\\host\share\…`, and POSIX paths not inside a URL or a word
  * (`https://host/a` and `a/b` are not paths of the agent).
  */
-const PATH = /[A-Za-z]:[\\/][^\s"'<>|*?\]]*|\\\\[^\\\s]+\\[^\s"'<>|*?\]]*|(?<![\w.:~/\\-])\/[^\s"':;,<>|*?\]]+/g;
+const PATH = /(?<![\w])[A-Za-z]:[\\/][^\s"'<>|*?\]]*|\\\\[^\\\s]+\\[^\s"'<>|*?\]]*|(?<![\w.:~/\\-])\/[^\s"':;,<>|*?\]]+/g;
 
 /**
  * Where a path says the agent's home is: the folder above `xml-data/build-dir` or `temp/<task script>`, a

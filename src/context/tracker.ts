@@ -12,6 +12,7 @@ import {
   readRemoteHost,
   readSubstitution,
 } from './agent-signals.js';
+import { offerBuildKey } from './build-key.js';
 import { applyRunnerCommand, isRunnerWrapper } from './docker-run.js';
 import {
   finishBuild,
@@ -113,6 +114,7 @@ export function trackLine(ctx: JobContext, line: LogLine): ContextEvent {
 /** External process lines: the Docker Runner's `docker run`, task wrappers, and a Docker task's `--config`. */
 function readCommand(ctx: JobContext, line: LogLine): void {
   const parts = line.parts ?? [line.text];
+  offerBuildKey(ctx, /^Beginning to execute external process for build '.*\(([^()\s]+)\)'/.exec(parts[0])?.[1]);
   let commandNext = false;
   for (const part of parts) {
     const trimmed = part.trim();
