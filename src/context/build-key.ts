@@ -36,3 +36,8 @@ export function offerBuildKey(ctx: JobContext, key: string | null | undefined): 
 export function keyOfTempScript(text: string): string | null {
   return TEMP_SCRIPT.exec(text)?.[1] ?? null;
 }
+
+/** The job's key (`PROJ-PLAN-JOB1`): the build key without its number; null without a Bamboo key. */
+export function jobKeyOf(ctx: JobContext): string | null {
+  return ctx.number === null || ctx.build === null ? null : ctx.build.replace(/-\d+$/, '');
+}

@@ -3,6 +3,7 @@
 import type { JobContext } from '../model.js';
 import type { ScenarioDef } from '../rules/schema.js';
 import { renderTemplate } from './template.js';
+import { fillBlanks } from './fix-blanks.js';
 
 /** The scenario id used when the log does not tell the candidate scenarios apart. */
 export const UNDETERMINED = 'undetermined';
@@ -76,7 +77,7 @@ export function chooseScenario(scenarios: ScenarioDef[], ctx: JobContext, phase:
 /** The fix text for a choice: the scenario's own, or each candidate with what in the log would tell it. */
 export function renderFix(choice: ScenarioChoice, ctx: JobContext, captures: Record<string, string>): string {
   if (choice.candidates.length === 0) return 'No scenario of this rule fits the job; see the rule references.';
-  if (choice.id !== UNDETERMINED) return renderTemplate(choice.candidates[0].fix, ctx, captures).trimEnd();
+  if (choice.id !== UNDETERMINED) return fillBlanks(renderTemplate(choice.candidates[0].fix, ctx, captures).trimEnd(), ctx);
   const lines = ['The log does not show enough about where the job ran to pick one fix. Candidates, in order:'];
   choice.candidates.forEach((sc, i) => {
     lines.push('', `${i + 1}. ${sc.title} [${sc.id}]`);
@@ -84,5 +85,5 @@ export function renderFix(choice: ScenarioChoice, ctx: JobContext, captures: Rec
     const fix = renderTemplate(sc.fix, ctx, captures).trimEnd();
     lines.push(...fix.split('\n').map((l) => (l ? `   ${l}` : '')));
   });
-  return lines.join('\n');
+  return fillBlanks(lines.join('\n'), ctx);
 }

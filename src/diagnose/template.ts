@@ -1,6 +1,8 @@
 // Fills a fix text's {{placeholders}} from the job context and the rule's captures.
 
 import type { JobContext, RunnerSpec } from '../model.js';
+import { agentContainerId, agentUser } from '../context/agent-user.js';
+import { jobKeyOf } from '../context/build-key.js';
 
 /**
  * Renders a job's Specs `docker:` block, given the generic block a fix proposes (its lines to add are marked).
@@ -25,10 +27,22 @@ const CONTEXT: Record<string, Getter> = {
   'agent.type': (c) => c.agent.type,
   'agent.os': (c) => c.agent.os,
   'agent.home': (c) => c.agent.home,
-  /** The user name, from the last part of the agent user's home (`/home/bamboouser`, `C:\Users\bamboouser`). */
-  'agent.user': (c) => c.agent.home?.split(/[\\/]/).filter(Boolean).pop(),
+  /** The account the agent runs as (`bamboo` in atlassian/bamboo-agent-base and on elastic agents; see agent-user.ts). */
+  'agent.user': agentUser,
   /** The agent's installation folder (`…/bamboo-agent-home`), from the build working directory. */
   'agent.installDir': (c) => c.agentHomeDir,
+  /** The agent's UUID, from a Docker task's `.dockercfg-bamboo-<uuid>`. */
+  'agent.uuid': (c) => c.agentDetail.uuid,
+  /** The agent's container id (a 12-hex host name), for `docker exec`. */
+  'agent.containerId': agentContainerId,
+  /** The host of "Remote agent on host …". */
+  'agent.host': (c) => c.agentDetail.host,
+  /** The agent's id in Bamboo (`bamboo_agentId`). */
+  'agent.id': (c) => c.agentDetail.id,
+  /** Bamboo's base URL, from `bamboo_resultsUrl`. */
+  'bamboo.url': (c) => c.agentDetail.serverUrl,
+  /** The job's key (`PROJ-PLAN-JOB1`): the build key without its number. */
+  jobKey: jobKeyOf,
   'runner.kind': (c) => c.runner.kind,
   'runner.image': (c) => c.runner.image,
   'runner.volumes': (c) =>
