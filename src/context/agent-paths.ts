@@ -1,7 +1,7 @@
 // The agent's home, OS and account from any path a line shows (working directory, temp scripts, Windows profiles).
 
 import type { JobContext } from '../model.js';
-import { noteOsFromPath } from './agent-os.js';
+import { noteOsFromPath, PATH_IN_TEXT } from './agent-os.js';
 import { keyOfTempScript, offerBuildKey } from './build-key.js';
 
 /** Container agents (atlassian/bamboo-agent-base) keep their home here. */
@@ -11,12 +11,6 @@ export const CONTAINER_AGENT_HOME = '/var/atlassian/application-data/bamboo-agen
 const SYSTEM_PROFILE = /^[A-Za-z]:\\Windows\\(?:System32|SysWOW64)\\config\\systemprofile(?=\\|$)/i;
 /** The account behind SYSTEM_PROFILE, as `whoami` prints it. */
 export const LOCAL_SYSTEM_USER = 'NT AUTHORITY\\SYSTEM';
-
-/**
- * Absolute paths in a text: `C:\…` or `C:/…`, `\\host\share\…`, and POSIX paths not inside a URL or a word
- * (`https://host/a` and `a/b` are not paths of the agent).
- */
-const PATH = /(?<![\w])[A-Za-z]:[\\/][^\s"'<>|*?\]]*|\\\\[^\\\s]+\\[^\s"'<>|*?\]]*|(?<![\w.:~/\\-])\/[^\s"':;,<>|*?\]]+/g;
 
 /**
  * Where a path says the agent's home is: the folder above `xml-data/build-dir` or `temp/<task script>`, a
@@ -42,7 +36,7 @@ export function noteAgentHome(ctx: JobContext, home: string, strong: boolean): v
 
 /** What the paths of one line tell: the agent home (and so the OS), a local agent, the LocalSystem account, a build key. */
 export function readPaths(ctx: JobContext, text: string): void {
-  for (const m of text.matchAll(PATH)) readPath(ctx, m[0]);
+  for (const m of text.matchAll(PATH_IN_TEXT)) readPath(ctx, m[0]);
 }
 
 /** One absolute path; also used for values that are a path on their own (an environment variable, a substitution). */

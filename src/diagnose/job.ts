@@ -147,7 +147,7 @@ export class JobRun {
   /** The diagnosis for a draft, with the scenario and fix for the context as known now. */
   diagnosis(draft: Draft): Diagnosis {
     const ctx = this.ctx;
-    const choice = chooseScenario(draft.rule.scenarios, ctx, draft.phase);
+    const choice = chooseScenario(draft.rule.scenarios, ctx, draft.phase, draft.evidence);
     let severity: Severity = draft.rule.severity;
     let note: string | undefined;
     const explainedBy = draft.rule.generic ? this.specificCause(draft) : undefined;

@@ -4,6 +4,7 @@ import type { JobContext } from '../model.js';
 import type { ScenarioDef } from '../rules/schema.js';
 import { renderTemplate } from './template.js';
 import { fillBlanks } from './fix-blanks.js';
+import { evidenceOs } from '../context/agent-os.js';
 
 /** The scenario id used when the log does not tell the candidate scenarios apart. */
 export const UNDETERMINED = 'undetermined';
@@ -18,14 +19,15 @@ export type Phase = 'setup' | 'task' | 'build' | 'unknown';
  * them is then open. `agent.container` and `agent.service` are evidence flags: once the log shows the agent,
  * no evidence counts as false; in a fragment that shows no agent at all they are open too.
  */
-function fieldValue(ctx: JobContext, field: string, phase: Phase): string | boolean {
+function fieldValue(ctx: JobContext, field: string, phase: Phase, pathsOs: PathsOs): string | boolean {
   switch (field) {
     case 'phase':
       return phase;
     case 'agent.type':
       return ctx.agent.type;
     case 'agent.os':
-      return ctx.agent.os;
+      // A drive path in the evidence is Windows' own; POSIX paths only weigh against Windows (see chooseScenario).
+      return ctx.agent.os === 'unknown' && pathsOs === 'windows' ? 'windows' : ctx.agent.os;
     case 'runner.kind':
       return ctx.runner.kind;
     case 'agent.container':
@@ -43,10 +45,13 @@ function flag(ctx: JobContext, value: boolean | null): boolean | 'unknown' {
   return agentSeen ? false : 'unknown';
 }
 
-export function evaluate(sc: ScenarioDef, ctx: JobContext, phase: Phase = 'unknown'): Verdict {
+/** What the paths in a diagnosis's evidence say of the OS (src/context/agent-os.ts `evidenceOs`). */
+type PathsOs = 'windows' | 'posix' | null;
+
+export function evaluate(sc: ScenarioDef, ctx: JobContext, phase: Phase = 'unknown', pathsOs: PathsOs = null): Verdict {
   let verdict: Verdict = 'yes';
   for (const [field, wanted] of Object.entries(sc.when)) {
-    const actual = fieldValue(ctx, field, phase);
+    const actual = fieldValue(ctx, field, phase, pathsOs);
     const values = Array.isArray(wanted) ? wanted : [wanted];
     if (values.includes(actual)) continue;
     if (actual === 'unknown') verdict = 'open';
@@ -61,17 +66,33 @@ export interface ScenarioChoice {
   candidates: ScenarioDef[];
 }
 
-/** Scenarios are tried in order: the first that certainly fits wins unless an earlier one is still open. */
-export function chooseScenario(scenarios: ScenarioDef[], ctx: JobContext, phase: Phase = 'unknown'): ScenarioChoice {
+/**
+ * Scenarios are tried in order: the first that certainly fits wins unless an earlier one is still open. When the
+ * OS is not known but the evidence shows POSIX paths, a scenario only for Windows agents that is still open is
+ * listed after the others, never first (Git Bash prints POSIX paths on Windows too, so it is not ruled out).
+ */
+export function chooseScenario(scenarios: ScenarioDef[], ctx: JobContext, phase: Phase = 'unknown', evidence: readonly string[] = []): ScenarioChoice {
+  const pathsOs = ctx.agent.os === 'unknown' ? evidenceOs(evidence) : null;
   const candidates: ScenarioDef[] = [];
+  const deferred: ScenarioDef[] = [];
   for (const sc of scenarios) {
-    const verdict = evaluate(sc, ctx, phase);
+    const verdict = evaluate(sc, ctx, phase, pathsOs);
     if (verdict === 'no') continue;
+    if (verdict === 'open' && pathsOs === 'posix' && onlyForWindows(sc)) {
+      deferred.push(sc);
+      continue;
+    }
     candidates.push(sc);
     if (verdict === 'yes') break;
   }
+  candidates.push(...deferred);
   if (candidates.length === 1) return { id: candidates[0].id, candidates };
   return { id: UNDETERMINED, candidates };
+}
+
+function onlyForWindows(sc: ScenarioDef): boolean {
+  const os = sc.when['agent.os'];
+  return os !== undefined && (Array.isArray(os) ? os : [os]).every((v) => v === 'windows');
 }
 
 /** The fix text for a choice: the scenario's own, or each candidate with what in the log would tell it. */
