@@ -151,9 +151,13 @@ export class JobRun {
     let severity: Severity = draft.rule.severity;
     let note: string | undefined;
     const explainedBy = draft.rule.generic ? this.specificCause(draft) : undefined;
+    const followsFrom = explainedBy ? undefined : this.earlierCause(draft);
     if (explainedBy && severity !== 'info') {
       severity = 'info';
       note = `explained by ${explainedBy.rule.id} in the same task`;
+    } else if (followsFrom && severity !== 'info') {
+      severity = 'info';
+      note = `consequence of ${followsFrom.rule.id}`;
     } else if (ctx.state === 'successful' && severity === 'error') {
       severity = 'info';
       note = 'every task of this build succeeded: the line did not fail the build';
@@ -185,6 +189,21 @@ export class JobRun {
     if (choice.candidates.length > 1) d.candidates = choice.candidates.map((c) => c.id);
     if (note) d.note = note;
     return d;
+  }
+
+  /**
+   * An error rule this one names in `consequence-of` that fired in the same task or an earlier one; a specific
+   * rule is named before a generic one (the task's non-zero exit) when both fired.
+   */
+  private earlierCause(draft: Draft): Draft | undefined {
+    let generic: Draft | undefined;
+    for (const other of this.drafts.values()) {
+      if (other === draft || other.rule.severity !== 'error' || !draft.rule.consequenceOf.includes(other.rule.id)) continue;
+      if (other.taskIndex > draft.taskIndex) continue;
+      if (!other.rule.generic) return other;
+      generic ??= other;
+    }
+    return generic;
   }
 
   /** A specific error rule that fired in the same task as this generic one. */

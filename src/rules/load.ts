@@ -37,6 +37,8 @@ export interface Rule {
   category: string;
   description?: string;
   generic: boolean;
+  /** Ids of rules whose failure earlier in the job (or in the same task) this one follows from. */
+  consequenceOf: string[];
   /** Content hash of the rule file: a diagnosis records which version of the rule produced it. */
   version: string;
   file: string;
@@ -129,6 +131,7 @@ function compileRuleFile(file: string, text: string, version: string): Rule {
     category: def.category,
     description: def.description,
     generic: def.generic,
+    consequenceOf: def['consequence-of'],
     version,
     file,
     steps,

@@ -63,6 +63,11 @@ function buildSchema() {
       description: z.string().optional(),
       /** A catch-all rule (e.g. a non-zero exit) that yields to a specific rule explaining the same task. */
       generic: z.boolean().default(false),
+      /**
+       * Rules whose failure, in the same task or an earlier one of the job, this failure follows from (a JUnit
+       * parser that finds no tests after a compile error): the diagnosis is then lowered and linked to it.
+       */
+      'consequence-of': z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case rule id')).default([]),
       /** Regex flags for every pattern of the rule (XRegExp flags: i, s, x, n, u). */
       flags: z.string().regex(/^[isxnu]*$/, 'only the flags i, s, x, n, u').default(''),
       keywords: z.array(z.string().min(3)).min(1),
