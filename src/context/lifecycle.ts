@@ -15,23 +15,31 @@ export function isBuildHeader(text: string): boolean {
   return text.startsWith('Build ') && text.includes(HEADER_MARK);
 }
 
+/** The build key a header names (`… (KEY) started building on agent …`, or the 2013 form `Build KEY started …`); null for other lines. */
+export function headerKey(text: string): string | null {
+  if (!isBuildHeader(text)) return null;
+  const left = text.slice('Build '.length, text.indexOf(HEADER_MARK));
+  const paren = /\(([^()]+)\)$/.exec(left);
+  return (paren ? paren[1] : left).trim();
+}
+
 /**
  * The header names the key and the agent. Only names tell the type here: elastic agents are "Elastic Agent
  * on i-…", local ones "Local …"/"Default Agent"; any other name may be a remote, an ephemeral or a local agent
  * someone renamed, so the type stays unknown until a line shows it ("Remote agent on host …", `--agents`).
  */
 export function readHeader(ctx: JobContext, text: string, time: string | null): ContextEvent {
-  if (!isBuildHeader(text)) return null;
-  const at = text.indexOf(HEADER_MARK);
-  const left = text.slice('Build '.length, at);
-  let agent = text.slice(at + HEADER_MARK.length).trim();
+  const key = headerKey(text);
+  if (key === null) return null;
+  let agent = text.slice(text.indexOf(HEADER_MARK) + HEADER_MARK.length).trim();
   const version = /, bamboo version: (\S+)$/.exec(agent);
   if (version) {
     ctx.bambooVersion = version[1];
     agent = agent.slice(0, version.index);
   }
-  const paren = /\(([^()]+)\)$/.exec(left);
-  applyBuildKey(ctx, (paren ? paren[1] : left).trim());
+  // A key the job's own lines gave (a Bamboo key) is kept over a header's that is not one.
+  offerBuildKey(ctx, key);
+  if (ctx.build === null) applyBuildKey(ctx, key);
   ctx.agent.name = agent;
   ctx.started ??= time;
   if (/^Elastic Agent on /i.test(agent)) ctx.agent.type = 'elastic';

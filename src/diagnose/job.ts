@@ -36,6 +36,11 @@ export class JobRun {
   readonly drafts = new Map<string, Draft>();
   /** True once the build's header line was read. */
   hasHeader = false;
+
+  /** How many rules fired in this job so far (for the segmenter). */
+  get findings(): number {
+    return this.drafts.size;
+  }
   private readonly partials = new Map<number, Partial[]>();
 
   constructor(
