@@ -92,12 +92,9 @@ export function readKubernetesEnv(ctx: JobContext, line: LogLine): void {
   if (!inPod) return;
   ctx.agentDetail.kubernetes = true;
   ctx.agent.container = true;
-  if (ephemeral !== null) {
-    if (ctx.agent.type !== 'elastic') ctx.agent.type = 'ephemeral';
-    offerBuildKey(ctx, /(?:^|#)bamboo\.agent\.ephemeral\.for\.key=([^#\s]+)/.exec(ephemeral)?.[1]);
-  } else if (ctx.agent.type === 'unknown') {
-    ctx.agent.type = 'ephemeral';
-  }
+  // Ephemeral agents are remote agents ("Remote agent on host …"): the pod refines that, as --agents would.
+  if (ctx.agent.type === 'unknown' || ctx.agent.type === 'remote') ctx.agent.type = 'ephemeral';
+  if (ephemeral !== null) offerBuildKey(ctx, /(?:^|#)bamboo\.agent\.ephemeral\.for\.key=([^#\s]+)/.exec(ephemeral)?.[1]);
 }
 
 const SUBSTITUTION = /^Substituting variable: \$\{([\w.]+)\} with (.+)$/;

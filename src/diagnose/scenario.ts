@@ -31,13 +31,19 @@ function fieldValue(ctx: JobContext, field: string, phase: Phase, pathsOs: Paths
     case 'runner.kind':
       return ctx.runner.kind;
     case 'agent.container':
-      return flag(ctx, ctx.agent.container);
+      // Scenarios for container agents give docker exec / docker run fixes: a pod's fixes go into its template.
+      return inPod(ctx) ? false : flag(ctx, ctx.agent.container);
+    case 'agent.kubernetes':
+      return inPod(ctx) ? true : flag(ctx, null);
     case 'agent.service':
       return flag(ctx, ctx.agent.service);
     default:
       throw new Error(`unknown condition field ${field}`);
   }
 }
+
+/** Ephemeral agents are Kubernetes pods; other agents may run in one too (KUBERNETES_SERVICE_HOST). */
+const inPod = (ctx: JobContext): boolean => ctx.agentDetail.kubernetes || ctx.agent.type === 'ephemeral';
 
 function flag(ctx: JobContext, value: boolean | null): boolean | 'unknown' {
   if (value !== null) return value;

@@ -55,12 +55,16 @@ const CONTEXT: Record<string, Getter> = {
   workingDirectory: (c) => c.workingDirectory,
 };
 
-// A fallback may hold Bamboo variables: `{{agent.home|${system.HOME}}}`.
-const PLACEHOLDER = /\{\{\s*([A-Za-z][\w.]*)\s*(?:\|((?:\$\{[^}]*\}|[^}])*))?\}\}/g;
+/**
+ * `{{name}}` or `{{name|fallback}}`; a fallback may hold Bamboo variables: `{{agent.home|${system.HOME}}}`.
+ * `{{{NAME}}}` (upper case) is written as `{{NAME}}`: the variables of Bamboo's ephemeral agent pod templates
+ * (`{{BAMBOO_AGENT_CONTAINER_NAME}}`) that a fix must show as they are.
+ */
+const PLACEHOLDER = /\{\{\{([A-Z][A-Z0-9_]*)\}\}\}|\{\{\s*([A-Za-z][\w.]*)\s*(?:\|((?:\$\{[^}]*\}|[^}])*))?\}\}/g;
 
 /** The placeholder names used in a template. */
 export function placeholdersIn(template: string): string[] {
-  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]);
+  return [...template.matchAll(PLACEHOLDER)].filter((m) => m[1] === undefined).map((m) => m[2]);
 }
 
 export function isContextPlaceholder(name: string): boolean {
@@ -82,7 +86,8 @@ export function renderTemplate(template: string, ctx: JobContext, captures: Reco
 }
 
 function fill(template: string, ctx: JobContext, captures: Record<string, string>): string {
-  return template.replace(PLACEHOLDER, (_, name: string, fallback: string | undefined, at: number) => {
+  return template.replace(PLACEHOLDER, (_, literal: string | undefined, name: string, fallback: string | undefined, at: number) => {
+    if (literal !== undefined) return `{{${literal}}}`;
     const value = name in captures ? captures[name] : CONTEXT[name]?.(ctx);
     if (value !== null && value !== undefined && value !== '' && value !== 'unknown') {
       // A value of several lines keeps the indentation of the line it is placed in.

@@ -6,7 +6,13 @@ import type { z as Z } from 'zod';
 /** Context fields a scenario may test, and the values each may take. */
 export const CONDITION_FIELDS = {
   'agent.type': ['local', 'remote', 'elastic', 'ephemeral', 'unknown'],
+  /**
+   * The agent runs in a container started with `docker run` (fixes: docker exec, recreate the container). An agent
+   * in a Kubernetes pod is not one of these, whatever the output's `agent.container` says: see `agent.kubernetes`.
+   */
   'agent.container': [true, false],
+  /** The agent runs in a Kubernetes pod (ephemeral agents; fixes edit the pod template). */
+  'agent.kubernetes': [true, false],
   'agent.service': [true, false],
   /** The agent host's OS, from the paths in the log (src/context/agent-os.ts); `unknown` leaves a scenario open. */
   'agent.os': ['windows', 'linux', 'macos', 'unknown'],
