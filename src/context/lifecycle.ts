@@ -116,3 +116,11 @@ export function finishBuild(ctx: JobContext, text: string): ContextEvent {
 export function readCompleted(ctx: JobContext, text: string): void {
   offerBuildKey(ctx, /^Build (\S+) completed\.?\s*$/.exec(text)?.[1]);
 }
+
+/**
+ * True when the lines read showed a Bamboo job even without a key or a finding (a fragment of a successful
+ * build): its agent, home, OS or tasks are worth reporting. Text with none of these is no job at all.
+ */
+export function showsJob(ctx: JobContext): boolean {
+  return ctx.build !== null || ctx.tasks.length > 0 || ctx.workingDirectory !== null || ctx.agentHomeDir !== null || ctx.agent.type !== 'unknown' || ctx.agent.os !== 'unknown';
+}

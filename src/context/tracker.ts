@@ -28,7 +28,7 @@ import {
 
 export { applyBuildKey } from './build-key.js';
 export { CONTAINER_AGENT_HOME } from './agent-paths.js';
-export { isBuildHeader, type ContextEvent } from './lifecycle.js';
+export { isBuildHeader, showsJob, type ContextEvent } from './lifecycle.js';
 
 type Read = (ctx: JobContext, line: LogLine) => ContextEvent | void;
 

@@ -1,7 +1,7 @@
 // Runs the lines of one source through context tracking and rules, and hands diagnoses to the sinks.
 
 import type { Diagnosis, JobContext, LogLine } from '../model.js';
-import { isBuildHeader, trackLine } from '../context/tracker.js';
+import { isBuildHeader, showsJob, trackLine } from '../context/tracker.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import { JobRun } from './job.js';
 import { JobSegmenter } from './segmenter.js';
@@ -103,7 +103,7 @@ export class SourceAnalyzer {
   private endJob(): void {
     const job = this.job;
     this.job = this.newJob();
-    if (job.ctx.build === null && job.drafts.size === 0) return;
+    if (job.drafts.size === 0 && !showsJob(job.ctx)) return;
     this.options.enrich?.(job.ctx);
     const diagnoses: Diagnosis[] = [];
     for (const draft of job.drafts.values()) {
