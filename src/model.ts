@@ -16,6 +16,10 @@ export interface LogLine {
   parts?: string[];
   /** True when the line was longer than the reader's maximum and was cut. */
   truncated?: boolean;
+  /** The build key a server or agent log line is prefixed with (`PROJ-PLAN-JOB1-7: Executing build …`). */
+  key?: string;
+  /** The agent a server log line's thread names (`[17-BAM::Default Agent::Agent:pool-32-thread-1]`). */
+  agent?: string;
 }
 
 export type AgentType = 'local' | 'remote' | 'elastic' | 'ephemeral' | 'unknown';

@@ -20,8 +20,16 @@ const HOME_MARKS: { re: RegExp; local: boolean; through: boolean }[] = [
   { re: /[\\/]local-working-dir(?=[\\/]|$)/, local: true, through: false },
   { re: /[\\/]xml-data[\\/]build-dir(?=[\\/]|$)/, local: false, through: false },
   { re: /[\\/]bamboo-agent-home(?=[\\/]|$)/, local: false, through: true },
-  { re: /[\\/]temp[\\/](?=[A-Z][A-Z0-9_]*-[A-Z][A-Z0-9_]*(?:-[A-Z][A-Z0-9_]*)?-\d+-[A-Z][A-Za-z]*Task-\d)/, local: false, through: false },
+  { re: /[\\/]temp[\\/](?=[A-Z][A-Z0-9_]*-[A-Z][A-Z0-9_]*(?:-[A-Z][A-Z0-9_]*)?-\d+-[A-Z][A-Za-z]*Task[A-Za-z]*-\d)/, local: false, through: false },
 ];
+
+/**
+ * The Bamboo server's own home, where local agents build: a `bamboo-home` folder (the name Atlassian's install
+ * guides give it; remote agents use `bamboo-agent-home`) or the server image's `/var/atlassian/application-data/bamboo`.
+ */
+export function isServerHome(home: string): boolean {
+  return /(?:^|[\\/])bamboo-home$/i.test(home) || home === '/var/atlassian/application-data/bamboo';
+}
 
 /**
  * Records the agent's installation folder (`…/bamboo-agent-home`): the OS it is written in, and a container
@@ -41,17 +49,15 @@ export function readPaths(ctx: JobContext, text: string): void {
 
 /** One absolute path; also used for values that are a path on their own (an environment variable, a substitution). */
 export function readPath(ctx: JobContext, path: string): void {
-  if (SYSTEM_PROFILE.test(path)) {
-    noteSystemProfile(ctx, SYSTEM_PROFILE.exec(path)![0]);
-    return;
-  }
+  const profile = SYSTEM_PROFILE.exec(path);
+  if (profile) noteSystemProfile(ctx, profile[0]);
   for (const mark of HOME_MARKS) {
     const at = mark.re.exec(path);
     if (!at) continue;
     const home = path.slice(0, mark.through ? at.index + at[0].length : at.index);
     if (home === '' || /^[A-Za-z]:$/.test(home)) continue;
     noteAgentHome(ctx, home, false);
-    if (mark.local && ctx.agent.type === 'unknown') ctx.agent.type = 'local';
+    if ((mark.local || isServerHome(home)) && ctx.agent.type === 'unknown') ctx.agent.type = 'local';
     break;
   }
   offerBuildKey(ctx, keyOfTempScript(path));

@@ -4,8 +4,8 @@ import type { JobContext } from '../model.js';
 
 const KEY = /^([A-Z][A-Z0-9_]*)-([A-Z][A-Z0-9_]*)(?:-([A-Z][A-Z0-9_]*))?-(\d+)$/;
 
-/** The key part a task's temp script name starts with: `<KEY>-ScriptBuildTask-<digits>` (other task types alike). */
-const TEMP_SCRIPT = /(?:^|[\\/\s[])([A-Z][A-Z0-9_]*-[A-Z][A-Z0-9_]*(?:-[A-Z][A-Z0-9_]*)?-\d+)-[A-Z][A-Za-z]*Task-\d+/;
+/** The key part a task's temp file name starts with: `<KEY>-ScriptBuildTask-<digits>`, `<KEY>-MsBuildTaskType-<digits>.rsp`. */
+const TEMP_SCRIPT = /(?:^|[\\/\s[@])([A-Z][A-Z0-9_]*-[A-Z][A-Z0-9_]*(?:-[A-Z][A-Z0-9_]*)?-\d+)-[A-Z][A-Za-z]*Task[A-Za-z]*-\d+/;
 
 /** True for a key of Bamboo's form; a header may name something else (a scrubbed or hand-edited log, a deployment). */
 export function isBambooKey(key: string): boolean {

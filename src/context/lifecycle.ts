@@ -2,7 +2,7 @@
 
 import type { JobContext, TaskResult } from '../model.js';
 import { noteOsFromPath } from './agent-os.js';
-import { CONTAINER_AGENT_HOME, noteAgentHome } from './agent-paths.js';
+import { CONTAINER_AGENT_HOME, isServerHome, noteAgentHome } from './agent-paths.js';
 import { isContainerId } from './agent-signals.js';
 import { applyBuildKey, offerBuildKey } from './build-key.js';
 
@@ -42,10 +42,15 @@ export function readHeader(ctx: JobContext, text: string, time: string | null): 
   if (ctx.build === null) applyBuildKey(ctx, key);
   ctx.agent.name = agent;
   ctx.started ??= time;
-  if (/^Elastic Agent on /i.test(agent)) ctx.agent.type = 'elastic';
-  else if (/^(Local\b|Default Agent$)/.test(agent) && ctx.agent.type === 'unknown') ctx.agent.type = 'local';
-  if (isContainerId(agent)) ctx.agent.container = true;
+  noteAgentName(ctx, agent);
   return null;
+}
+
+/** What an agent's name tells: "Elastic Agent on i-…" is elastic, "Local …"/"Default Agent" local, a 12-hex one a container. */
+export function noteAgentName(ctx: JobContext, name: string): void {
+  if (/^Elastic Agent on /i.test(name)) ctx.agent.type = 'elastic';
+  else if (/^(Local\b|Default Agent$)/.test(name) && ctx.agent.type === 'unknown') ctx.agent.type = 'local';
+  if (isContainerId(name)) ctx.agent.container = true;
 }
 
 export function readWorkingDirectory(ctx: JobContext, dir: string): void {
@@ -54,7 +59,8 @@ export function readWorkingDirectory(ctx: JobContext, dir: string): void {
   // `<agent home>/xml-data/build-dir/<job>`; local agents build in the server's `<bamboo home>/local-working-dir/<job>`.
   const at = dir.search(/[\\/](?:xml-data[\\/]build-dir|local-working-dir)(?:[\\/]|$)/); // Windows agents write backslashes
   if (at > 0) noteAgentHome(ctx, dir.slice(0, at), true);
-  if (/[\\/]local-working-dir(?:[\\/]|$)/.test(dir) && ctx.agent.type === 'unknown') ctx.agent.type = 'local';
+  const serverSide = /[\\/]local-working-dir(?:[\\/]|$)/.test(dir) || (at > 0 && isServerHome(dir.slice(0, at)));
+  if (serverSide && ctx.agent.type === 'unknown') ctx.agent.type = 'local';
   const home = ctx.agentHomeDir ?? dir;
   if (home === CONTAINER_AGENT_HOME || home.startsWith(`${CONTAINER_AGENT_HOME}/`)) ctx.agent.container = true;
   else if (ctx.agentHomeDir !== null && ctx.agent.container === null && !isContainerId(ctx.agent.name)) {

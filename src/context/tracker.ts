@@ -1,7 +1,7 @@
 // Follows a build's lines to know where a job ran: build key, agent, runner, current task, result.
 
 import type { JobContext, LogLine } from '../model.js';
-import { noteOsFromCommandPart } from './agent-os.js';
+import { noteOsFromCommandPart, noteOsFromPath } from './agent-os.js';
 import { readPaths } from './agent-paths.js';
 import {
   readAgentStart,
@@ -18,6 +18,7 @@ import {
   finishBuild,
   finishTask,
   markFailed,
+  noteAgentName,
   readCompleted,
   readExecuting,
   readHeader,
@@ -60,7 +61,8 @@ export const RECOGNISERS: readonly Recogniser[] = [
   { keyword: 'Executing build', read: text(readExecuting) },
   { keyword: 'Starting task', read: text(startTask) },
   { keyword: 'Finished task', read: text(finishTask) },
-  { keyword: 'Failing task since', read: (ctx, line) => (line.text.startsWith('Failing task since') ? markFailed(ctx) : null) },
+  // Its command names the task's temp script (`<KEY>-ScriptBuildTask-…`): the build of a fragment, the agent home.
+  { keyword: 'Failing task since', read: (ctx, line) => (readPaths(ctx, line.text), line.text.startsWith('Failing task since') ? markFailed(ctx) : null) },
   { keyword: 'Finished building', read: text(finishBuild) },
   { keyword: 'Finished processing deployment result', read: text(finishBuild) },
   { keyword: 'completed.', read: text(readCompleted) },
@@ -101,6 +103,12 @@ export const CONTEXT_KEYWORDS: readonly string[] = [...new Set(RECOGNISERS.map((
 
 /** Updates the context from one line; tells the caller when the job failed or finished. */
 export function trackLine(ctx: JobContext, line: LogLine): ContextEvent {
+  // A server or agent log line names the build it is about, and a local agent's thread names the agent.
+  if (line.key !== undefined) offerBuildKey(ctx, line.key);
+  if (line.agent !== undefined) {
+    ctx.agent.name ??= line.agent;
+    noteAgentName(ctx, line.agent);
+  }
   let event: ContextEvent = null;
   const done = new Set<Read>();
   for (const { keyword, read } of RECOGNISERS) {
@@ -118,7 +126,12 @@ function readCommand(ctx: JobContext, line: LogLine): void {
   let commandNext = false;
   for (const part of parts) {
     const trimmed = part.trim();
-    if (commandNext) applyRunnerCommand(ctx, trimmed);
+    if (commandNext) {
+      applyRunnerCommand(ctx, trimmed);
+      // The program the agent ran (`.\\gradlew`, `C:\\…\\MSBuild.exe`, `/bin/sh`) is written in the agent's OS;
+      // a Docker Runner's task wrapper tells only that the container is Linux.
+      if (!isRunnerWrapper(trimmed)) noteOsFromPath(ctx, trimmed.split(/\s/)[0], false);
+    }
     commandNext = /running command line:\s*$/.test(part);
     if (isRunnerWrapper(trimmed)) ctx.runner.kind = 'docker';
     noteOsFromCommandPart(ctx, trimmed);

@@ -56,7 +56,7 @@ export class SourceAnalyzer {
   line(line: LogLine): void {
     const hits = this.ruleSet.match(line.text, line.parts);
     let event = null;
-    if (hits.context) {
+    if (hits.context || line.key !== undefined || line.agent !== undefined) {
       if (this.segmenter.startsJob(this.job, line)) this.endJob();
       if (isBuildHeader(line.text)) this.job.hasHeader = true;
       event = trackLine(this.job.ctx, line);

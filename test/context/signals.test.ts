@@ -5,6 +5,9 @@ import { parseEnvelope } from '../../src/parse/envelope.js';
 import { CONTEXT_KEYWORDS, RECOGNISERS, trackLine } from '../../src/context/tracker.js';
 import { AgentInventory } from '../../src/context/agents.js';
 import { RuleSet } from '../../src/rules/rule-set.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../helpers/cli.js';
 
 /** Runs lines through the tracker the way the analyzer does: only the lines the prefilter lets through. */
 function track(lines: string[]): JobContext {
@@ -158,3 +161,31 @@ describe('agent OS, home and account from paths', () => {
     expect(ctx.agent.os).toBe('unknown');
   });
 });
+
+describe('real corpus lines', () => {
+  const REAL = join(ROOT, 'test', 'fixtures', 'real');
+  const lines = (file: string) => readFileSync(join(REAL, file), 'utf8').split(/\r?\n/);
+
+  it('reads a server log: the key prefix, the local agent thread, a Windows server home', () => {
+    const ctx = track(lines('allure-windows-local-agent-server-log.log'));
+    expect(ctx).toMatchObject({ build: 'TEST-NIEL-JOB1-45', agentHomeDir: 'C:\\Users\\shama\\bamboo-home' });
+    expect(ctx.agent).toMatchObject({ name: 'Default Agent', type: 'local', os: 'windows' });
+  });
+
+  it("takes a server's bamboo-home build directory for a local agent", () => {
+    const ctx = track(['simple\t15-Feb-2018 15:50:44\tBuild working directory is /app/bamboo-home/xml-data/build-dir/CICD-BDSL-JOB1']);
+    expect(ctx.agent.type).toBe('local');
+    expect(ctx.agentHomeDir).toBe('/app/bamboo-home');
+  });
+
+  it('reads the key of an MSBuild task from its response file under LocalSystem\'s profile', () => {
+    const ctx = track(lines('msbuild-windows-localsystem-rsp.log'));
+    expect(ctx).toMatchObject({ build: 'AC-AP-JOB1-28', agent: { os: 'windows', service: true } });
+  });
+
+  it('reads a Windows agent from the program of a command entry (.\\gradlew)', () => {
+    const ctx = track(lines('jfrog-windows-gradle-return-code-minus-one.log'));
+    expect(ctx).toMatchObject({ build: 'AC-BA-JOB1-24', agent: { os: 'windows' } });
+  });
+});
+
