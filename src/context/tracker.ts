@@ -53,6 +53,7 @@ const agentStart: Read = text(readAgentStart);
 const bambooEnv: Read = readBambooEnv;
 const kubernetesEnv: Read = readKubernetesEnv;
 const paths: Read = text(readPaths);
+const substitution: Read = (ctx, line) => readSubstitution(ctx, line.text, readWorkingDirectory);
 
 export const RECOGNISERS: readonly Recogniser[] = [
   { keyword: 'started building on agent', read: (ctx, line) => readHeader(ctx, line.text, line.time) },
@@ -66,7 +67,9 @@ export const RECOGNISERS: readonly Recogniser[] = [
   { keyword: 'Finished building', read: text(finishBuild) },
   { keyword: 'Finished processing deployment result', read: text(finishBuild) },
   { keyword: 'completed.', read: text(readCompleted) },
-  { keyword: 'Substituting variable:', read: (ctx, line) => readSubstitution(ctx, line.text, readWorkingDirectory) },
+  // Only the substitutions of the agent's own directories: a log has dozens of others.
+  ...['agentWorkingDirectory', 'working.directory', 'build.working.directory', 'tmp.directory'].map((v) => ({ keyword: `Substituting variable: \${bamboo.${v}}`, read: substitution })),
+  { keyword: 'Substituting variable: ${system.HOME}', read: substitution },
   // External processes: the Docker Runner's `docker run`, task wrappers, a Docker task's `--config`. A log copied
   // from the UI shows the runner's command on a line of its own, under "… running command line:".
   { keyword: 'Beginning to execute external process', read: commandLine },
