@@ -5,10 +5,10 @@ import { resolve } from 'node:path';
 import type { Diagnosis, JobContext, Severity } from './model.js';
 import { SourceAnalyzer, type Sink } from './diagnose/analyzer.js';
 import type { RuleSet } from './rules/rule-set.js';
-import { expandInputs, notFollowable, openInput, peek, type Input } from './sources/inputs.js';
+import { expandInputs, notFollowable, openInput, openStream, peek, type Input, type OpenedInput } from './sources/inputs.js';
 import { readLogStream } from './sources/log-source.js';
 import { readJsonStream } from './sources/json-source.js';
-import type { Store } from './store/store.js';
+import type { SourceInfo, Store } from './store/store.js';
 import { StoreSink } from './store/store-sink.js';
 import { followFile, type FollowEvent } from './sources/follow.js';
 import { InputError } from './errors.js';
@@ -84,17 +84,13 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
       options.onInput?.({ kind: 'skipped', input, reason: 'already analysed, unchanged since (use --force to read it again)' });
       continue;
     }
-    const sourceId = options.store?.beginSource(info) ?? null;
-    const analyzer = sourceAnalyzer(options, input.name, sourceId, input.path === null, collect);
-    try {
-      const lines = await readInput(input, options, analyzer);
-      if (sourceId !== null) options.store!.finishSource(sourceId, lines, 'done');
-      options.onInput?.({ kind: 'done', input, lines });
-    } catch (err) {
-      const error = err instanceof InputError ? err : new InputError(input.name, null, (err as Error).message);
-      if (sourceId !== null) options.store!.finishSource(sourceId, error.line ?? 0, 'partial', error.message);
-      result.failed.push(error);
-      options.onInput?.({ kind: 'failed', input, error });
+    const read = (analyzer: SourceAnalyzer) => readInput(input, options, analyzer);
+    const outcome = await readSource(options, input.name, info, input.path === null, collect, read);
+    if (outcome.error) {
+      result.failed.push(outcome.error);
+      options.onInput?.({ kind: 'failed', input, error: outcome.error });
+    } else {
+      options.onInput?.({ kind: 'done', input, lines: outcome.lines });
     }
   }
   return result;
@@ -115,9 +111,69 @@ function expandEach(paths: string[], result: AnalyzeResult): Input[] {
 
 async function readInput(input: Input, options: AnalyzeOptions, analyzer: SourceAnalyzer): Promise<number> {
   const opened = await openInput(input, options.stdin, options.onBytes);
+  return readOpened(opened, options, analyzer, (message) => options.onInput?.({ kind: 'notice', input, message }));
+}
+
+function readOpened(opened: OpenedInput, options: SourceOptions, analyzer: SourceAnalyzer, notice?: (message: string) => void): Promise<number> {
   const read = opened.kind === 'json' ? readJsonStream : readLogStream;
-  const notice = (message: string) => options.onInput?.({ kind: 'notice', input, message });
   return read(opened.stream, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes, notice });
+}
+
+/** What reading one source needs, whatever it comes from. */
+type SourceOptions = Pick<AnalyzeOptions, 'ruleSet' | 'store' | 'sinks' | 'maxLineBytes' | 'enrich'>;
+
+/**
+ * Reads one source into the sinks and the store: its `sources` row ends 'done', or 'partial' with the error when
+ * the reading broke (what was read before it is stored).
+ */
+async function readSource(
+  options: SourceOptions,
+  name: string,
+  info: SourceInfo,
+  live: boolean,
+  collect: Sink,
+  read: (analyzer: SourceAnalyzer) => Promise<number>,
+): Promise<{ lines: number; error?: undefined } | { error: InputError }> {
+  const sourceId = options.store?.beginSource(info) ?? null;
+  try {
+    const lines = await read(sourceAnalyzer(options, name, sourceId, live, collect));
+    if (sourceId !== null) options.store!.finishSource(sourceId, lines, 'done');
+    return { lines };
+  } catch (err) {
+    const error = err instanceof InputError ? err : new InputError(name, null, (err as Error).message);
+    if (sourceId !== null) options.store!.finishSource(sourceId, error.line ?? 0, 'partial', error.message);
+    return { error };
+  }
+}
+
+export interface StreamAnalyzeOptions extends SourceOptions, Pick<AnalyzeOptions, 'keepDiagnoses'> {
+  /** The name diagnoses carry as their `source` and the `sources` row's path (e.g. the URL it was read from). */
+  name: string;
+  /** The `sources` row's kind (`file`, `stdin`, `follow` for the others; e.g. `bamboo` for a server's log). */
+  kind: string;
+  /** The bytes: a `.log` or a REST JSON export, gzip or not, told apart by content as `analyze` does. */
+  stream: AsyncIterable<Buffer | string>;
+  /** Told what the input lacked though it was read (a REST export without log entries). */
+  notice?: (message: string) => void;
+}
+
+/** Lets go of a stream that is refused unread (a generator's `finally` closes its connection). */
+const release = (stream: AsyncIterable<unknown>) => (stream as Partial<AsyncGenerator>).return?.(undefined)?.catch(() => {});
+
+/**
+ * One stream analysed exactly as `analyze` reads a file with the same bytes (same rows, same build keys), under
+ * the given source name: for logs that come from elsewhere than a file, without writing them to one first.
+ */
+export async function analyzeStream(options: StreamAnalyzeOptions): Promise<AnalyzeResult> {
+  const result = emptyResult();
+  result.inputs = 1;
+  const collect = collector(result, options.keepDiagnoses !== false);
+  const info = { path: options.name, kind: options.kind, size: null, mtimeMs: null, fingerprint: null };
+  const outcome = await readSource(options, options.name, info, false, collect, async (analyzer) =>
+    readOpened(await openStream(options.name, options.stream, undefined, () => void release(options.stream)), options, analyzer, options.notice),
+  );
+  if (outcome.error) result.failed.push(outcome.error);
+  return result;
 }
 
 function sourceInfo(input: Input) {
@@ -131,7 +187,7 @@ function sourceInfo(input: Input) {
 }
 
 /** The analyzer of one source, its diagnoses going to the given sinks and, live or per job, to the store. */
-function sourceAnalyzer(options: AnalyzeOptions, name: string, sourceId: number | null, live: boolean, collect: Sink): SourceAnalyzer {
+function sourceAnalyzer(options: SourceOptions, name: string, sourceId: number | null, live: boolean, collect: Sink): SourceAnalyzer {
   const sinks = [...options.sinks, collect];
   // Jobs with no build key are stored under `<source>#n`: two separate runs on stdin must not share `-#1`.
   const storedAs = name === '-' ? `-@${new Date().toISOString()}` : name;
@@ -164,17 +220,10 @@ export async function analyzeFollow(options: FollowAnalyzeOptions): Promise<Anal
       }
       result.inputs++;
       const info = { path: resolve(path), kind: 'follow', size: null, mtimeMs: null, fingerprint: null };
-      const sourceId = options.store?.beginSource(info) ?? null;
-      const analyzer = sourceAnalyzer(options, generation.name, sourceId, true, collect);
-      try {
-        const lines = await readLogStream(stream, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes });
-        if (sourceId !== null) options.store!.finishSource(sourceId, lines, 'done');
-      } catch (err) {
-        // readLogStream has ended the jobs read before the failure; the file may have gone unreadable.
-        const error = err as InputError;
-        if (sourceId !== null) options.store!.finishSource(sourceId, error.line ?? 0, 'partial', error.message);
-        result.failed.push(error);
-      }
+      // readLogStream ends the jobs read before a failure (the file may have gone unreadable): they are stored.
+      const read = (analyzer: SourceAnalyzer) => readLogStream(stream, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes });
+      const outcome = await readSource(options, generation.name, info, true, collect, read);
+      if (outcome.error) result.failed.push(outcome.error);
     }
   };
   await Promise.all(
