@@ -4,12 +4,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { draftSource } from '../history/draft-data.js';
-import { openExistingStore } from '../history/open.js';
+import { openExistingStore } from '../store/open.js';
 import { draftRule } from '../rules/draft.js';
 import { loadRuleFile } from '../rules/load.js';
-import { testRule } from '../rules/rule-tests.js';
-import { loadRuleSet, type DbOption } from './shared.js';
-import { EXIT, type Io } from './io.js';
+import { testRule } from '../diagnose/rule-tests.js';
+import { loadRuleSet } from '../rules/rule-set.js';
+import { storePath, type DbOption } from './shared.js';
+import { EXIT, userPath, userPaths, type Io } from './io.js';
 import { UsageError } from '../errors.js';
 
 export interface DraftArgs {
@@ -21,7 +22,7 @@ export interface DraftArgs {
 }
 
 export async function draftCommand(args: DraftArgs, io: Io): Promise<number> {
-  const store = openExistingStore(args.db);
+  const store = openExistingStore(storePath(args.db, io));
   let source;
   try {
     source = draftSource(store.db, args.ref.trim());
@@ -29,18 +30,19 @@ export async function draftCommand(args: DraftArgs, io: Io): Promise<number> {
     store.close();
   }
   const outDir = args.out ?? 'my-rules/';
-  const taken = new Set([...loadRuleSet(args.rules).rules.map((r) => r.id), ...ruleIdsIn(args.out)]);
+  const out = args.out === undefined ? undefined : userPath(io, args.out);
+  const taken = new Set([...loadRuleSet(userPaths(io, args.rules)).rules.map((r) => r.id), ...ruleIdsIn(out)]);
   const draft = draftRule(source, taken, outDir);
-  const file = args.out ? join(args.out, `${draft.id}.yaml`) : null;
+  const file = out ? join(out, `${draft.id}.yaml`) : null;
   if (file && existsSync(file)) throw new UsageError(`${file} exists: edit it, or remove it to draft again`);
   const problems = await checkDraft(draft.id, draft.yaml);
   if (file) {
-    mkdirSync(args.out!, { recursive: true });
+    mkdirSync(out!, { recursive: true });
     writeFileSync(file, draft.yaml);
   } else {
     io.stdout.write(draft.yaml);
   }
-  const where = file ?? 'stdout';
+  const where = args.out ? join(args.out, `${draft.id}.yaml`) : 'stdout';
   if (problems.length) {
     io.stderr.write(`bamboo-doctor: drafted ${where}, but it does not pass as written:\n${problems.map((p) => `  ${p}\n`).join('')}`);
     return EXIT.findings;

@@ -1,10 +1,11 @@
 // Runs the lines of one source through context tracking and rules, and hands diagnoses to the sinks.
 
 import type { Diagnosis, JobContext, LogLine } from '../model.js';
-import { isBuildHeader, trackLine } from '../context/tracker.js';
+import { isBuildHeader, showsJob, trackLine } from '../context/tracker.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import { JobRun } from './job.js';
 import type { Baseline } from './job-causes.js';
+import { JobSegmenter } from './segmenter.js';
 
 /** A job as it ended: its context and its final diagnoses (what the store commits in one transaction). */
 export interface JobSummary {
@@ -47,6 +48,7 @@ const LOOK_BACK = 5;
 
 export class SourceAnalyzer {
   private job: JobRun;
+  private readonly segmenter = new JobSegmenter();
   /** The lines before the one being read, from the reader (a `.log`); absent for other inputs. */
   private lookBack: ((count: number) => LogLine[]) | null = null;
 
@@ -71,15 +73,14 @@ export class SourceAnalyzer {
 
   line(line: LogLine): void {
     const hits = this.ruleSet.match(line.text, line.parts);
-    this.job.noteCause(line, hits);
     let event = null;
+    const lifecycle = hits.context || line.key !== undefined || line.agent !== undefined;
+    if (lifecycle && this.segmenter.startsJob(this.job, line)) this.endJob();
+    // Before the tracker reads the line: the task it belongs to is the one running until then.
+    this.job.noteCause(line, hits);
     const slot = this.job.causes.slot();
-    if (hits.context) {
-      if (isBuildHeader(line.text)) {
-        // A second header, or a header after a fragment with findings, starts another job.
-        if (this.job.hasHeader || (this.job.ctx.build === null && this.job.drafts.size > 0)) this.endJob();
-        this.job.hasHeader = true;
-      }
+    if (lifecycle) {
+      if (isBuildHeader(line.text)) this.job.hasHeader = true;
       event = trackLine(this.job.ctx, line);
       this.job.ctx.started ??= line.time;
       if (this.lookBack && slot >= 0 && /^(?:Failing task since|Finished task '.*' with result: Fail)/.test(line.text)) {
@@ -93,7 +94,7 @@ export class SourceAnalyzer {
       if (this.options.live && fresh.length && this.releasable()) this.releasePending();
     }
     if (event === 'failed' && this.options.live) this.releasePending();
-    if (event === 'finished') this.endJob();
+    if (this.segmenter.endsJob(event)) this.endJob();
   }
 
   /**
@@ -102,6 +103,7 @@ export class SourceAnalyzer {
    */
   startJob(seed: (ctx: JobContext) => void): void {
     this.endJob();
+    this.segmenter.inputJob();
     seed(this.job.ctx);
   }
 
@@ -127,7 +129,7 @@ export class SourceAnalyzer {
   private endJob(): void {
     const job = this.job;
     this.job = this.newJob();
-    if (job.ctx.build === null && job.drafts.size === 0 && !(job.ctx.state === 'failed' && job.ctx.finished)) return;
+    if (job.drafts.size === 0 && !showsJob(job.ctx) && !(job.ctx.state === 'failed' && job.ctx.finished)) return;
     this.options.enrich?.(job.ctx);
     const diagnoses: Diagnosis[] = [];
     for (const draft of job.drafts.values()) {

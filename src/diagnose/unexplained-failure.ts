@@ -55,6 +55,8 @@ export const UNEXPLAINED_FAILURE: Rule = {
   category: 'bamboo',
   description: 'A failed build with no error diagnosis: its cause lines, and the way to turn them into a rule.',
   generic: true,
+  consequenceOf: [],
+  severityByCapture: {},
   version: createHash('sha256').update(JSON.stringify(SCENARIOS)).digest('hex').slice(0, 12),
   file: '(built in)',
   steps: [],

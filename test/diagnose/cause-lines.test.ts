@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Diagnosis } from '../../src/model.js';
 import { SourceAnalyzer, type JobSummary } from '../../src/diagnose/analyzer.js';
 import { parseEnvelope } from '../../src/parse/envelope.js';
-import { loadRuleSet } from '../../src/cli/shared.js';
+import { loadRuleSet } from '../../src/rules/rule-set.js';
 import { signatureOf, templateOf } from '../../src/diagnose/signature.js';
 import type { Baseline } from '../../src/diagnose/job-causes.js';
 import { bambooLog, type BuildSpec } from '../helpers/bamboo-log.js';

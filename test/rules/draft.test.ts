@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { draftRule, patternOf, type DraftSource } from '../../src/rules/draft.js';
 import { loadRuleFile } from '../../src/rules/load.js';
-import { testRule } from '../../src/rules/rule-tests.js';
+import { testRule } from '../../src/diagnose/rule-tests.js';
 import { lintRule } from '../../src/rules/lint.js';
 import { templateOf } from '../../src/diagnose/signature.js';
 import { tempDir } from '../helpers/cli.js';

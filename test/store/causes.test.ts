@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
-import { loadRuleSet } from '../../src/cli/shared.js';
+import { loadRuleSet } from '../../src/rules/rule-set.js';
 import { Store } from '../../src/store/store.js';
 import { signatureOf, templateOf } from '../../src/diagnose/signature.js';
 import { bambooLog } from '../helpers/bamboo-log.js';
