@@ -1,7 +1,7 @@
 // A job's candidate cause lines, a small bounded window per task, kept until the task is known to have failed.
 
 import type { CauseCandidate, LogLine } from '../model.js';
-import { classifyLine, isNoise } from './cause-markers.js';
+import { classifyLine, isNoise } from '../rules/cause-markers.js';
 import { scoreOf } from './cause-rank.js';
 import { signatureOf, templateOf } from './signature.js';
 

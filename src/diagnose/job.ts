@@ -6,7 +6,7 @@ import type { Rule } from '../rules/load.js';
 import type { LineHits, RuleSet } from '../rules/rule-set.js';
 import { JobCauses, type Baseline } from './job-causes.js';
 import { chooseScenario, renderFix, type Phase } from './scenario.js';
-import { UNEXPLAINED_FAILURE } from './unexplained-failure.js';
+import { UNEXPLAINED_FAILURE } from '../rules/unexplained-failure.js';
 
 export interface Draft {
   rule: Rule;

@@ -8,7 +8,7 @@ import type { Diagnosis, JobContext } from '../model.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import { buildKeyOf, type Store } from '../store/store.js';
 import { saveGreen } from '../store/store-sink.js';
-import { UNEXPLAINED_FAILURE_ID } from '../diagnose/unexplained-failure.js';
+import { UNEXPLAINED_FAILURE_ID } from '../rules/unexplained-failure.js';
 import type { Bound } from './time.js';
 
 export interface ReanalyzeOptions {

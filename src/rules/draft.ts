@@ -183,7 +183,12 @@ export function draftRule(src: DraftSource, taken: ReadonlySet<string>, outDir: 
         fix: `TODO: say what fixes this failure; this text is shown with every diagnosis of the rule.\nSeen in ${seen}, e.g. ${src.builds[0] ?? '?'}.\nTask {{task.name|<task>}} on {{agent.name|<agent>}}.\n`,
       },
     ],
-    tests: { match: lines.map((l) => ({ line: testLine(l) })), 'no-match': near.lines.map(testLine) },
+    tests: {
+      match: lines.map((l) => ({ line: testLine(l) })),
+      'no-match': near.lines.map(testLine),
+      // Every scenario has a test of its own (`rules lint`); add one per scenario you add.
+      scenarios: [{ lines: [testLine(lines[0])], expect: { scenario: 'any' } }],
+    },
   };
   const { stringify } = createRequire(import.meta.url)('yaml') as typeof YamlType;
   const head = [

@@ -1,8 +1,8 @@
 // The loaded rules plus one keyword automaton over all their keywords, the context tracker's and the cause markers.
 
 import { CONTEXT_KEYWORDS } from '../context/tracker.js';
-import { CAUSE_MARKERS } from '../diagnose/cause-markers.js';
-import { UNEXPLAINED_FAILURE } from '../diagnose/unexplained-failure.js';
+import { CAUSE_MARKERS } from './cause-markers.js';
+import { UNEXPLAINED_FAILURE } from './unexplained-failure.js';
 import { KeywordAutomaton } from './keywords.js';
 import { BUILTIN_RULES_DIR, execPattern, loadRules, type Rule } from './load.js';
 

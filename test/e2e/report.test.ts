@@ -75,7 +75,7 @@ describe('report --html', () => {
     expect(stderr.split('\n').filter((l) => l.includes(':CONSOLE'))).toEqual([]);
     expect(dom).toMatch(/<title>Bamboo build failures<\/title>/); // the injected script did not run
     expect(dom.match(/<svg /g)?.length ?? 0).toBeGreaterThanOrEqual(2);
-    expect(dom).toMatch(/<polyline [^>]*points="[\d., ]+"/);
+    expect(dom).toMatch(/<rect class="segment" x="[\d.]+" y="[\d.]+" width="[\d.]+" height="[\d.]+"/);
     expect(dom).toContain('&lt;script&gt;document.title=\'pwned\'&lt;/script&gt;');
     expect(dom).not.toContain(INJECTED);
 

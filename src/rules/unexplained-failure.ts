@@ -1,8 +1,8 @@
 // The built-in rule `unexplained-failure`: a failed build that no rule explains still gets a diagnosis, with its cause lines.
 
 import { createHash } from 'node:crypto';
-import type { Rule } from '../rules/load.js';
-import type { ScenarioDef } from '../rules/schema.js';
+import type { Rule } from './load.js';
+import type { ScenarioDef } from './schema.js';
 
 export const UNEXPLAINED_FAILURE_ID = 'unexplained-failure';
 
@@ -45,7 +45,7 @@ const SCENARIOS: ScenarioDef[] = [
 
 /**
  * Defined in code, not in rules/: it matches no line; a job that ended failed with no error diagnosis raises it
- * (src/diagnose/analyzer.ts). Generic: it never counts as an explanation. Its version hashes its own definition,
+ * (src/diagnose/analyzer.ts, at the end of a failed job). Generic: it never counts as an explanation. Its version hashes its own definition,
  * so `reanalyze` replaces its rows when the text changes.
  */
 export const UNEXPLAINED_FAILURE: Rule = {

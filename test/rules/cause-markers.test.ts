@@ -1,6 +1,6 @@
 // The error-line classifier: telling lines get a weight by specificity, noise gets none.
 import { describe, expect, it } from 'vitest';
-import { CAUSE_MARKERS, classifyLine } from '../../src/diagnose/cause-markers.js';
+import { CAUSE_MARKERS, classifyLine } from '../../src/rules/cause-markers.js';
 import { KeywordAutomaton } from '../../src/rules/keywords.js';
 
 const weight = (text: string) => classifyLine(text).weight;
