@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { analyse, type Report } from 'scslre';
 import { LineCounter, parseDocument } from 'yaml';
 import { parseEnvelope } from '../parse/envelope.js';
-import { BUILTIN_RULES_DIR, loadRuleFile, ruleFiles, type CompiledPattern, type Rule } from './load.js';
+import { loadRuleFile, replacesRule, ruleFiles, type CompiledPattern, type Rule } from './load.js';
 import { RuleError } from '../errors.js';
 
 export type LintCheck = 'schema' | 'duplicate-id' | 'super-linear' | 'keyword' | 'near-miss' | 'scenario-id' | 'placeholder' | 'scenario-test';
@@ -24,8 +24,6 @@ export interface LintResult {
   findings: LintFinding[];
 }
 
-const isBuiltin = (file: string): boolean => file.startsWith(BUILTIN_RULES_DIR);
-
 /** Lints every rule file in the given folders (or files), the way `loadRules` would read them. */
 export function lintRules(paths: string[]): LintResult {
   const files = paths.flatMap(ruleFiles);
@@ -43,9 +41,7 @@ export function lintRules(paths: string[]): LintResult {
       continue;
     }
     const earlier = seen.get(rule.id);
-    // A user's copy of a built-in rule replaces it (see loadRuleSet): only two files of the same kind clash.
-    const replacesBuiltin = earlier !== undefined && isBuiltin(earlier) && !isBuiltin(file);
-    if (earlier && !replacesBuiltin) add('id', 'duplicate-id', `duplicate rule id '${rule.id}' (also in ${earlier})`, rule.id);
+    if (earlier && !replacesRule(earlier, file)) add('id', 'duplicate-id', `duplicate rule id '${rule.id}' (also in ${earlier})`, rule.id);
     seen.set(rule.id, file);
     for (const f of lintRule(rule)) add(f.field, f.check, f.message, rule.id);
   }

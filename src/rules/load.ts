@@ -7,13 +7,12 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type XRegExpType from 'xregexp';
 import type * as YamlType from 'yaml';
-import type { Severity } from '../model.js';
 import { CONDITION_FIELDS, ruleFileSchema, type RuleFile, type ScenarioDef } from './schema.js';
-import { placeholdersIn, isContextPlaceholder, sectionsIn } from '../diagnose/template.js';
+import { placeholdersIn, isContextPlaceholder, sectionsIn } from './template.js';
 import { readCachedRule, writeCachedRule } from './rule-cache.js';
 import { RuleError } from '../errors.js';
 import { testContextProblem } from './test-context.js';
-import { UNDETERMINED } from '../diagnose/scenario.js';
+import { UNDETERMINED, type Severity } from '../model.js';
 
 // yaml and XRegExp (with core-js) are loaded only when a rule file must be compiled: with the compiled
 // rules cached, a run starts ~0.25 s sooner (measured: they were a third of the start-up).
@@ -60,18 +59,32 @@ export interface Rule {
 /** The rules shipped with bamboo-doctor. */
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
 
-/** Loads every `*.yaml`/`*.yml` rule in the given folders (or files); a later folder may not reuse an id. */
+/**
+ * Loads every `*.yaml`/`*.yml` rule in the given folders (or files), in order. Two files with one id clash,
+ * unless the later one replaces a built-in rule (see `replacesRule`): it then takes the built-in's place.
+ */
 export function loadRules(paths: string[] = [BUILTIN_RULES_DIR]): Rule[] {
-  const rules: Rule[] = [];
-  const seen = new Map<string, string>();
+  const byId = new Map<string, Rule>();
   for (const file of paths.flatMap(ruleFiles)) {
     const rule = loadRuleFile(file);
-    const earlier = seen.get(rule.id);
-    if (earlier) throw new RuleError(file, 'id', `duplicate rule id '${rule.id}' (also in ${earlier})`);
-    seen.set(rule.id, file);
-    rules.push(rule);
+    const earlier = byId.get(rule.id);
+    if (earlier && !replacesRule(earlier.file, file)) throw new RuleError(file, 'id', `duplicate rule id '${rule.id}' (also in ${earlier.file})`);
+    // Deleted first, so a replacing rule comes after the built-in ones, where the user's own rules are.
+    byId.delete(rule.id);
+    byId.set(rule.id, rule);
   }
-  return rules;
+  return [...byId.values()];
+}
+
+const isBuiltin = (file: string): boolean => file.startsWith(BUILTIN_RULES_DIR);
+
+/**
+ * The override policy, for loading and lint alike: a rule file of the user's (`--rules`) with a built-in rule's
+ * id replaces the built-in (a team's edited copy: `reanalyze` then sees the new version); the same file named
+ * twice is one rule; any other two files with one id clash.
+ */
+export function replacesRule(earlierFile: string, file: string): boolean {
+  return earlierFile === file || (isBuiltin(earlierFile) && !isBuiltin(file));
 }
 
 /** The rule files a folder holds (sorted), or the file itself. */

@@ -2,7 +2,7 @@
 
 import { CONTEXT_KEYWORDS } from '../context/tracker.js';
 import { KeywordAutomaton } from './keywords.js';
-import { execPattern, type Rule } from './load.js';
+import { BUILTIN_RULES_DIR, execPattern, loadRules, type Rule } from './load.js';
 
 /** A step of a rule that a line may satisfy. */
 export interface StepRef {
@@ -79,4 +79,9 @@ export class RuleSet {
     }
     return null;
   }
+}
+
+/** The built-in rules plus any `--rules` folders or files (a user's rule with a built-in id replaces it). */
+export function loadRuleSet(extra: string[] = []): RuleSet {
+  return new RuleSet(loadRules([BUILTIN_RULES_DIR, ...extra]));
 }

@@ -2,15 +2,16 @@
 
 import { createRequire } from 'node:module';
 import type { z as Z } from 'zod';
+import { AGENT_OSES, AGENT_TYPES, RUNNER_KINDS, SEVERITIES } from '../model.js';
 
 /** Context fields a scenario may test, and the values each may take. */
 export const CONDITION_FIELDS = {
-  'agent.type': ['local', 'remote', 'elastic', 'ephemeral', 'unknown'],
+  'agent.type': AGENT_TYPES,
   'agent.container': [true, false],
   'agent.service': [true, false],
   /** The agent host's OS, from the paths in the log (src/context/agent-os.ts); `unknown` leaves a scenario open. */
-  'agent.os': ['windows', 'linux', 'macos', 'unknown'],
-  'runner.kind': ['docker', 'agent', 'unknown'],
+  'agent.os': AGENT_OSES,
+  'runner.kind': RUNNER_KINDS,
   /** Where in the job the evidence came: Bamboo's set-up (before "Executing build"), a task, or after them. */
   phase: ['setup', 'task', 'build', 'unknown'],
 } as const;
@@ -78,7 +79,7 @@ function buildSchema() {
     .object({
       id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case id'),
       title: z.string().min(1),
-      severity: z.enum(['error', 'warning', 'info']),
+      severity: z.enum(SEVERITIES),
       category: z.string().min(1),
       description: z.string().optional(),
       /** A catch-all rule (e.g. a non-zero exit) that yields to a specific rule explaining the same task. */

@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { emptyContext, type AgentOs, type JobContext, type RunnerKind } from '../../src/model.js';
 import { chooseScenario, evaluate, UNDETERMINED } from '../../src/diagnose/scenario.js';
-import { renderTemplate } from '../../src/diagnose/template.js';
+import { renderTemplate } from '../../src/rules/template.js';
 import type { ScenarioDef } from '../../src/rules/schema.js';
 import { loadRules } from '../../src/rules/load.js';
 import { RuleSet } from '../../src/rules/rule-set.js';
-import { diagnoseLines } from '../../src/rules/rule-tests.js';
+import { diagnoseLines } from '../../src/diagnose/rule-tests.js';
 
 function ctxOf(os: AgentOs, runner: RunnerKind): JobContext {
   const c = emptyContext();

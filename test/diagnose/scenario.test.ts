@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyContext, type JobContext } from '../../src/model.js';
 import { chooseScenario, renderFix, UNDETERMINED, type Phase } from '../../src/diagnose/scenario.js';
-import { renderTemplate } from '../../src/diagnose/template.js';
+import { renderTemplate } from '../../src/rules/template.js';
 import { loadRules } from '../../src/rules/load.js';
 
 const rule = loadRules().find((r) => r.id === 'docker-pull-access-denied')!;

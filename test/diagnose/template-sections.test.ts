@@ -1,7 +1,7 @@
 // Fix templates: `{{#capture}}` / `{{^capture}}` sections follow what the evidence said.
 import { describe, expect, it } from 'vitest';
 import { emptyContext } from '../../src/model.js';
-import { renderTemplate, sectionsIn } from '../../src/diagnose/template.js';
+import { renderTemplate, sectionsIn } from '../../src/rules/template.js';
 
 const FIX = `Registry refused the pull.
 {{#expired}}

@@ -1,7 +1,7 @@
 // compileRule on plain definitions, and a rule's own scenario tests (tests.scenarios) run by testRule.
 import { describe, expect, it } from 'vitest';
 import { compileRule } from '../../src/rules/load.js';
-import { diagnoseLines, testRule } from '../../src/rules/rule-tests.js';
+import { diagnoseLines, testRule } from '../../src/diagnose/rule-tests.js';
 import { RuleSet } from '../../src/rules/rule-set.js';
 import { RuleError } from '../../src/errors.js';
 

@@ -1,17 +1,8 @@
-// Fills a fix text's {{placeholders}} from the job context and the rule's captures.
+// The template language of a rule's fix text: which {{placeholders}} exist (checked when a rule is loaded), and
+// filling them from the job context and the rule's captures.
 
-import type { JobContext, RunnerSpec } from '../model.js';
-
-/**
- * Renders a job's Specs `docker:` block, given the generic block a fix proposes (its lines to add are marked).
- * Registered by the Specs reader, which owns the YAML: `runnerSpecs` is only ever set once it is loaded, and
- * runs without `--specs` start without yaml and zod.
- */
-export type RunnerSpecRenderer = (spec: RunnerSpec, genericBlock?: string) => string;
-let renderSpec: RunnerSpecRenderer | null = null;
-export function useRunnerSpecRenderer(renderer: RunnerSpecRenderer): void {
-  renderSpec = renderer;
-}
+import type { JobContext } from '../model.js';
+import { runnerSpecRenderer } from '../context/runner-spec-renderer.js';
 
 type Getter = (ctx: JobContext) => string | null | undefined;
 
@@ -35,7 +26,7 @@ const CONTEXT: Record<string, Getter> = {
     c.runner.volumes.length ? c.runner.volumes.map((v) => `${v.host} → ${v.container}`).join(', ') : null,
   'runner.arguments': (c) => (c.runner.arguments.length ? c.runner.arguments.join(' ') : null),
   /** The job's `docker:` block from the Bamboo Specs given with `--specs` (several lines). */
-  'runner.specs': (c) => (c.runnerSpecs && renderSpec ? renderSpec(c.runnerSpecs) : null),
+  'runner.specs': (c) => (c.runnerSpecs ? (runnerSpecRenderer()?.(c.runnerSpecs) ?? null) : null),
   'task.name': (c) => c.task?.name,
   'task.type': (c) => c.task?.type,
   workingDirectory: (c) => c.workingDirectory,
@@ -113,6 +104,7 @@ const SPECS_SECTION = /^[ \t]*\{\{#runner\.specs\}\}[ \t]*\n([\s\S]*?)^[ \t]*\{\
 
 function specsSection(body: string, ctx: JobContext, captures: Record<string, string>): string {
   const generic = fill(body, ctx, captures);
+  const renderSpec = runnerSpecRenderer();
   if (!ctx.runnerSpecs || !renderSpec) return generic;
   const indent = /^[ \t]*/.exec(generic)![0];
   const block = renderSpec(ctx.runnerSpecs, generic);

@@ -2,12 +2,12 @@
 // the real engine.
 
 import type { Diagnosis } from '../model.js';
-import { SourceAnalyzer, type AnalyzerOptions } from '../diagnose/analyzer.js';
+import { SourceAnalyzer, type AnalyzerOptions } from './analyzer.js';
 import { parseEnvelope } from '../parse/envelope.js';
-import type { Rule } from './load.js';
-import { RuleSet } from './rule-set.js';
-import type { ScenarioTest } from './schema.js';
-import { applyTestContext } from './test-context.js';
+import type { Rule } from '../rules/load.js';
+import { RuleSet } from '../rules/rule-set.js';
+import type { ScenarioTest } from '../rules/schema.js';
+import { applyTestContext } from '../rules/test-context.js';
 
 export interface RuleTestFailure {
   rule: string;
