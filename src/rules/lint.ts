@@ -1,13 +1,23 @@
 // `rules lint`: checks rule files beyond what loading enforces, and reports every finding instead of stopping.
 
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { analyse, type Report } from 'scslre';
 import { LineCounter, parseDocument } from 'yaml';
 import { parseEnvelope } from '../parse/envelope.js';
-import { loadRuleFile, replacesRule, ruleFiles, type CompiledPattern, type Rule } from './load.js';
+import { BUILTIN_RULES_DIR, loadRuleFile, replacesRule, ruleFiles, type CompiledPattern, type Rule } from './load.js';
 import { RuleError } from '../errors.js';
 
-export type LintCheck = 'schema' | 'duplicate-id' | 'super-linear' | 'keyword' | 'near-miss' | 'scenario-id' | 'placeholder' | 'scenario-test';
+export type LintCheck =
+  | 'schema'
+  | 'duplicate-id'
+  | 'super-linear'
+  | 'keyword'
+  | 'near-miss'
+  | 'scenario-id'
+  | 'placeholder'
+  | 'scenario-test'
+  | 'consequence-of';
 
 export interface LintFinding {
   file: string;
@@ -29,6 +39,7 @@ export function lintRules(paths: string[]): LintResult {
   const files = paths.flatMap(ruleFiles);
   const findings: LintFinding[] = [];
   const seen = new Map<string, string>();
+  const links: { file: string; rule: Rule }[] = [];
   for (const file of files) {
     const add = (field: string, check: LintCheck, message: string, rule: string | null = null) =>
       findings.push({ file, line: fieldLine(file, field), rule, check, message: field ? `${field}: ${message}` : message });
@@ -44,7 +55,9 @@ export function lintRules(paths: string[]): LintResult {
     if (earlier && !replacesRule(earlier, file)) add('id', 'duplicate-id', `duplicate rule id '${rule.id}' (also in ${earlier})`, rule.id);
     seen.set(rule.id, file);
     for (const f of lintRule(rule)) add(f.field, f.check, f.message, rule.id);
+    if (rule.consequenceOf.length) links.push({ file, rule });
   }
+  findings.push(...checkConsequences(links, new Set([...seen.keys(), ...ruleFiles(BUILTIN_RULES_DIR).map(idOfFile)])));
   return { files: files.length, findings };
 }
 
@@ -166,6 +179,22 @@ function checkNearMiss(rule: Rule): RuleFinding[] {
       message: 'no no-match test holds a keyword, so none reaches the patterns: add a near miss from a real log (a line with the keyword that must not match)',
     },
   ];
+}
+
+const idOfFile = (file: string): string => basename(file).replace(/\.ya?ml$/, '');
+
+/** `consequence-of` must name rules that exist (the linted ones or the built-in ones), and not the rule itself. */
+function checkConsequences(links: { file: string; rule: Rule }[], known: Set<string>): LintFinding[] {
+  const out: LintFinding[] = [];
+  for (const { file, rule } of links) {
+    rule.consequenceOf.forEach((id, i) => {
+      const problem = id === rule.id ? 'a rule cannot be its own consequence' : known.has(id) ? null : `no rule '${id}'`;
+      if (!problem) return;
+      const field = `consequence-of.${i}`;
+      out.push({ file, line: fieldLine(file, field), rule: rule.id, check: 'consequence-of', message: `${field}: ${problem}` });
+    });
+  }
+  return out;
 }
 
 function checkScenarioIds(rule: Rule): RuleFinding[] {

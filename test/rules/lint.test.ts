@@ -38,6 +38,16 @@ describe('lintRules', () => {
     expect(lint({ 'my-rule.yaml': GOOD }).findings).toEqual([]);
   });
 
+  it('reports a consequence-of naming no rule, or the rule itself; built-in ids are known', () => {
+    const linked = GOOD.replace('keywords: [boom]', 'consequence-of: [maven-build-failure, no-such-rule, my-rule]\nkeywords: [boom]');
+    const { dir, findings } = lint({ 'my-rule.yaml': linked });
+    expect(findings.map((f) => [f.check, f.message, f.line])).toEqual([
+      ['consequence-of', "consequence-of.1: no rule 'no-such-rule'", 5],
+      ['consequence-of', 'consequence-of.2: a rule cannot be its own consequence', 5],
+    ]);
+    expect(findings[0].file).toBe(join(dir, 'my-rule.yaml'));
+  });
+
   it('reports a pattern that is quadratic on a long line, with its field and line', () => {
     const { dir, findings } = lint({ 'my-rule.yaml': GOOD.replace("'boom (?<what>\\w+) exploded'", "'(?<what>[^\\s,]+) boom'") });
     const f = findings.find((x) => x.check === 'super-linear')!;
