@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { emptyContext } from '../../src/model.js';
 import { loadRules } from '../../src/rules/load.js';
 import { RuleSet } from '../../src/rules/rule-set.js';
-import { diagnoseLines } from '../../src/rules/rule-tests.js';
+import { diagnoseLines } from '../../src/diagnose/rule-tests.js';
 import { evaluate } from '../../src/diagnose/scenario.js';
-import { placeholdersIn, renderTemplate } from '../../src/diagnose/template.js';
+import { placeholdersIn, renderTemplate } from '../../src/rules/template.js';
 
 const ruleSet = new RuleSet(loadRules());
 const T = (msg: string, type = 'simple') => `${type}\t12-Jan-2026 14:02:10\t${msg}`;

@@ -6,7 +6,7 @@ import { parseEnvelope } from '../../src/parse/envelope.js';
 import { trackLine } from '../../src/context/tracker.js';
 import { agentContainerId, agentUser } from '../../src/context/agent-user.js';
 import { fillBlanks } from '../../src/diagnose/fix-blanks.js';
-import { renderTemplate } from '../../src/diagnose/template.js';
+import { renderTemplate } from '../../src/rules/template.js';
 
 const T = (msg: string, type = 'simple') => `${type}\t29-Aug-2025 04:47:15\t${msg}`;
 

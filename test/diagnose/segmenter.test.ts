@@ -1,6 +1,7 @@
 // One job segmenter for text logs and REST exports: where a job starts and ends.
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { loadRuleSet } from '../../src/cli/shared.js';
+import { loadRuleSet } from '../../src/rules/rule-set.js';
 import { SourceAnalyzer, type JobSummary } from '../../src/diagnose/analyzer.js';
 import { parseEnvelope } from '../../src/parse/envelope.js';
 import { readJsonStream } from '../../src/sources/json-source.js';
@@ -58,7 +59,7 @@ describe('REST exports', () => {
     };
     const jobs: JobSummary[] = [];
     const a = new SourceAnalyzer('r.json', ruleSet, [{ jobEnd: (j) => void jobs.push(j) }]);
-    await readJsonStream([Buffer.from(JSON.stringify(result))], ruleSet.automaton, a);
+    await readJsonStream(Readable.from([Buffer.from(JSON.stringify(result))]), ruleSet.automaton, a);
     expect(jobs).toHaveLength(1);
     expect(jobs[0].ctx.build).toBe('ACME-WEB-JOB1-57');
     expect(jobs[0].diagnoses.map((d) => d.rule)).toEqual(['task-nonzero-exit']);
