@@ -1,6 +1,6 @@
 // One job segmenter for text logs and REST exports: where a job starts and ends.
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
 import { loadRuleSet } from '../../src/rules/rule-set.js';
 import { SourceAnalyzer, type JobSummary } from '../../src/diagnose/analyzer.js';
 import { parseEnvelope } from '../../src/parse/envelope.js';
