@@ -7,7 +7,6 @@ import type { JobSummary, Sink } from '../diagnose/analyzer.js';
 import type { Diagnosis, JobContext } from '../model.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import { buildKeyOf, type Store } from '../store/store.js';
-import { saveGreen } from '../store/store-sink.js';
 import { UNEXPLAINED_FAILURE_ID } from '../rules/unexplained-failure.js';
 import type { Bound } from './time.js';
 
@@ -93,7 +92,9 @@ async function reanalyzeSource(options: ReanalyzeOptions, source: Recorded): Pro
     const written = plan.changed.length + plan.removed.length === 0 || store.replaceDiagnoses(source.id, name, summary.ctx, ordinal, plan.changed, plan.removed);
     // Not written: this source stops short of a build the database holds from a complete log; its rows stay.
     if (written) for (const k of Object.keys(tally) as (keyof Changes)[]) outcome[k] += tally[k];
-    saveGreen(store, summary);
+    // A successful build's error-like lines: the baseline of its job (older databases lack it until re-read).
+    const c = summary.ctx;
+    if (summary.green?.size && c.state === 'successful' && c.plan && c.job && c.build) store.causes.saveGreenNow(c.plan, c.job, c.build, summary.green);
   }
   return outcome;
 }

@@ -8,6 +8,11 @@ import type { WrittenBuild } from './store.js';
 /** A successful build's error-like lines, by template hash (see JobSummary.green). */
 export type GreenLines = ReadonlyMap<string, { template: string; text: string }>;
 
+/** Jobs whose green sets are kept in memory. */
+const GREEN_CACHE = 64;
+/** Signatures remembered as written (then forgotten all at once: a cache, not a copy of the table). */
+const WRITTEN_SIGNATURES = 10_000;
+
 interface StoredCause {
   id: number;
   buildId: number;
@@ -28,32 +33,58 @@ export class CauseStore {
         `UPDATE builds SET signature = (SELECT d.signature FROM diagnoses d WHERE d.build_id = builds.id AND d.signature IS NOT NULL
            ORDER BY d.severity = 'error' DESC, d.generic, d.line LIMIT 1) WHERE id = ?`,
       ),
+      // Only the causes that hold the template: the others rank as they did.
       storedCauses: db.prepare(
         `SELECT d.id, d.build_id AS buildId, d.cause, d.cause_pool AS pool, d.fix FROM diagnoses d JOIN builds b ON b.id = d.build_id
-         WHERE b.plan = ? AND b.job = ? AND b.state = 'failed' AND d.cause_pool IS NOT NULL`,
+         WHERE d.plan = ? AND d.job = ? AND d.cause_pool IS NOT NULL AND instr(d.cause_pool, ?) > 0 AND b.state = 'failed'`,
       ),
       updateCause: db.prepare('UPDATE diagnoses SET cause = ?, signature = ?, fix = ? WHERE id = ?'),
     };
-  }
-
-  /** Template hashes of error-like lines seen in successful builds of PLAN-KEY / JOB-KEY. */
-  greenHashes(plan: string, job: string): Set<string> {
-    return new Set(this.s.greenHashes.all(plan, job) as string[]);
+    this.saveGreenNow = db.transaction((plan: string, job: string, build: string, lines: GreenLines) => this.saveGreen(plan, job, build, lines));
   }
 
   /**
-   * Records a successful build's error-like lines; call it inside the transaction that writes the build. When
-   * some are new to the job, the stored causes of its failed builds are ranked again, so the order logs were
-   * read in does not matter (and a job whose green builds print the same lines costs one query a build).
-   * Returns the causes that changed.
+   * The green sets of the jobs used last: every successful build asks for its job's set, and most builds of a
+   * run belong to a few jobs (not a query and a new Set for each). Only this
+   * process writes them while it runs, so a cached set is kept up to date by saveGreen.
+   */
+  private readonly greenCache = new Map<string, Set<string>>();
+
+  /** Template hashes of error-like lines seen in successful builds of PLAN-KEY / JOB-KEY (do not change the set). */
+  greenHashes(plan: string, job: string): ReadonlySet<string> {
+    return this.greenSet(plan, job);
+  }
+
+  private greenSet(plan: string, job: string): Set<string> {
+    const key = `${plan}\u0000${job}`;
+    let set = this.greenCache.get(key);
+    if (set) {
+      this.greenCache.delete(key); // most recently used last
+    } else {
+      set = new Set(this.s.greenHashes.all(plan, job) as string[]);
+      if (this.greenCache.size >= GREEN_CACHE) this.greenCache.delete(this.greenCache.keys().next().value!);
+    }
+    this.greenCache.set(key, set);
+    return set;
+  }
+
+  /** saveGreen in a transaction of its own (a savepoint inside another): prepared once, not per build. */
+  readonly saveGreenNow: (plan: string, job: string, build: string, lines: GreenLines) => number;
+
+  /**
+   * Records a successful build's error-like lines, inside the transaction that writes the build. When some are new
+   * to the job, the stored causes of its failed builds are ranked again, so the order logs were read in does not
+   * matter (and a job whose green builds print the same lines costs one query a build). Returns the causes that changed.
    */
   saveGreen(plan: string, job: string, build: string, lines: GreenLines): number {
-    const known = this.greenHashes(plan, job);
-    let fresh = 0;
+    const known = this.greenSet(plan, job);
+    const fresh: string[] = [];
     for (const [hash, { template, text }] of lines) {
-      if (!known.has(hash)) fresh += this.s.insertGreen.run(plan, job, hash, template, text, build).changes;
+      if (known.has(hash)) continue;
+      if (this.s.insertGreen.run(plan, job, hash, template, text, build).changes) fresh.push(hash);
+      known.add(hash);
     }
-    return fresh ? this.rerank(plan, job) : 0;
+    return fresh.length ? this.rerank(plan, job, fresh) : 0;
   }
 
   /**
@@ -65,20 +96,35 @@ export class CauseStore {
     for (const d of diagnoses) {
       if (!d.signature) continue;
       signed = true;
-      if (d.template) this.s.insertSignature.run(d.signature, d.template);
+      this.saveSignature(d.signature, d.template);
     }
     if (signed) this.s.buildSignature.run(build.id);
   }
 
-  /** Ranks the stored causes of the job's failed builds again with its green baseline; returns how many changed. */
-  private rerank(plan: string, job: string): number {
-    const green = this.greenHashes(plan, job);
+  /** Signatures this process has written: a build's diagnoses mostly share one, and failures repeat. */
+  private readonly written = new Set<string>();
+
+  private saveSignature(signature: string, template: string | null | undefined): void {
+    if (!template || this.written.has(signature)) return;
+    if (this.written.size >= WRITTEN_SIGNATURES) this.written.clear();
+    this.s.insertSignature.run(signature, template);
+    this.written.add(signature);
+  }
+
+  /**
+   * Ranks again, with the job's green baseline, the stored causes of its failed builds that hold one of the
+   * `fresh` templates (by hash: the pool's JSON holds each candidate's hash); returns the builds that changed.
+   */
+  private rerank(plan: string, job: string, fresh: string[]): number {
+    const green = this.greenSet(plan, job);
     const builds = new Set<number>();
-    for (const row of this.s.storedCauses.all(plan, job) as StoredCause[]) {
+    const rows = new Map<number, StoredCause>();
+    for (const hash of fresh) for (const row of this.s.storedCauses.all(plan, job, `"${hash}"`) as StoredCause[]) rows.set(row.id, row);
+    for (const row of rows.values()) {
       const ranked = rankCauses(JSON.parse(row.pool) as CauseCandidate[], green);
       const cause = JSON.stringify(ranked.cause);
       if (cause === row.cause) continue;
-      if (ranked.signature && ranked.template) this.s.insertSignature.run(ranked.signature, ranked.template);
+      if (ranked.signature) this.saveSignature(ranked.signature, ranked.template);
       this.s.updateCause.run(cause, ranked.signature, refreshFix(row.fix, JSON.parse(row.cause) as CauseLine[], ranked.cause), row.id);
       builds.add(row.buildId);
     }

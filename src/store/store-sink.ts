@@ -29,17 +29,6 @@ export class StoreSink implements Sink {
     if (this.storedUnkeyed && job.ctx.build) this.store.dropBuild(unkeyedBuildKey(this.sourcePath, this.unkeyed + 1));
     this.storedUnkeyed = false;
     if (!job.ctx.build) this.unkeyed++;
-    // One transaction for the build and its green lines: not a second commit for every successful build.
-    this.store.db.transaction(() => {
-      this.store.saveJob(this.sourceId, this.sourcePath, job.ctx, this.unkeyed, job.diagnoses);
-      saveGreen(this.store, job);
-    })();
+    this.store.saveJob(this.sourceId, this.sourcePath, job.ctx, this.unkeyed, job.diagnoses, job.green);
   }
-}
-
-/** A successful build's error-like lines become its job's baseline (and may re-rank stored causes of that job). */
-export function saveGreen(store: Store, job: JobSummary): void {
-  const { plan, job: jobKey, build } = job.ctx;
-  // A transaction of its own (a savepoint inside StoreSink's): the lines of one build are written together.
-  if (job.green?.size && plan && jobKey && build) store.db.transaction(() => store.causes.saveGreen(plan, jobKey, build, job.green!))();
 }

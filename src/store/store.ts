@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import type { Diagnosis, JobContext } from '../model.js';
 import { MIGRATIONS } from './migrations/index.js';
-import { CauseStore } from './causes.js';
+import { CauseStore, type GreenLines } from './causes.js';
 
 /** Default database file, overridden by `--db` or BAMBOO_DOCTOR_DB. */
 export const DEFAULT_DB = './bamboo-doctor.db';
@@ -59,10 +59,11 @@ export class Store {
 
   /**
    * Writes a build and replaces its diagnoses in one transaction: reading the same build again (the same
-   * file, or the same build from a REST export) leaves one row each.
+   * file, or the same build from a REST export) leaves one row each. A successful build's error-like lines
+   * (`green`) become its job's baseline in the same transaction.
    */
-  saveJob(sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, diagnoses: Diagnosis[]): boolean {
-    return this.count(this.stmts.saveJob(sourceId, sourcePath, ctx, ordinal, diagnoses));
+  saveJob(sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, diagnoses: Diagnosis[], green?: GreenLines): boolean {
+    return this.count(this.stmts.saveJob(sourceId, sourcePath, ctx, ordinal, diagnoses, green));
   }
 
   /** Live input: a diagnosis is written as soon as it arises (its build row first), then updated at the job's end. */
@@ -239,12 +240,13 @@ function prepare(db: Database.Database, causes: CauseStore) {
     ),
     finishSource: db.prepare('UPDATE sources SET lines = ?, status = ?, error = ? WHERE id = ?'),
     dropBuild: db.prepare('DELETE FROM builds WHERE build_key = ?'),
-    saveJob: db.transaction((sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, diagnoses: Diagnosis[]) => {
+    saveJob: db.transaction((sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, diagnoses: Diagnosis[], green?: GreenLines) => {
       if (keepsComplete(ctx, sourcePath, ordinal)) return false;
       const build = writeBuild(sourceId, sourcePath, ctx, ordinal);
       deleteDiagnoses.run(build.id);
       for (const d of diagnoses) writeDiagnosis(build, ctx, d);
       causes.afterWrite(build, diagnoses);
+      if (green?.size && ctx.state === 'successful' && ctx.plan && ctx.job) causes.saveGreen(ctx.plan, ctx.job, build.key, green);
       return true;
     }),
     replaceSome: db.transaction(
