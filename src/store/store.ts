@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Diagnosis, JobContext } from '../model.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { CauseStore, type GreenLines } from './causes.js';
+import { buildRow, diagnosisRow } from './rows.js';
 
 /** Default database file, overridden by `--db` or BAMBOO_DOCTOR_DB. */
 export const DEFAULT_DB = './bamboo-doctor.db';
@@ -171,64 +172,12 @@ function prepare(db: Database.Database, causes: CauseStore) {
 
   const writeBuild = (sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number): WrittenBuild => {
     const { key, keyed } = buildKeyOf(ctx, sourcePath, ordinal);
-    const row = upsertBuild.get({
-      key,
-      keyed: keyed ? 1 : 0,
-      plan: ctx.plan,
-      job: ctx.job,
-      number: ctx.number,
-      state: ctx.state,
-      bambooVersion: ctx.bambooVersion,
-      agentName: ctx.agent.name,
-      agentType: ctx.agent.type,
-      agentContainer: bool(ctx.agent.container),
-      agentService: bool(ctx.agent.service),
-      agentHome: ctx.agent.home,
-      runnerKind: ctx.runner.kind,
-      runnerImage: ctx.runner.image,
-      runnerVolumes: JSON.stringify(ctx.runner.volumes),
-      started: ctx.started,
-      sourceId,
-      sourcePath,
-      at: now(),
-      finished: ctx.finished ? 1 : 0,
-      agentOs: ctx.agent.os,
-    }) as { id: number; signature: string | null };
+    const row = upsertBuild.get(buildRow(ctx, key, keyed, sourceId, sourcePath, now())) as { id: number; signature: string | null };
     return { id: row.id, key, signature: row.signature };
   };
 
   const writeDiagnosis = (build: WrittenBuild, ctx: JobContext, d: Diagnosis): void => {
-    upsertDiagnosis.run({
-      buildId: build.id,
-      rule: d.rule,
-      ruleVersion: d.ruleVersion,
-      title: d.title,
-      severity: d.severity,
-      category: d.category,
-      scenario: d.scenario,
-      candidates: d.candidates ? JSON.stringify(d.candidates) : null,
-      taskName: d.task?.name ?? null,
-      taskType: d.task?.type ?? null,
-      source: d.source,
-      line: d.line,
-      time: d.time,
-      at: d.time ?? ctx.started ?? now().slice(0, 19),
-      count: d.count,
-      evidence: JSON.stringify(d.evidence),
-      captures: JSON.stringify(d.captures),
-      fix: d.fix,
-      note: d.note ?? null,
-      buildKey: build.key,
-      plan: d.plan,
-      job: d.job,
-      agentName: d.agent.name,
-      agentType: d.agent.type,
-      runnerKind: d.runner.kind,
-      cause: d.cause ? JSON.stringify(d.cause) : null,
-      causePool: d.causePool?.length ? JSON.stringify(d.causePool) : null,
-      signature: d.signature ?? null,
-      generic: d.generic ? 1 : 0,
-    });
+    upsertDiagnosis.run(diagnosisRow(build, ctx, d, now()));
   };
 
   return {
@@ -269,4 +218,3 @@ function prepare(db: Database.Database, causes: CauseStore) {
   };
 }
 
-const bool = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
