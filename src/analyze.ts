@@ -10,8 +10,8 @@ import { readLogStream } from './sources/log-source.js';
 import { readJsonStream } from './sources/json-source.js';
 import type { Store } from './store/store.js';
 import { StoreSink } from './store/store-sink.js';
-import { followFile, type FollowEvent } from './sources/follow.js';
-import { InputError } from './errors.js';
+import { followFile, type FollowEvent, type Generation } from './sources/follow.js';
+import { InputError, StoreError } from './errors.js';
 
 export interface AnalyzeOptions {
   paths: string[];
@@ -46,6 +46,8 @@ export type InputEvent =
   | { kind: 'notice'; input: Input; message: string };
 
 export interface AnalyzeResult {
+  /** Set when the database failed: the run stopped there; what was committed before stays. */
+  storeError?: StoreError;
   inputs: number;
   skipped: number;
   failed: InputError[];
@@ -60,16 +62,31 @@ function emptyResult(): AnalyzeResult {
   return { inputs: 0, skipped: 0, failed: [], builds: 0, diagnoses: [], severities: { error: 0, warning: 0, info: 0 } };
 }
 
-/** The sink that fills the result: counts, and the diagnoses themselves when they are kept. */
-function collector(result: AnalyzeResult, keep: boolean): Sink {
-  return {
-    diagnosis: (d) => {
-      result.severities[d.severity]++;
-      if (keep) result.diagnoses.push(d);
-    },
-    jobEnd: () => void result.builds++,
+/**
+ * The sink that fills the result for one source: counts, and the diagnoses themselves when they are kept. A job's
+ * diagnoses count once it has ended and been stored (the store's sink comes first): when the database fails, the
+ * summary counts only what it holds.
+ */
+function collector(result: AnalyzeResult, keep: boolean): () => Sink {
+  return () => {
+    const pending: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+    return {
+      diagnosis: (d) => {
+        pending[d.severity]++;
+        if (keep) result.diagnoses.push(d);
+      },
+      jobEnd: () => {
+        result.builds++;
+        for (const s of SEVERITIES) {
+          result.severities[s] += pending[s];
+          pending[s] = 0;
+        }
+      },
+    };
   };
 }
+
+const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
 
 export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const result = emptyResult();
@@ -77,27 +94,43 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const inputs = expandEach(options.paths, result);
   options.onInput?.({ kind: 'start', inputs });
   for (const input of inputs) {
-    result.inputs++;
-    const info = sourceInfo(input);
-    if (options.store && !options.force && info.size !== null && options.store.findSource(info)) {
-      result.skipped++;
-      options.onInput?.({ kind: 'skipped', input, reason: 'already analysed, unchanged since (use --force to read it again)' });
-      continue;
-    }
-    const sourceId = options.store?.beginSource(info) ?? null;
-    const analyzer = sourceAnalyzer(options, input.name, sourceId, input.path === null, collect);
     try {
-      const lines = await readInput(input, options, analyzer);
-      if (sourceId !== null) options.store!.finishSource(sourceId, lines, 'done');
-      options.onInput?.({ kind: 'done', input, lines });
+      await analyzeInput(input, options, result, collect);
     } catch (err) {
-      const error = err instanceof InputError ? err : new InputError(input.name, null, (err as Error).message);
-      if (sourceId !== null) options.store!.finishSource(sourceId, error.line ?? 0, 'partial', error.message);
-      result.failed.push(error);
-      options.onInput?.({ kind: 'failed', input, error });
+      // The database failed: nothing more can be stored, so the batch stops; committed jobs stay.
+      if (!(err instanceof StoreError)) throw err;
+      result.storeError = err;
+      break;
     }
   }
   return result;
+}
+
+async function analyzeInput(input: Input, options: AnalyzeOptions, result: AnalyzeResult, collect: () => Sink): Promise<void> {
+  result.inputs++;
+  const info = sourceInfo(input);
+  const store = options.store;
+  if (store && !options.force && info.size !== null && store.findSource(info)) {
+    result.skipped++;
+    options.onInput?.({ kind: 'skipped', input, reason: 'already analysed, unchanged since (use --force to read it again)' });
+    return;
+  }
+  if (store && input.path !== null && store.takeInterrupted(info.path) > 0) {
+    options.onInput?.({ kind: 'notice', input, message: 'an earlier run was stopped while reading it (interrupted): reading it again' });
+  }
+  const sourceId = store?.beginSource(info) ?? null;
+  const analyzer = sourceAnalyzer(options, input.name, sourceId, input.path === null, collect);
+  try {
+    const lines = await readInput(input, options, analyzer);
+    if (sourceId !== null) store!.finishSource(sourceId, lines, 'done');
+    options.onInput?.({ kind: 'done', input, lines });
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    const error = err instanceof InputError ? err : new InputError(input.name, null, (err as Error).message);
+    if (sourceId !== null) store!.finishSource(sourceId, error.line ?? 0, 'partial', error.message);
+    result.failed.push(error);
+    options.onInput?.({ kind: 'failed', input, error });
+  }
 }
 
 /** Expands each path on its own, so a missing one is reported while the others are still read. */
@@ -131,11 +164,11 @@ function sourceInfo(input: Input) {
 }
 
 /** The analyzer of one source, its diagnoses going to the given sinks and, live or per job, to the store. */
-function sourceAnalyzer(options: AnalyzeOptions, name: string, sourceId: number | null, live: boolean, collect: Sink): SourceAnalyzer {
-  const sinks = [...options.sinks, collect];
+function sourceAnalyzer(options: AnalyzeOptions, name: string, sourceId: number | null, live: boolean, collect: () => Sink): SourceAnalyzer {
   // Jobs with no build key are stored under `<source>#n`: two separate runs on stdin must not share `-#1`.
   const storedAs = name === '-' ? `-@${new Date().toISOString()}` : name;
-  if (options.store) sinks.push(new StoreSink(options.store, sourceId, storedAs, live));
+  // The store first: when it fails, the diagnosis is neither printed nor counted as stored.
+  const sinks = [...(options.store ? [new StoreSink(options.store, sourceId, storedAs, live)] : []), ...options.sinks, collect()];
   return new SourceAnalyzer(name, options.ruleSet, sinks, { live, enrich: options.enrich });
 }
 
@@ -153,32 +186,49 @@ export interface FollowAnalyzeOptions extends Omit<AnalyzeOptions, 'force' | 'st
 export async function analyzeFollow(options: FollowAnalyzeOptions): Promise<AnalyzeResult> {
   const result = emptyResult();
   const collect = collector(result, options.keepDiagnoses !== false);
+  // Stopped by the caller's signal, or here when the database fails (then nothing more could be stored).
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  options.signal.addEventListener('abort', onAbort, { once: true });
   const followOne = async (path: string) => {
-    for await (const generation of followFile(path, { signal: options.signal, pollMs: options.pollMs, onEvent: options.onFollow })) {
-      const { head, stream } = await peek(generation.chunks);
-      const refused = notFollowable(head);
-      if (refused) {
-        // Told at once (the other files go on being followed), and the file is followed no more.
-        options.onFollow?.({ kind: 'problem', path, message: `no longer followed: ${refused}` });
-        throw new InputError(generation.name, null, refused);
-      }
-      result.inputs++;
-      const info = { path: resolve(path), kind: 'follow', size: null, mtimeMs: null, fingerprint: null };
-      const sourceId = options.store?.beginSource(info) ?? null;
-      const analyzer = sourceAnalyzer(options, generation.name, sourceId, true, collect);
-      try {
-        const lines = await readLogStream(stream, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes });
-        if (sourceId !== null) options.store!.finishSource(sourceId, lines, 'done');
-      } catch (err) {
-        // readLogStream has ended the jobs read before the failure; the file may have gone unreadable.
-        const error = err as InputError;
-        if (sourceId !== null) options.store!.finishSource(sourceId, error.line ?? 0, 'partial', error.message);
-        result.failed.push(error);
-      }
+    for await (const generation of followFile(path, { signal: stop.signal, pollMs: options.pollMs, onEvent: options.onFollow })) {
+      await followGeneration(path, generation, options, result, collect);
     }
   };
-  await Promise.all(
-    options.paths.map((path) => followOne(path).catch((err) => void result.failed.push(err instanceof InputError ? err : new InputError(path, null, String(err))))),
-  );
+  const failed = (path: string) => (err: unknown) => {
+    if (err instanceof StoreError) {
+      result.storeError ??= err;
+      stop.abort();
+    } else result.failed.push(err instanceof InputError ? err : new InputError(path, null, String(err)));
+  };
+  try {
+    await Promise.all(options.paths.map((path) => followOne(path).catch(failed(path))));
+  } finally {
+    options.signal.removeEventListener('abort', onAbort);
+  }
   return result;
+}
+
+async function followGeneration(path: string, generation: Generation, options: FollowAnalyzeOptions, result: AnalyzeResult, collect: () => Sink): Promise<void> {
+  const { head, stream } = await peek(generation.chunks);
+  const refused = notFollowable(head);
+  if (refused) {
+    // Told at once (the other files go on being followed), and the file is followed no more.
+    options.onFollow?.({ kind: 'problem', path, message: `no longer followed: ${refused}` });
+    throw new InputError(generation.name, null, refused);
+  }
+  result.inputs++;
+  const info = { path: resolve(path), kind: 'follow', size: null, mtimeMs: null, fingerprint: null };
+  const sourceId = options.store?.beginSource(info) ?? null;
+  const analyzer = sourceAnalyzer(options, generation.name, sourceId, true, collect);
+  try {
+    const lines = await readLogStream(stream, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes });
+    if (sourceId !== null) options.store!.finishSource(sourceId, lines, 'done');
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    // readLogStream has ended the jobs read before the failure; the file may have gone unreadable.
+    const error = err as InputError;
+    if (sourceId !== null) options.store!.finishSource(sourceId, error.line ?? 0, 'partial', error.message);
+    result.failed.push(error);
+  }
 }

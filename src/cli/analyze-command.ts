@@ -83,6 +83,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
     progress?.clear();
     out.finish();
     for (const e of result.failed.filter((f) => !told.has(f))) say(`error: ${e.message}`);
+    if (result.storeError) say(`error: ${result.storeError.message}; stopped there (what was stored before stays)`);
     if (skips > SKIPS_NAMED) say(`… and ${skips - SKIPS_NAMED} more inputs skipped, already analysed and unchanged (use --force to read them again)`);
     const { error: errors, warning, info } = result.severities;
     const total = errors + warning + info;
@@ -97,7 +98,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
     if (store?.keptComplete) {
       say(`bamboo-doctor: ${store.keptComplete} build(s) kept as stored: the database has them from a complete log, this input stops short of their end`);
     }
-    if (result.failed.length) return EXIT.usage;
+    if (result.failed.length || result.storeError) return EXIT.usage;
     if (args.failOn === 'none') return EXIT.ok;
     const threshold = RANK[args.failOn];
     const reached = (Object.keys(RANK) as Severity[]).some((s) => RANK[s] >= threshold && result.severities[s] > 0);

@@ -48,12 +48,13 @@ export async function followCommand(args: FollowArgs, io: Io): Promise<number> {
     });
     out.finish();
     for (const e of result.failed) say(`error: ${e.message}`);
+    if (result.storeError) say(`error: ${result.storeError.message}; stopped following (what was stored before stays)`);
     const n = result.severities.error + result.severities.warning + result.severities.info;
     say(
       `bamboo-doctor: followed ${args.paths.length} file${args.paths.length === 1 ? '' : 's'} (${result.inputs} source${result.inputs === 1 ? '' : 's'}), ` +
         `${result.builds} build${result.builds === 1 ? '' : 's'}, ${n} diagnos${n === 1 ? 'is' : 'es'}${store ? ` → ${store.db.name}` : ''}`,
     );
-    return result.failed.length ? EXIT.usage : EXIT.ok;
+    return result.failed.length || result.storeError ? EXIT.usage : EXIT.ok;
   } finally {
     signal.removeEventListener('abort', stopping);
     store?.close();

@@ -2,7 +2,7 @@
 
 import type { Argv } from 'yargs';
 import { openExistingStore } from '../history/open.js';
-import { reanalyze, type Changes, type SourceOutcome } from '../history/reanalyze.js';
+import { reanalyze, remaskStored, type Changes, type SourceOutcome } from '../history/reanalyze.js';
 import { parseBound } from '../history/time.js';
 import { loadRuleSet, readingOptions, type DbOption } from './shared.js';
 import { EXIT, type Io } from './io.js';
@@ -23,16 +23,18 @@ const KINDS: (keyof Changes)[] = ['replaced', 'added', 'removed', 'unchanged', '
 export async function reanalyzeCommand(args: ReanalyzeArgs, io: Io): Promise<number> {
   const since = args.since ? parseBound(args.since, 'since', new Date()) : undefined;
   const ruleSet = loadRuleSet(args.rules);
-  const store = openExistingStore(args.db);
+  const store = openExistingStore(args.db, 'write');
   try {
     const enrich = await userContext(args.agents, args.specs);
+    const masked = remaskStored(store);
     const outcomes = await reanalyze({ store, ruleSet, since, maxLineBytes: args.maxLineBytes, enrich });
     const totals = Object.fromEntries(KINDS.map((k) => [k, outcomes.reduce((n, o) => n + o[k], 0)])) as unknown as Changes;
     const missing = outcomes.filter((o) => o.status === 'missing').length;
     const failed = outcomes.filter((o) => o.status === 'failed').length;
     if (args.format === 'json') {
-      io.stdout.write(`${JSON.stringify({ sources: outcomes, totals: { ...totals, missing, failed } }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ sources: outcomes, totals: { ...totals, missing, failed, masked } }, null, 2)}\n`);
     } else {
+      if (masked) io.stdout.write(`${masked} stored diagnos${masked === 1 ? 'is' : 'es'} had secrets in clear (stored by an older version): masked now\n`);
       for (const o of outcomes) {
         const line = describe(o);
         if (line) io.stdout.write(`${line}\n`);
@@ -43,6 +45,8 @@ export async function reanalyzeCommand(args: ReanalyzeArgs, io: Io): Promise<num
       );
     }
     return failed ? EXIT.usage : EXIT.ok;
+  } catch (err) {
+    throw store.explain(err);
   } finally {
     store.close();
   }
@@ -58,8 +62,9 @@ function counts(c: Changes): string {
 function describe(o: SourceOutcome): string | null {
   if (o.status === 'missing') return `${o.path}: no longer there, its diagnoses are kept as they are`;
   if (o.status === 'failed') return `${o.path}: ${o.error} (what was read before it is kept)`;
-  if (o.replaced + o.added + o.removed === 0) return null;
-  return `${o.path}: ${counts({ ...o, unchanged: 0, kept: 0 })}`;
+  const changed = counts({ ...o, unchanged: 0, kept: 0 });
+  if (o.interrupted) return `${o.path}: an earlier run was stopped while reading it (interrupted): read again${changed ? `, ${changed}` : ''}`;
+  return changed ? `${o.path}: ${changed}` : null;
 }
 
 const reanalyzeBuilder = <T>(y: Argv<T>) =>

@@ -31,6 +31,8 @@ export async function reportCommand(args: ReportArgs, io: Io): Promise<number> {
       generated: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
       database: store.db.name,
     });
+  } catch (err) {
+    throw store.explain(err);
   } finally {
     store.close();
   }

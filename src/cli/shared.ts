@@ -33,18 +33,11 @@ export function openStoreOption(option: DbOption): Store | null {
 }
 
 /**
- * Opens (or creates) the database; a path that cannot be one (a folder, a missing folder, a log given to --db by
- * mistake) is the user's mistake, named in one line rather than an internal error with a stack trace.
+ * Opens (or creates) the database to write; a path that cannot be one (a folder, a missing folder, a log or another
+ * application's database given to --db by mistake) is a StoreError naming it, in one line, and the file is left as it is.
  */
 export function openStore(path: string): Store {
-  try {
-    return new Store(path);
-  } catch (err) {
-    const e = err as Error & { code?: string };
-    if (e.name !== 'SqliteError' && !/directory does not exist/.test(e.message)) throw err;
-    const why = e.code === 'SQLITE_NOTADB' ? 'this file is not a bamboo-doctor database (SQLite)' : `cannot open it as a database (${e.message})`;
-    throw new UsageError(`database ${path} (--db or BAMBOO_DOCTOR_DB): ${why}`);
-  }
+  return new Store(path);
 }
 
 /**

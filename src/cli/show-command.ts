@@ -41,6 +41,8 @@ export async function showCommand(args: ShowArgs, io: Io): Promise<number> {
     );
     for (const d of diagnoses) io.stdout.write(formatText(d));
     return EXIT.ok;
+  } catch (err) {
+    throw store.explain(err);
   } finally {
     store.close();
   }

@@ -1,6 +1,7 @@
 // Fills a fix text's {{placeholders}} from the job context and the rule's captures.
 
 import type { JobContext, RunnerSpec } from '../model.js';
+import { redact } from './redact.js';
 
 /**
  * Renders a job's Specs `docker:` block, given the generic block a fix proposes (its lines to add are marked).
@@ -69,7 +70,8 @@ export function renderTemplate(template: string, ctx: JobContext, captures: Reco
 
 function fill(template: string, ctx: JobContext, captures: Record<string, string>): string {
   return template.replace(PLACEHOLDER, (_, name: string, fallback: string | undefined, at: number) => {
-    const value = name in captures ? captures[name] : CONTEXT[name]?.(ctx);
+    // Captures come masked (redactMatch); context values are read from the log too (docker run arguments, paths).
+    const value = name in captures ? captures[name] : maskOrNull(CONTEXT[name]?.(ctx));
     if (value !== null && value !== undefined && value !== '' && value !== 'unknown') {
       // A value of several lines keeps the indentation of the line it is placed in.
       const indent = /^[ \t]*/.exec(template.slice(template.lastIndexOf('\n', at) + 1))![0];
@@ -78,6 +80,8 @@ function fill(template: string, ctx: JobContext, captures: Record<string, string
     return fallback !== undefined ? fallback.trim() : `<${name}: not in the log>`;
   });
 }
+
+const maskOrNull = (value: string | null | undefined): string | null | undefined => (value ? redact(value) : value);
 
 /**
  * `{{#runner.specs}}`…`{{/runner.specs}}`, each on a line of its own, around a generic `docker:` block: when the
@@ -90,6 +94,6 @@ function specsSection(body: string, ctx: JobContext, captures: Record<string, st
   const generic = fill(body, ctx, captures);
   if (!ctx.runnerSpecs || !renderSpec) return generic;
   const indent = /^[ \t]*/.exec(generic)![0];
-  const block = renderSpec(ctx.runnerSpecs, generic);
+  const block = redact(renderSpec(ctx.runnerSpecs, generic));
   return `${block.replace(/^/gm, indent)}\n`;
 }

@@ -8,7 +8,7 @@ import type { KeywordAutomaton } from '../rules/keywords.js';
 import { DEFAULT_MAX_LINE_BYTES } from './line-reader.js';
 import { type ReadOptions } from './log-source.js';
 import { RestWalker } from './rest-walker.js';
-import { InputError } from '../errors.js';
+import { InputError, StoreError } from '../errors.js';
 
 /**
  * Bytes are decoded and fed to the parser 4 KB at a time. Small strings stay in V8's young generation (1 MB
@@ -56,6 +56,7 @@ export async function readJsonStream(
     const out = parse(none);
     if (out !== none) walker.tokens(out.values);
   } catch (err) {
+    if (err instanceof StoreError) throw err;
     walker.end();
     throw new InputError(analyzer.source, walker.entryReached(), `${walker.where()}: ${describe(err as Error, atEnd)}`);
   }

@@ -4,7 +4,7 @@ import { parseEnvelope } from '../parse/envelope.js';
 import type { SourceAnalyzer } from '../diagnose/analyzer.js';
 import type { KeywordAutomaton } from '../rules/keywords.js';
 import { DEFAULT_MAX_LINE_BYTES, LineReader } from './line-reader.js';
-import { InputError } from '../errors.js';
+import { InputError, StoreError } from '../errors.js';
 
 export interface ReadOptions {
   maxLineBytes?: number;
@@ -14,7 +14,7 @@ export interface ReadOptions {
 
 /**
  * Feeds the lines of a text stream to the analyzer; returns the number of lines read. When the stream
- * breaks, what was read is still analysed and its jobs ended before the error is raised.
+ * breaks, what was read is still analysed and its jobs ended before the error is raised. A StoreError passes as it is.
  */
 export async function readLogStream(
   stream: AsyncIterable<Buffer | string>,
@@ -34,6 +34,8 @@ export async function readLogStream(
   try {
     for await (const chunk of stream) reader.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   } catch (err) {
+    // The database failed while storing a job: reading on (or ending the jobs, which stores them) cannot help.
+    if (err instanceof StoreError) throw err;
     reader.end();
     analyzer.end();
     throw new InputError(analyzer.source, reader.lines + 1, (err as Error).message);
