@@ -115,11 +115,14 @@ function reason(code: string, message: string): string {
   if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED') {
     return `another process holds the database lock for ${BUSY_TIMEOUT_MS / 1000} s; try again when it is done`;
   }
+  if (code === 'SQLITE_READONLY_DIRECTORY' || code === 'SQLITE_READONLY_CANTINIT') {
+    return 'its folder cannot be written (SQLite keeps the -wal and -shm files beside it, even to read it)';
+  }
   if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY_')) return 'the file cannot be written (read-only file or folder)';
   if (code === 'SQLITE_FULL') return 'the disk is full';
   if (code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT_')) return `the file is damaged (${message}); keep a copy and restore a backup, or start a new database with --db`;
   if (code === 'SQLITE_NOTADB') return 'this file is not a bamboo-doctor database (not SQLite); it is left as it is';
-  if (code.startsWith('SQLITE_IOERR')) return `the disk failed to read or write it (${code}: ${message})`;
+  if (code.startsWith('SQLITE_IOERR')) return `reading or writing it failed (${code}: ${message}): is the disk full, or the file over a size limit?`;
   if (code === 'SQLITE_CANTOPEN' || !code) return `cannot open it as a database (${message})`;
   return `${message} (${code})`;
 }
