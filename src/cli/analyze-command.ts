@@ -9,12 +9,15 @@ import { openStoreOption, type DbOption } from './shared.js';
 import { EXIT, type Io } from './io.js';
 import { progressLine } from './progress.js';
 import { InputError, UsageError } from '../errors.js';
+import { overBudgetNotes } from '../rules/bounded.js';
 
 export interface AnalyzeArgs {
   paths: string[];
   format: Format;
   db: DbOption;
   rules: string[];
+  /** `--allow-slow-rules`: load --rules patterns lint flags as exponential. */
+  allowSlowRules?: boolean;
   failOn: Severity | 'none';
   force: boolean;
   maxLineBytes?: number;
@@ -38,7 +41,7 @@ export const restoreDash = (arg: string): string => (arg === STDIN_STAND_IN ? '-
 
 export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number> {
   if (args.paths.length === 0) throw new UsageError('analyze needs at least one file, folder, or - for stdin');
-  const ruleSet = loadRuleSet(args.rules);
+  const ruleSet = loadRuleSet(args.rules, { allowSlow: args.allowSlowRules });
   const enrich = await userContext(args.agents, args.specs);
   const store = openStoreOption(args.db);
   const progress = progressLine(io.stderr);
@@ -83,6 +86,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
     progress?.clear();
     out.finish();
     for (const e of result.failed.filter((f) => !told.has(f))) say(`error: ${e.message}`);
+    for (const note of overBudgetNotes(ruleSet.rules)) say(`bamboo-doctor: ${note}`);
     if (result.storeError) say(`error: ${result.storeError.message}; stopped there (what was stored before stays)`);
     if (skips > SKIPS_NAMED) say(`… and ${skips - SKIPS_NAMED} more inputs skipped, already analysed and unchanged (use --force to read them again)`);
     const { error: errors, warning, info } = result.severities;

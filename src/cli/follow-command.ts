@@ -7,12 +7,14 @@ import type { FollowEvent } from '../sources/follow.js';
 import { loadRuleSet, openStoreOption, type DbOption } from './shared.js';
 import { EXIT, type Io } from './io.js';
 import { UsageError } from '../errors.js';
+import { overBudgetNotes } from '../rules/bounded.js';
 
 export interface FollowArgs {
   paths: string[];
   format: Format;
   db: DbOption;
   rules: string[];
+  allowSlowRules?: boolean;
   agents?: string[];
   specs?: string[];
   maxLineBytes?: number;
@@ -26,7 +28,7 @@ export interface FollowArgs {
 export async function followCommand(args: FollowArgs, io: Io): Promise<number> {
   if (args.paths.length === 0) throw new UsageError('--follow needs at least one file');
   if (args.paths.includes('-')) throw new UsageError('--follow follows files; for a pipe use: tail -F FILE | bamboo-doctor analyze -');
-  const ruleSet = loadRuleSet(args.rules);
+  const ruleSet = loadRuleSet(args.rules, { allowSlow: args.allowSlowRules });
   const enrich = await userContext(args.agents, args.specs);
   const store = openStoreOption(args.db);
   const out = printer(args.format, (s) => io.stdout.write(s));
@@ -48,6 +50,7 @@ export async function followCommand(args: FollowArgs, io: Io): Promise<number> {
     });
     out.finish();
     for (const e of result.failed) say(`error: ${e.message}`);
+    for (const note of overBudgetNotes(ruleSet.rules)) say(`bamboo-doctor: ${note}`);
     if (result.storeError) say(`error: ${result.storeError.message}; stopped following (what was stored before stays)`);
     const n = result.severities.error + result.severities.warning + result.severities.info;
     say(

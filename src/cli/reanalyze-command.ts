@@ -12,6 +12,7 @@ export interface ReanalyzeArgs {
   db?: DbOption;
   since?: string;
   rules: string[];
+  allowSlowRules?: boolean;
   format: 'text' | 'json';
   maxLineBytes?: number;
   agents?: string[];
@@ -22,7 +23,7 @@ const KINDS: (keyof Changes)[] = ['replaced', 'added', 'removed', 'unchanged', '
 
 export async function reanalyzeCommand(args: ReanalyzeArgs, io: Io): Promise<number> {
   const since = args.since ? parseBound(args.since, 'since', new Date()) : undefined;
-  const ruleSet = loadRuleSet(args.rules);
+  const ruleSet = loadRuleSet(args.rules, { allowSlow: args.allowSlowRules });
   const store = openExistingStore(args.db, 'write');
   try {
     const enrich = await userContext(args.agents, args.specs);
@@ -81,7 +82,7 @@ export function reanalyzeCli(io: Io, run: (p: Promise<number>) => void) {
     handler: (a: Awaited<ReturnType<typeof reanalyzeBuilder>['argv']>) =>
       run(
         reanalyzeCommand(
-          { db: a.db, since: a.since, rules: a.rules, format: a.format, maxLineBytes: a['max-line-bytes'], agents: a.agents as string[], specs: a.specs as string[] },
+          { db: a.db, since: a.since, rules: a.rules, allowSlowRules: a['allow-slow-rules'], format: a.format, maxLineBytes: a['max-line-bytes'], agents: a.agents as string[], specs: a.specs as string[] },
           io,
         ),
       ),

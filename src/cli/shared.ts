@@ -5,6 +5,7 @@ import { BUILTIN_RULES_DIR, loadRules } from '../rules/load.js';
 import { RuleSet } from '../rules/rule-set.js';
 import { DEFAULT_DB, Store } from '../store/store.js';
 import { UsageError } from '../errors.js';
+import { prepareUserRules, type UserRuleOptions } from '../rules/user-rules.js';
 
 /**
  * How logs are read, for `analyze` and `reanalyze` alike: more rules, the line cap, and what the user supplies
@@ -13,6 +14,7 @@ import { UsageError } from '../errors.js';
 export function readingOptions<T>(y: Argv<T>) {
   return y
     .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders or files' })
+    .option('allow-slow-rules', { type: 'boolean', default: false, describe: 'load --rules patterns that can backtrack exponentially (still run within a time budget)' })
     .option('max-line-bytes', { type: 'number', coerce: lineBytesOption, describe: 'cut lines longer than this (default 1 MiB)' })
     .option('agents', { type: 'string', array: true, default: [] as string[], describe: 'GET /rest/api/latest/agent JSON, or YAML/JSON facts per agent name' })
     .option('specs', { type: 'string', array: true, default: [] as string[], describe: "Bamboo Specs YAML files or folders (the jobs' docker: blocks)" });
@@ -42,10 +44,12 @@ export function openStore(path: string): Store {
 
 /**
  * The built-in rules plus any `--rules` folders. A rule there with a built-in rule's id replaces it (a team's
- * edited copy: `reanalyze` then sees the new version); two of the user's own files may not share an id.
+ * edited copy: `reanalyze` then sees the new version); two of the user's own files may not share an id. The user's
+ * rules are checked and bound (rules/user-rules.ts).
  */
-export function loadRuleSet(extra: string[] = []): RuleSet {
+export function loadRuleSet(extra: string[] = [], options: UserRuleOptions = {}): RuleSet {
   const own = extra.length ? loadRules(extra) : [];
+  prepareUserRules(own, options);
   const replaced = new Set(own.map((r) => r.id));
   return new RuleSet([...loadRules([BUILTIN_RULES_DIR]).filter((r) => !replaced.has(r.id)), ...own]);
 }

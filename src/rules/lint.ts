@@ -1,11 +1,13 @@
 // `rules lint`: checks rule files beyond what loading enforces, and reports every finding instead of stopping.
 
-import { readFileSync } from 'node:fs';
-import { analyse, type Report } from 'scslre';
-import { LineCounter, parseDocument } from 'yaml';
 import { parseEnvelope } from '../parse/envelope.js';
-import { BUILTIN_RULES_DIR, loadRuleFile, ruleFiles, type CompiledPattern, type Rule } from './load.js';
+import { BUILTIN_RULES_DIR, loadRuleFile, matchPattern, ruleFiles, type CompiledPattern, type Rule } from './load.js';
+import { boundPattern } from './bounded.js';
 import { RuleError } from '../errors.js';
+import { superLinear } from './complexity.js';
+import { fieldLocator } from './field-line.js';
+
+export { superLinear };
 
 export type LintCheck = 'schema' | 'duplicate-id' | 'super-linear' | 'keyword' | 'near-miss' | 'scenario-id' | 'placeholder';
 
@@ -32,8 +34,11 @@ export function lintRules(paths: string[]): LintResult {
   const findings: LintFinding[] = [];
   const seen = new Map<string, string>();
   for (const file of files) {
-    const add = (field: string, check: LintCheck, message: string, rule: string | null = null) =>
-      findings.push({ file, line: fieldLine(file, field), rule, check, message: field ? `${field}: ${message}` : message });
+    let lineOf: ((field: string) => number | null) | null = null;
+    const add = (field: string, check: LintCheck, message: string, rule: string | null = null) => {
+      lineOf ??= fieldLocator(file);
+      findings.push({ file, line: lineOf(field), rule, check, message: field ? `${field}: ${message}` : message });
+    };
     let rule: Rule;
     try {
       rule = loadRuleFile(file);
@@ -47,6 +52,8 @@ export function lintRules(paths: string[]): LintResult {
     const replacesBuiltin = earlier !== undefined && isBuiltin(earlier) && !isBuiltin(file);
     if (earlier && !replacesBuiltin) add('id', 'duplicate-id', `duplicate rule id '${rule.id}' (also in ${earlier})`, rule.id);
     seen.set(rule.id, file);
+    // A user's test lines are matched as analyze would match them: bound, so a catastrophic pattern cannot hang lint.
+    if (!isBuiltin(file)) for (const p of [...rule.steps.flatMap((s) => s.patterns), ...rule.unless]) boundPattern(p);
     for (const f of lintRule(rule)) add(f.field, f.check, f.message, rule.id);
   }
   return { files: files.length, findings };
@@ -80,8 +87,7 @@ function detail(err: RuleError): string {
 const stepField = (step: number): string => (step === 0 ? '' : `followed-by.${step - 1}.`);
 
 /**
- * Super-linear time on a long line, found by scslre (static analysis, the library behind eslint-plugin-regexp's
- * ReDoS checks). A log line can hold anything after the keyword, so a rejecting suffix is always assumed.
+ * Super-linear time on a long line (see complexity.ts).
  */
 function checkPatterns(rule: Rule): RuleFinding[] {
   const out: RuleFinding[] = [];
@@ -91,30 +97,6 @@ function checkPatterns(rule: Rule): RuleFinding[] {
     }),
   );
   return out;
-}
-
-export function superLinear(p: CompiledPattern): string[] {
-  let reports: Report[];
-  try {
-    ({ reports } = analyse({ source: p.re.source, flags: p.re.flags }, { assumeRejectingSuffix: true }));
-  } catch (err) {
-    // V8 compiled it, so the analyser's parser lags behind: say so rather than pass the pattern unchecked.
-    return [`could not be analysed for super-linear time: ${(err as Error).message}`];
-  }
-  return [...new Set(reports.map(describeReport))];
-}
-
-function describeReport(r: Report): string {
-  const run = `a long run of ${JSON.stringify(r.character.pick)}`;
-  // XRegExp's free-spacing mode leaves `(?:)` between tokens; they only make the suggestion harder to read.
-  const fixed = r.fix()?.source.replace(/\(\?:\)/g, '');
-  const hint = fixed && fixed.length <= 160 ? ` (an equivalent without it: /${fixed}/)` : '';
-  if (r.type === 'Move') {
-    return `${r.quant.raw} is retried from every position of ${run}: O(n²) on a long line; anchor what comes before it or bound it ({1,200})${hint}`;
-  }
-  const cost = r.exponential ? 'exponential' : 'polynomial';
-  const where = r.type === 'Self' ? `${r.quant.raw} inside ${r.parentQuant.raw}` : `${r.startQuant.raw} and ${r.endQuant.raw}`;
-  return `${where} can split ${run} in many ways: ${cost} backtracking on a long line${hint}`;
 }
 
 /**
@@ -148,8 +130,8 @@ function matchedTexts(rule: Rule, patterns: CompiledPattern[]): string[] {
       const line = parseEnvelope(raw, n + 1);
       for (const text of line.parts ?? [line.text]) {
         for (const p of patterns) {
-          const m = p.re.exec(text);
-          if (m) out.push(m[0]);
+          const m = matchPattern(p, text);
+          if (m) out.push(m[0]!);
         }
       }
     });
@@ -178,23 +160,4 @@ function checkScenarioIds(rule: Rule): RuleFinding[] {
     if (first < i) out.push({ field: `scenarios.${i}.id`, check: 'scenario-id', message: `duplicate scenario id '${sc.id}' (also scenarios.${first})` });
   });
   return out;
-}
-
-/** The line of a field (`tests.match.2`) in a YAML file; a missing field is looked up as its nearest parent. */
-export function fieldLine(file: string, field: string): number | null {
-  if (!field) return null;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  const path = field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-  for (let n = path.length; n > 0; n--) {
-    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | null | undefined;
-    if (node && typeof node === 'object' && node.range) return lineCounter.linePos(node.range[0]).line;
-  }
-  return null;
 }

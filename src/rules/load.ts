@@ -22,6 +22,14 @@ export interface CompiledPattern {
   /** Capture group names by group index (index 0 unused). */
   names: (string | undefined)[];
   source: string;
+  /**
+   * A user's pattern is matched through this instead of `re` (see bounded.ts): RE2's linear time, or V8 within a
+   * time budget. Built-in patterns have none and keep the fast native path.
+   */
+  exec?: (text: string) => ArrayLike<string | undefined> | null;
+  engine?: 're2' | 'budget';
+  /** Lines this pattern was given up on (over the time budget). */
+  overBudget?: number;
 }
 
 export interface RuleStep {
@@ -166,14 +174,25 @@ export function compilePattern(source: string, flags: string, file: string, fiel
 
 /** Runs a compiled pattern on a text; returns its named captures, or null when it does not match. */
 export function execPattern(p: CompiledPattern, text: string): Record<string, string> | null {
-  const m = p.re.exec(text);
+  const m = matchPattern(p, text);
   if (!m) return null;
   const captures: Record<string, string> = {};
   for (let i = 1; i < m.length; i++) {
     const name = p.names[i];
-    if (name && m[i] !== undefined) captures[name] = m[i];
+    const value = m[i];
+    if (name && value !== undefined) captures[name] = value;
   }
   return captures;
+}
+
+/** The match of a pattern (whole match, then groups), through its bounded engine when it has one. */
+export function matchPattern(p: CompiledPattern, text: string): ArrayLike<string | undefined> | null {
+  return p.exec ? p.exec(text) : p.re.exec(text);
+}
+
+/** Whether a compiled pattern matches a text (an `unless` pattern), through its bounded engine when it has one. */
+export function testPattern(p: CompiledPattern, text: string): boolean {
+  return p.exec ? p.exec(text) !== null : p.re.test(text);
 }
 
 function checkScenario(sc: ScenarioDef, i: number, captureNames: string[], file: string): void {

@@ -2,7 +2,7 @@
 
 import { CONTEXT_KEYWORDS } from '../context/tracker.js';
 import { KeywordAutomaton } from './keywords.js';
-import { execPattern, type Rule } from './load.js';
+import { execPattern, testPattern, type Rule } from './load.js';
 
 /** A step of a rule that a line may satisfy. */
 export interface StepRef {
@@ -74,7 +74,7 @@ export class RuleSet {
     for (const pattern of rule.steps[ref.step].patterns) {
       for (const text of texts) {
         const captures = execPattern(pattern, text);
-        if (captures && !rule.unless.some((u) => u.re.test(text))) return { captures, text };
+        if (captures && !rule.unless.some((u) => testPattern(u, text))) return { captures, text };
       }
     }
     return null;

@@ -14,8 +14,8 @@ export interface ProcessOptions extends Pick<SpawnOptions, 'uid' | 'gid' | 'cwd'
   env?: NodeJS.ProcessEnv;
   /** Shell commands run before the CLI in the same process (`ulimit -f 400`), through sh -c. */
   shell?: string;
-  /** Called once the child has started, e.g. to signal it. */
-  started?: (child: ReturnType<typeof spawn>) => void;
+  /** Called once the child has started, e.g. to signal it; `output` is what it printed so far. */
+  started?: (child: ReturnType<typeof spawn>, output: () => { stdout: string; stderr: string }) => void;
 }
 
 export function runProcess(args: string[], options: ProcessOptions = {}): Promise<ProcessResult> {
@@ -38,6 +38,16 @@ export function runProcess(args: string[], options: ProcessOptions = {}): Promis
     child.on('close', (code, signal) => done({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
     if (options.input !== undefined) child.stdin!.end(options.input);
     else if (!options.started) child.stdin!.end();
-    options.started?.(child);
+    const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8');
+    options.started?.(child, () => ({ stdout: text(out), stderr: text(err) }));
   });
+}
+
+/** Waits until `check` holds (polling), or fails after `ms` saying what was awaited. */
+export async function until(what: string, check: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
