@@ -1,16 +1,14 @@
 // The main job as a library call: read inputs, diagnose, print and store. The CLI only turns words into options.
 
 import type { Readable } from 'node:stream';
-import { resolve } from 'node:path';
 import type { Diagnosis, JobContext, Severity } from './model.js';
 import { SourceAnalyzer, type Sink } from './diagnose/analyzer.js';
 import type { RuleSet } from './rules/rule-set.js';
-import { expandInputs, notFollowable, openInput, peek, type Input } from './sources/inputs.js';
+import { expandInputs, openInput, openStream, type Input, type OpenedInput } from './sources/inputs.js';
 import { readLogStream } from './sources/log-source.js';
 import { readJsonStream } from './sources/json-source.js';
-import type { Store } from './store/store.js';
+import type { SourceInfo, Store } from './store/store.js';
 import { StoreSink } from './store/store-sink.js';
-import { followFile, type FollowEvent, type Generation } from './sources/follow.js';
 import { InputError, StoreError } from './errors.js';
 
 export interface AnalyzeOptions {
@@ -58,16 +56,18 @@ export interface AnalyzeResult {
   severities: Record<Severity, number>;
 }
 
-function emptyResult(): AnalyzeResult {
+export function emptyResult(): AnalyzeResult {
   return { inputs: 0, skipped: 0, failed: [], builds: 0, diagnoses: [], severities: { error: 0, warning: 0, info: 0 } };
 }
 
 /**
- * The sink that fills the result for one source: counts, and the diagnoses themselves when they are kept. A job's
+ * The sinks that fill the result, one a source: counts, and the diagnoses themselves when they are kept. A job's
  * diagnoses count once it has ended and been stored (the store's sink comes first): when the database fails, the
  * summary counts only what it holds.
  */
-function collector(result: AnalyzeResult, keep: boolean): () => Sink {
+export type Collector = () => Sink;
+
+export function collector(result: AnalyzeResult, keep: boolean): Collector {
   return () => {
     const pending: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
     return {
@@ -106,7 +106,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   return result;
 }
 
-async function analyzeInput(input: Input, options: AnalyzeOptions, result: AnalyzeResult, collect: () => Sink): Promise<void> {
+async function analyzeInput(input: Input, options: AnalyzeOptions, result: AnalyzeResult, collect: Collector): Promise<void> {
   result.inputs++;
   const info = sourceInfo(input);
   const store = options.store;
@@ -118,18 +118,13 @@ async function analyzeInput(input: Input, options: AnalyzeOptions, result: Analy
   if (store && input.path !== null && store.takeInterrupted(info.path) > 0) {
     options.onInput?.({ kind: 'notice', input, message: 'an earlier run was stopped while reading it (interrupted): reading it again' });
   }
-  const sourceId = store?.beginSource(info) ?? null;
-  const analyzer = sourceAnalyzer(options, input.name, sourceId, input.path === null, collect);
-  try {
-    const lines = await readInput(input, options, analyzer);
-    if (sourceId !== null) store!.finishSource(sourceId, lines, 'done');
-    options.onInput?.({ kind: 'done', input, lines });
-  } catch (err) {
-    if (err instanceof StoreError) throw err;
-    const error = err instanceof InputError ? err : new InputError(input.name, null, (err as Error).message);
-    if (sourceId !== null) store!.finishSource(sourceId, error.line ?? 0, 'partial', error.message);
-    result.failed.push(error);
-    options.onInput?.({ kind: 'failed', input, error });
+  const read = (analyzer: SourceAnalyzer) => readInput(input, options, analyzer);
+  const outcome = await readSource(options, input.name, info, input.path === null, collect, read);
+  if (outcome.error) {
+    result.failed.push(outcome.error);
+    options.onInput?.({ kind: 'failed', input, error: outcome.error });
+  } else {
+    options.onInput?.({ kind: 'done', input, lines: outcome.lines });
   }
 }
 
@@ -148,9 +143,70 @@ function expandEach(paths: string[], result: AnalyzeResult): Input[] {
 
 async function readInput(input: Input, options: AnalyzeOptions, analyzer: SourceAnalyzer): Promise<number> {
   const opened = await openInput(input, options.stdin, options.onBytes);
+  return readOpened(opened, options, analyzer, (message) => options.onInput?.({ kind: 'notice', input, message }));
+}
+
+function readOpened(opened: OpenedInput, options: SourceOptions, analyzer: SourceAnalyzer, notice?: (message: string) => void): Promise<number> {
   const read = opened.kind === 'json' ? readJsonStream : readLogStream;
-  const notice = (message: string) => options.onInput?.({ kind: 'notice', input, message });
   return read(opened.stream, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes, notice });
+}
+
+/** What reading one source needs, whatever it comes from. */
+type SourceOptions = Pick<AnalyzeOptions, 'ruleSet' | 'store' | 'sinks' | 'maxLineBytes' | 'enrich'>;
+
+/**
+ * Reads one source into the sinks and the store: its `sources` row ends 'done', or 'partial' with the error when
+ * the reading broke (what was read before it is stored). A StoreError passes: the database cannot take more.
+ */
+export async function readSource(
+  options: SourceOptions,
+  name: string,
+  info: SourceInfo,
+  live: boolean,
+  collect: Collector,
+  read: (analyzer: SourceAnalyzer) => Promise<number>,
+): Promise<{ lines: number; error?: undefined } | { error: InputError }> {
+  const sourceId = options.store?.beginSource(info) ?? null;
+  try {
+    const lines = await read(sourceAnalyzer(options, name, sourceId, live, collect));
+    if (sourceId !== null) options.store!.finishSource(sourceId, lines, 'done');
+    return { lines };
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    const error = err instanceof InputError ? err : new InputError(name, null, (err as Error).message);
+    if (sourceId !== null) options.store!.finishSource(sourceId, error.line ?? 0, 'partial', error.message);
+    return { error };
+  }
+}
+
+export interface StreamAnalyzeOptions extends SourceOptions, Pick<AnalyzeOptions, 'keepDiagnoses'> {
+  /** The name diagnoses carry as their `source` and the `sources` row's path (e.g. the URL it was read from). */
+  name: string;
+  /** The `sources` row's kind (`file`, `stdin`, `follow` for the others; e.g. `bamboo` for a server's log). */
+  kind: string;
+  /** The bytes: a `.log` or a REST JSON export, gzip or not, told apart by content as `analyze` does. */
+  stream: AsyncIterable<Buffer | string>;
+  /** Told what the input lacked though it was read (a REST export without log entries). */
+  notice?: (message: string) => void;
+}
+
+/** Lets go of a stream that is refused unread (a generator's `finally` closes its connection). */
+const release = (stream: AsyncIterable<unknown>) => (stream as Partial<AsyncGenerator>).return?.(undefined)?.catch(() => {});
+
+/**
+ * One stream analysed exactly as `analyze` reads a file with the same bytes (same rows, same build keys), under
+ * the given source name: for logs that come from elsewhere than a file, without writing them to one first.
+ */
+export async function analyzeStream(options: StreamAnalyzeOptions): Promise<AnalyzeResult> {
+  const result = emptyResult();
+  result.inputs = 1;
+  const collect = collector(result, options.keepDiagnoses !== false);
+  const info = { path: options.name, kind: options.kind, size: null, mtimeMs: null, fingerprint: null };
+  const outcome = await readSource(options, options.name, info, false, collect, async (analyzer) =>
+    readOpened(await openStream(options.name, options.stream, undefined, () => void release(options.stream)), options, analyzer, options.notice),
+  );
+  if (outcome.error) result.failed.push(outcome.error);
+  return result;
 }
 
 function sourceInfo(input: Input) {
@@ -164,7 +220,7 @@ function sourceInfo(input: Input) {
 }
 
 /** The analyzer of one source, its diagnoses going to the given sinks and, live or per job, to the store. */
-function sourceAnalyzer(options: AnalyzeOptions, name: string, sourceId: number | null, live: boolean, collect: () => Sink): SourceAnalyzer {
+function sourceAnalyzer(options: SourceOptions, name: string, sourceId: number | null, live: boolean, collect: Collector): SourceAnalyzer {
   // Jobs with no build key are stored under `<source>#n`: two separate runs on stdin must not share `-#1`.
   const storedAs = name === '-' ? `-@${new Date().toISOString()}` : name;
   // The store first: when it fails, the diagnosis is neither printed nor counted as stored.
@@ -172,63 +228,5 @@ function sourceAnalyzer(options: AnalyzeOptions, name: string, sourceId: number 
   return new SourceAnalyzer(name, options.ruleSet, sinks, { live, enrich: options.enrich });
 }
 
-export interface FollowAnalyzeOptions extends Omit<AnalyzeOptions, 'force' | 'stdin' | 'onInput' | 'onBytes'> {
-  /** Stops following; jobs still open are ended, printed and stored before the call returns. */
-  signal: AbortSignal;
-  pollMs?: number;
-  onFollow?: (event: FollowEvent) => void;
-}
-
-/**
- * `--follow`: reads files as they grow (tail -F), live: diagnoses are printed and stored as they arise. Each
- * generation of a file (before and after a rotation or truncation) is a source of its own. Runs until stopped.
- */
-export async function analyzeFollow(options: FollowAnalyzeOptions): Promise<AnalyzeResult> {
-  const result = emptyResult();
-  const collect = collector(result, options.keepDiagnoses !== false);
-  // Stopped by the caller's signal, or here when the database fails (then nothing more could be stored).
-  const stop = new AbortController();
-  const onAbort = () => stop.abort();
-  options.signal.addEventListener('abort', onAbort, { once: true });
-  const followOne = async (path: string) => {
-    for await (const generation of followFile(path, { signal: stop.signal, pollMs: options.pollMs, onEvent: options.onFollow })) {
-      await followGeneration(path, generation, options, result, collect);
-    }
-  };
-  const failed = (path: string) => (err: unknown) => {
-    if (err instanceof StoreError) {
-      result.storeError ??= err;
-      stop.abort();
-    } else result.failed.push(err instanceof InputError ? err : new InputError(path, null, String(err)));
-  };
-  try {
-    await Promise.all(options.paths.map((path) => followOne(path).catch(failed(path))));
-  } finally {
-    options.signal.removeEventListener('abort', onAbort);
-  }
-  return result;
-}
-
-async function followGeneration(path: string, generation: Generation, options: FollowAnalyzeOptions, result: AnalyzeResult, collect: () => Sink): Promise<void> {
-  const { head, stream } = await peek(generation.chunks);
-  const refused = notFollowable(head);
-  if (refused) {
-    // Told at once (the other files go on being followed), and the file is followed no more.
-    options.onFollow?.({ kind: 'problem', path, message: `no longer followed: ${refused}` });
-    throw new InputError(generation.name, null, refused);
-  }
-  result.inputs++;
-  const info = { path: resolve(path), kind: 'follow', size: null, mtimeMs: null, fingerprint: null };
-  const sourceId = options.store?.beginSource(info) ?? null;
-  const analyzer = sourceAnalyzer(options, generation.name, sourceId, true, collect);
-  try {
-    const lines = await readLogStream(stream, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes });
-    if (sourceId !== null) options.store!.finishSource(sourceId, lines, 'done');
-  } catch (err) {
-    if (err instanceof StoreError) throw err;
-    // readLogStream has ended the jobs read before the failure; the file may have gone unreadable.
-    const error = err as InputError;
-    if (sourceId !== null) options.store!.finishSource(sourceId, error.line ?? 0, 'partial', error.message);
-    result.failed.push(error);
-  }
-}
+// `--follow` lives beside (analyze-follow.ts); exported here too, where the library's callers look for it.
+export { analyzeFollow, type FollowAnalyzeOptions } from './analyze-follow.js';

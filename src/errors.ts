@@ -39,3 +39,20 @@ export class StoreError extends Error {
     this.name = 'StoreError';
   }
 }
+
+/**
+ * A Bamboo server refused or failed a request: names the server's URL path (never credentials), the HTTP status
+ * when there was an answer, and what to do. `transient` errors (unreachable, 5xx, 429 after the retries) may pass:
+ * what they stopped is fetched on the next run rather than given up.
+ */
+export class ServerError extends Error {
+  constructor(
+    readonly url: string,
+    readonly status: number | null,
+    message: string,
+    readonly transient = false,
+  ) {
+    super(`${url}: ${message}`);
+    this.name = 'ServerError';
+  }
+}

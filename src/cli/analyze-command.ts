@@ -3,10 +3,9 @@
 import { analyze } from '../analyze.js';
 import type { Severity } from '../model.js';
 import { printer, type Format } from '../output/printers.js';
-import { loadRuleSet } from './shared.js';
 import { userContext } from '../context/user-context.js';
-import { openStoreOption, type DbOption } from './shared.js';
-import { EXIT, type Io } from './io.js';
+import { counted, exitCode, loadRuleSet, openStoreOption, type DbOption } from './shared.js';
+import type { Io } from './io.js';
 import { progressLine } from './progress.js';
 import { InputError, UsageError } from '../errors.js';
 import { overBudgetNotes } from '../rules/bounded.js';
@@ -25,8 +24,6 @@ export interface AnalyzeArgs {
   agents?: string[];
   specs?: string[];
 }
-
-const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 /** Skipped inputs named one by one; past these, a daily run over a whole export folder says only how many more. */
 const SKIPS_NAMED = 10;
@@ -89,24 +86,14 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
     for (const note of overBudgetNotes(ruleSet.rules)) say(`bamboo-doctor: ${note}`);
     if (result.storeError) say(`error: ${result.storeError.message}; stopped there (what was stored before stays)`);
     if (skips > SKIPS_NAMED) say(`… and ${skips - SKIPS_NAMED} more inputs skipped, already analysed and unchanged (use --force to read them again)`);
-    const { error: errors, warning, info } = result.severities;
-    const total = errors + warning + info;
-    const parts = [
-      `${result.inputs} input${result.inputs === 1 ? '' : 's'}`,
-      `${result.builds} build${result.builds === 1 ? '' : 's'}`,
-      `${total} diagnos${total === 1 ? 'is' : 'es'} (${errors} error${errors === 1 ? '' : 's'})`,
-    ];
+    const parts = [`${result.inputs} input${result.inputs === 1 ? '' : 's'}`, `${result.builds} build${result.builds === 1 ? '' : 's'}`, counted(result.severities)];
     if (result.skipped) parts.push(`${result.skipped} skipped`);
     if (result.failed.length) parts.push(`${result.failed.length} failed`);
     say(`bamboo-doctor: ${parts.join(', ')}${store ? ` → ${store.db.name}` : ''}`);
     if (store?.keptComplete) {
       say(`bamboo-doctor: ${store.keptComplete} build(s) kept as stored: the database has them from a complete log, this input stops short of their end`);
     }
-    if (result.failed.length || result.storeError) return EXIT.usage;
-    if (args.failOn === 'none') return EXIT.ok;
-    const threshold = RANK[args.failOn];
-    const reached = (Object.keys(RANK) as Severity[]).some((s) => RANK[s] >= threshold && result.severities[s] > 0);
-    return reached ? EXIT.findings : EXIT.ok;
+    return exitCode(result.failed.length + (result.storeError ? 1 : 0), result.severities, args.failOn);
   } finally {
     store?.close();
   }

@@ -1,7 +1,7 @@
 // Parses the command line and runs a command; returns the exit code (only bin/ touches process.exit).
 
 import yargs from 'yargs';
-import { InputError, RuleError, StoreError, UsageError } from '../errors.js';
+import { InputError, RuleError, ServerError, StoreError, UsageError } from '../errors.js';
 import { analyzeCommand, protectDash, restoreDash } from './analyze-command.js';
 import { followCommand } from './follow-command.js';
 import { EXIT, type Io } from './io.js';
@@ -9,6 +9,7 @@ import { historyCli } from './history-command.js';
 import { reanalyzeCli } from './reanalyze-command.js';
 import { reportCli } from './report-command.js';
 import { showCli } from './show-command.js';
+import { fetchCli, watchCli } from './server-args.js';
 import { readingOptions } from './shared.js';
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -65,7 +66,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .command(showCli(io, run))
     .command(reanalyzeCli(io, run))
     .command(reportCli(io, run))
-    .demandCommand(1, 'name a command: analyze, rules, history, show, reanalyze, report')
+    .command(fetchCli(io, run))
+    .command(watchCli(io, run))
+    .demandCommand(1, 'name a command: analyze, rules, history, show, reanalyze, report, fetch, watch')
     .strict()
     .help()
     .version()
@@ -82,7 +85,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 function report(err: unknown, io: Io): number {
-  if (err instanceof UsageError || err instanceof RuleError || err instanceof InputError || err instanceof StoreError) {
+  if (err instanceof UsageError || err instanceof RuleError || err instanceof InputError || err instanceof ServerError || err instanceof StoreError) {
     io.stderr.write(`bamboo-doctor: ${err.message}\n`);
     return EXIT.usage;
   }

@@ -1,4 +1,4 @@
-// One progress line on stderr for a batch (files done / total, MB read, MB/s), only when stderr is a terminal.
+// A progress line on stderr, redrawn in place, only when stderr is a terminal: a batch of files, a server's jobs.
 
 import type { Writable } from 'node:stream';
 import type { Input } from '../sources/inputs.js';
@@ -12,19 +12,38 @@ const MB = 1024 * 1024;
  * would only be noise, so `progressLine` gives none there. Whoever writes to the terminal (stdout
  * diagnoses, stderr messages) calls `clear()` first, and the line comes back on the next redraw.
  */
-export class ProgressLine {
-  private files = 0;
-  private bytes = 0;
-  private done = 0;
-  private read = 0;
-  private started = 0;
+export class StatusLine {
   private drawnAt = 0;
   private shown = false;
 
   constructor(
     private readonly write: (s: string) => void,
-    private readonly now: () => number = Date.now,
+    protected readonly now: () => number = Date.now,
   ) {}
+
+  /** Draws the text in place of the line; unless `now`, at most every EVERY_MS. */
+  show(text: string, now = false): void {
+    if (!now && this.now() - this.drawnAt < EVERY_MS) return;
+    this.drawnAt = this.now();
+    this.write(`\r\x1b[2K${text}`);
+    this.shown = true;
+  }
+
+  /** Erases the line so that other output starts at the beginning of a clean line. */
+  clear(): void {
+    if (!this.shown) return;
+    this.write('\r\x1b[2K');
+    this.shown = false;
+  }
+}
+
+/** A batch of files: files done / total, MB read, MB/s. */
+export class ProgressLine extends StatusLine {
+  private files = 0;
+  private bytes = 0;
+  private done = 0;
+  private read = 0;
+  private started = 0;
 
   /** The batch is known: files to read and their total size (stdin counts for neither). */
   start(inputs: Input[]): void {
@@ -38,7 +57,7 @@ export class ProgressLine {
   /** Bytes read from the current file. */
   advance(bytes: number): void {
     this.read += bytes;
-    if (this.now() - this.drawnAt >= EVERY_MS) this.draw();
+    if (this.files > 0) this.show(this.text());
   }
 
   /** An input is done (read, skipped or failed); stdin is not counted. */
@@ -46,13 +65,6 @@ export class ProgressLine {
     if (input.stat === null) return;
     this.done++;
     this.draw();
-  }
-
-  /** Erases the line so that other output starts at the beginning of a clean line. */
-  clear(): void {
-    if (!this.shown) return;
-    this.write('\r\x1b[2K');
-    this.shown = false;
   }
 
   /** The text of the line, e.g. `3/10 files · 512.0/1024.0 MB · 85.3 MB/s`. */
@@ -63,14 +75,13 @@ export class ProgressLine {
   }
 
   private draw(): void {
-    if (this.files === 0) return;
-    this.drawnAt = this.now();
-    this.write(`\r\x1b[2K${this.text()}`);
-    this.shown = true;
+    if (this.files > 0) this.show(this.text(), true);
   }
 }
 
 /** A progress line when the stream is a terminal, else null (tests and pipes get clean stderr). */
 export function progressLine(stderr: Writable): ProgressLine | null {
-  return (stderr as Writable & { isTTY?: boolean }).isTTY ? new ProgressLine((s) => stderr.write(s)) : null;
+  return isTerminal(stderr) ? new ProgressLine((s) => stderr.write(s)) : null;
 }
+
+export const isTerminal = (stream: Writable): boolean => (stream as Writable & { isTTY?: boolean }).isTTY === true;

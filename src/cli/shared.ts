@@ -6,6 +6,8 @@ import { RuleSet } from '../rules/rule-set.js';
 import { DEFAULT_DB, Store } from '../store/store.js';
 import { UsageError } from '../errors.js';
 import { prepareUserRules, type UserRuleOptions } from '../rules/user-rules.js';
+import type { Severity } from '../model.js';
+import { EXIT } from './io.js';
 
 /**
  * How logs are read, for `analyze` and `reanalyze` alike: more rules, the line cap, and what the user supplies
@@ -59,4 +61,20 @@ export function lineBytesOption(value: number | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`--max-line-bytes ${value}: expected a positive whole number of bytes (e.g. 1048576)`);
   return value;
+}
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/** 2 when inputs failed; else 1 when a diagnosis reached `--fail-on`; else 0. */
+export function exitCode(failed: number, severities: Record<Severity, number>, failOn: Severity | 'none'): number {
+  if (failed) return EXIT.usage;
+  if (failOn === 'none') return EXIT.ok;
+  const reached = (Object.keys(RANK) as Severity[]).some((s) => RANK[s] >= RANK[failOn] && severities[s] > 0);
+  return reached ? EXIT.findings : EXIT.ok;
+}
+
+/** Diagnoses counted, for the summary lines: `6 diagnoses (3 errors)`. */
+export function counted(s: Record<Severity, number>): string {
+  const n = s.error + s.warning + s.info;
+  return `${n} diagnos${n === 1 ? 'is' : 'es'} (${s.error} error${s.error === 1 ? '' : 's'})`;
 }

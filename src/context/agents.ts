@@ -89,11 +89,31 @@ export function loadAgents(files: string[], into = new AgentInventory()): AgentI
 }
 
 function readRestList(d: YamlDoc, list: unknown[], into: AgentInventory): void {
-  list.forEach((item, i) => {
-    const a = checkShape(restAgent, item, d, [i], 'an agent object with at least a name');
-    const type = a.type === undefined ? undefined : (REST_TYPES[a.type.toUpperCase()] ?? 'unknown');
-    into.add(a.name, { type: type === 'unknown' ? undefined : type, home: a.home, installDir: a.installDir, service: a.service, container: a.container, os: a.os });
-  });
+  list.forEach((item, i) => addRestAgent(checkShape(restAgent, item, d, [i], 'an agent object with at least a name'), into));
+}
+
+type RestAgent = z.infer<typeof restAgent>;
+
+function addRestAgent(a: RestAgent, into: AgentInventory): void {
+  const type = a.type === undefined ? undefined : (REST_TYPES[a.type.toUpperCase()] ?? 'unknown');
+  into.add(a.name, { type: type === 'unknown' ? undefined : type, home: a.home, installDir: a.installDir, service: a.service, container: a.container, os: a.os });
+}
+
+/**
+ * Agents as a Bamboo server lists them (`GET /rest/api/latest/agent`, `/agent/remote`), read as `--agents` reads
+ * an export of that list; elements without a name are passed over. Returns how many were added.
+ */
+export function addServerAgents(list: unknown, into: AgentInventory): number {
+  if (!Array.isArray(list)) return 0;
+  let added = 0;
+  for (const item of list) {
+    const a = restAgent.safeParse(item);
+    if (a.success) {
+      addRestAgent(a.data, into);
+      added++;
+    }
+  }
+  return added;
 }
 
 function readFactsMap(d: YamlDoc, map: Record<string, unknown>, into: AgentInventory): void {

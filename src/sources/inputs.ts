@@ -110,14 +110,27 @@ export interface OpenedInput {
  */
 export async function openInput(input: Input, stdin: Readable = process.stdin, onBytes?: (bytes: number) => void): Promise<OpenedInput> {
   const raw: Readable = input.path === null ? stdin : createReadStream(input.path, { highWaterMark: 1 << 20 });
+  return openStream(input.name, raw, onBytes, () => raw.destroy());
+}
+
+/**
+ * The same for a byte stream from elsewhere (a download): gunzipped when gzip, told JSON or text by its first
+ * bytes, refused by name when it is no log at all. `release` lets go of the source when it is refused.
+ */
+export async function openStream(
+  name: string,
+  raw: AsyncIterable<Buffer | string>,
+  onBytes?: (bytes: number) => void,
+  release?: () => void,
+): Promise<OpenedInput> {
   let { head, stream } = await peek(raw, onBytes);
   const gzip = sniff(head) === 'gzip';
   if (gzip) ({ head, stream } = await peek(Readable.from(stream).pipe(createGunzip())));
   const kind = sniff(head);
   const refused = NOT_A_LOG[kind];
   if (refused) {
-    raw.destroy();
-    throw new InputError(input.name, null, refused);
+    release?.();
+    throw new InputError(name, null, refused);
   }
   return { kind: kind === 'json' ? 'json' : 'text', gzip, stream };
 }

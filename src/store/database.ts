@@ -10,8 +10,12 @@ export const APPLICATION_ID = 0x42444f43;
 /** How long a write waits for another process's lock before it gives up (ms). */
 export const BUSY_TIMEOUT_MS = 5000;
 
-/** The tables migrations 001–005 create: a file that holds exactly these is ours, from before application_id. */
-const OUR_TABLES = ['builds', 'diagnoses', 'sources'];
+/**
+ * A file from before application_id is ours when it holds these tables (migration 001), and no table but those
+ * our migrations create (fetch_state: 005).
+ */
+const CORE_TABLES = ['builds', 'diagnoses', 'sources'];
+const OUR_TABLES = new Set([...CORE_TABLES, 'fetch_state']);
 
 const LATEST = MIGRATIONS.at(-1)!.version;
 
@@ -80,8 +84,8 @@ function ownership(db: Database.Database): Ownership {
   const objects = db.prepare('SELECT count(*) FROM sqlite_master').pluck().get() as number;
   if (objects === 0 && (db.pragma('user_version', { simple: true }) as number) === 0) return 'empty';
   const columns = new Set(db.prepare("SELECT name FROM pragma_table_info('diagnoses')").pluck().all() as string[]);
-  const same = tables.length === OUR_TABLES.length && tables.every((t, i) => t === OUR_TABLES[i]);
-  return same && columns.has('rule_version') && columns.has('fix') ? 'unmarked-ours' : 'foreign';
+  const ours = CORE_TABLES.every((t) => tables.includes(t)) && tables.every((t) => OUR_TABLES.has(t));
+  return ours && columns.has('rule_version') && columns.has('fix') ? 'unmarked-ours' : 'foreign';
 }
 
 function refusal(path: string, db: Database.Database): StoreError {

@@ -96,11 +96,28 @@ describe('a storage failure', () => {
     expect(Number(summary[3])).toBe(count(db, 'SELECT count(*) FROM diagnoses'));
     expect(r.stderr).not.toMatch(/\.log:1:/);
 
-    // The source it was reading when it stopped is told as interrupted by the next run, and read again.
-    const again = await runCli(['analyze', logs, '--db', db]);
-    expect(again.stderr).toMatch(/b\d\d\.log: an earlier run was stopped while reading it \(interrupted\): reading it again/);
-    expect(count(db, 'SELECT count(*) FROM builds')).toBe(40);
-    expect(count(db, "SELECT count(*) FROM sources WHERE status = 'reading'")).toBe(0);
+  });
+
+  it('(a run killed while reading) leaves the source shown as interrupted, and the next run reads it again', async () => {
+    const db = join(dir, 'killed.db');
+    const rules = join(dir, 'slow-rules');
+    mkdirSync(rules);
+    // A user's rule that makes reading this log take seconds (linear, but on 1 MB lines): the kill comes mid-read.
+    writeFileSync(
+      join(rules, 'slow.yaml'),
+      `id: slow\ntitle: Slow\nseverity: error\ncategory: test\nkeywords: ["boom "]\npatterns: ['boom (?<tail>(a+)+)$']\n` +
+        `scenarios:\n  - id: any\n    title: Any\n    fix: Look.\ntests:\n  match:\n    - line: "boom aa"\n  no-match: ["boom bb"]\n`,
+    );
+    const log = join(dir, 'slow.log');
+    writeFileSync(log, readFileSync(SAMPLE, 'utf8') + `error\t04-Nov-2025 16:13:54\tboom ${'a'.repeat(1_000_000)}b\n`.repeat(8));
+    const args = ['analyze', log, '--db', db, '--rules', rules, '--allow-slow-rules'];
+    const killed = await runProcess(args, { started: (child) => void setTimeout(() => child.kill('SIGKILL'), 1500) });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(count(db, "SELECT count(*) FROM sources WHERE status = 'reading'")).toBe(1);
+    const again = await runCli(args);
+    expect(again.stderr).toContain(`${log}: an earlier run was stopped while reading it (interrupted): reading it again`);
+    expect(count(db, "SELECT group_concat(status) FROM sources ORDER BY id")).toBe('interrupted,done');
+    expect(count(db, 'SELECT count(*) FROM builds')).toBe(1);
   });
 
   it('(a lock held past the busy timeout) says another process holds it, without a stack', async () => {

@@ -1,4 +1,4 @@
-// Migration 005: which masking a diagnosis went through, and which process is reading a source. Frozen once shipped.
+// Migration 006: which masking a diagnosis went through, and which process is reading a source. Frozen once shipped.
 
 /**
  * `diagnoses.masked`: the version of the secret masking the row's evidence, captures and fix went through (0: stored
