@@ -26,8 +26,15 @@ export async function analyzeFollow(options: FollowAnalyzeOptions): Promise<Anal
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   options.signal.addEventListener('abort', onAbort, { once: true });
+  // A file that could not be read while followed (it became a folder, lost its permission) fails the run: exit 2.
+  const onEvent = (e: FollowEvent) => {
+    if (e.kind === 'problem' && e.unreadable && !result.failed.some((f) => f.message === `${e.path}: ${e.message}`)) {
+      result.failed.push(new InputError(e.path, null, e.message));
+    }
+    options.onFollow?.(e);
+  };
   const followOne = async (path: string) => {
-    for await (const generation of followFile(path, { signal: stop.signal, pollMs: options.pollMs, onEvent: options.onFollow })) {
+    for await (const generation of followFile(path, { signal: stop.signal, pollMs: options.pollMs, onEvent })) {
       const { head, stream } = await peek(generation.chunks);
       const refused = notFollowable(head);
       if (refused) {

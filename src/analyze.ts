@@ -21,6 +21,11 @@ export interface AnalyzeOptions {
   /** Read even sources the database already holds unchanged. */
   force?: boolean;
   stdin?: Readable;
+  /**
+   * Stops a run that reads stdin (a pipe from `tail -F`): stdin is read no more, its open jobs are ended, printed
+   * and stored, and the inputs after it are not read; `result.stopped` says so.
+   */
+  signal?: AbortSignal;
   maxLineBytes?: number;
   /** Told about each input as it is done (progress), skipped or failed. */
   onInput?: (event: InputEvent) => void;
@@ -44,6 +49,8 @@ export type InputEvent =
   | { kind: 'notice'; input: Input; message: string };
 
 export interface AnalyzeResult {
+  /** True when `signal` stopped the run. */
+  stopped?: boolean;
   /** Set when the database failed: the run stopped there; what was committed before stays. */
   storeError?: StoreError;
   inputs: number;
@@ -94,6 +101,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const inputs = expandEach(options.paths, result);
   options.onInput?.({ kind: 'start', inputs });
   for (const input of inputs) {
+    if (options.signal?.aborted) break;
     try {
       await analyzeInput(input, options, result, collect);
     } catch (err) {
@@ -103,6 +111,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
       break;
     }
   }
+  if (options.signal?.aborted) result.stopped = true;
   return result;
 }
 
@@ -142,7 +151,7 @@ function expandEach(paths: string[], result: AnalyzeResult): Input[] {
 }
 
 async function readInput(input: Input, options: AnalyzeOptions, analyzer: SourceAnalyzer): Promise<number> {
-  const opened = await openInput(input, options.stdin, options.onBytes);
+  const opened = await openInput(input, options.stdin, options.onBytes, options.signal);
   return readOpened(opened, options, analyzer, (message) => options.onInput?.({ kind: 'notice', input, message }));
 }
 

@@ -54,6 +54,10 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
   const told = new Set<InputError>();
   const noticed = new Set<string>();
   let skips = 0;
+  // Reading a pipe (`tail -F log | … analyze -`), a stop (SIGINT/SIGTERM) ends it as its end would: as --follow does.
+  const signal = args.paths.includes('-') ? io.signal : undefined;
+  const stopping = () => say('bamboo-doctor: stopping; ending the open jobs');
+  signal?.addEventListener('abort', stopping, { once: true });
   try {
     const result = await analyze({
       paths: args.paths,
@@ -62,6 +66,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
       sinks: [out],
       force: args.force,
       stdin: io.stdin,
+      signal,
       maxLineBytes: args.maxLineBytes,
       enrich,
       keepDiagnoses: false,
@@ -93,8 +98,10 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
     if (store?.keptComplete) {
       say(`bamboo-doctor: ${store.keptComplete} build(s) kept as stored: the database has them from a complete log, this input stops short of their end`);
     }
-    return exitCode(result.failed.length + (result.storeError ? 1 : 0), result.severities, args.failOn);
+    // A stop is the normal end of reading a pipe: --fail-on does not apply.
+    return exitCode(result.failed.length + (result.storeError ? 1 : 0), result.severities, result.stopped ? 'none' : args.failOn);
   } finally {
+    signal?.removeEventListener('abort', stopping);
     store?.close();
   }
 }

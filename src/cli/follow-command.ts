@@ -34,6 +34,7 @@ export async function followCommand(args: FollowArgs, io: Io): Promise<number> {
   const out = printer(args.format, (s) => io.stdout.write(s));
   const say = (s: string) => io.stderr.write(`${s}\n`);
   const signal = io.signal ?? new AbortController().signal;
+  const told = new Set<string>();
   const stopping = () => say('bamboo-doctor: stopping; ending the open jobs');
   signal.addEventListener('abort', stopping, { once: true });
   try {
@@ -46,10 +47,14 @@ export async function followCommand(args: FollowArgs, io: Io): Promise<number> {
       enrich,
       keepDiagnoses: false,
       signal,
-      onFollow: (e) => say(describe(e)),
+      onFollow: (e) => {
+        if (e.kind === 'problem') told.add(`${e.path}: ${e.message}`);
+        say(describe(e));
+      },
     });
     out.finish();
-    for (const e of result.failed) say(`error: ${e.message}`);
+    // What was told while following (a file that could not be read) is not repeated.
+    for (const e of result.failed.filter((f) => !told.has(f.message))) say(`error: ${e.message}`);
     for (const note of overBudgetNotes(ruleSet.rules)) say(`bamboo-doctor: ${note}`);
     if (result.storeError) say(`error: ${result.storeError.message}; stopped following (what was stored before stays)`);
     const n = result.severities.error + result.severities.warning + result.severities.info;

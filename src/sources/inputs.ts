@@ -108,9 +108,37 @@ export interface OpenedInput {
  * Opens an input (stdin for `-`), gunzips it when its bytes say gzip, and says whether it is JSON or text.
  * `onBytes` is told the size of each chunk read from the file itself (compressed bytes for gzip).
  */
-export async function openInput(input: Input, stdin: Readable = process.stdin, onBytes?: (bytes: number) => void): Promise<OpenedInput> {
+export async function openInput(input: Input, stdin: Readable = process.stdin, onBytes?: (bytes: number) => void, stop?: AbortSignal): Promise<OpenedInput> {
   const raw: Readable = input.path === null ? stdin : createReadStream(input.path, { highWaterMark: 1 << 20 });
-  return openStream(input.name, raw, onBytes, () => raw.destroy());
+  // A pipe ends when it is stopped (SIGINT to `tail -F … | bamboo-doctor analyze -`), as if its writer had closed it.
+  const bytes = input.path === null && stop ? untilAborted(raw, stop, () => raw.destroy()) : raw;
+  return openStream(input.name, bytes, onBytes, () => raw.destroy());
+}
+
+/**
+ * The chunks of a stream until the signal aborts; then it ends, and `release` lets the source go (a pipe still
+ * open must be destroyed, or it keeps the process alive: its iterator's return() waits behind the read pending).
+ */
+export async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal, release: () => void): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let onAbort = () => {};
+  const aborted = new Promise<null>((resolve) => (onAbort = () => resolve(null)));
+  signal.addEventListener('abort', onAbort, { once: true });
+  let pending: Promise<IteratorResult<T>> | null = null;
+  try {
+    while (!signal.aborted) {
+      pending = it.next();
+      const next = await Promise.race([pending, aborted]);
+      if (next === null || next.done) return;
+      pending = null;
+      yield next.value;
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    // The read left waiting ends with the stream; its outcome no longer matters.
+    pending?.catch(() => {});
+    release();
+  }
 }
 
 /**
