@@ -38,9 +38,23 @@ export function expandInputs(paths: string[], unreadable?: (error: InputError) =
     const stat = statOrNull(given);
     if (stat) addPath(given, stat, inputs, walker);
     else if (isDynamicPattern(given)) expandGlob(given, inputs, walker);
-    else throw new InputError(given, null, 'no such file or folder');
+    else throw new InputError(given, null, whyNot(given));
   }
   return inputs;
+}
+
+/** Why a path that cannot be stat'ed cannot be read: missing, a symbolic link loop, no permission. */
+function whyNot(path: string): string {
+  try {
+    statSync(path);
+    return 'cannot be read';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return 'a loop of symbolic links (ELOOP): it leads back to itself, not to a file';
+    if (code === 'EACCES' || code === 'EPERM') return `cannot be reached (${code}: permission denied on a folder of its path)`;
+    if (code === 'ENAMETOOLONG') return 'the path is too long (ENAMETOOLONG)';
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file or folder' : `cannot be read (${code ?? (err as Error).message})`;
+  }
 }
 
 function statOrNull(path: string): Stats | null {

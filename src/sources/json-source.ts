@@ -33,7 +33,9 @@ export async function readJsonStream(
   const walker = new RestWalker(analyzer, automaton, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   // Called directly: a string in, a batch of tokens out; `none` flushes it (stream-chain's flushable protocol).
   // jsonStreaming: exports appended to one file (`curl … >> results.json`, one result a line) are read one after another.
-  const parse = jsonParser({ streamValues: false, jsonStreaming: true }) as unknown as (input: string | typeof none) => Many<Token> | typeof none;
+  // Strings come in chunks (the walker keeps --max-line-bytes of each: a 100 MB log entry must not be held whole);
+  // keys and numbers come whole.
+  const parse = jsonParser({ packKeys: true, streamKeys: false, packStrings: false, streamStrings: true, packNumbers: true, streamNumbers: false, jsonStreaming: true }) as unknown as (input: string | typeof none) => Many<Token> | typeof none;
   const decoder = new StringDecoder('utf8');
   const feed = (text: string): void => {
     const out = parse(text);
@@ -61,6 +63,8 @@ export async function readJsonStream(
     throw new InputError(analyzer.source, walker.entryReached(), `${walker.where()}: ${describe(err as Error, atEnd)}`);
   }
   walker.end();
+  const notBamboo = walker.notBamboo();
+  if (notBamboo) throw new InputError(analyzer.source, null, notBamboo);
   for (const notice of walker.coverage.notices()) options.notice?.(notice);
   return walker.entries;
 }

@@ -57,12 +57,29 @@ export function sniff(head: Buffer): InputKind {
   let i = 0;
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3; // UTF-8 BOM
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
-  if (head[i] === 0x7b || head[i] === 0x5b) return 'json';
+  if (head[i] === 0x7b || head[i] === 0x5b || isJsonScalar(head, i)) return 'json';
   if (head[i] !== 0x3c) return 'text';
   // A log line never starts with these; a fragment that starts with other markup (`<dependency>`) is still text.
   const start = head.toString('latin1', i, i + 16).toLowerCase();
   if (start.startsWith('<?xml')) return 'xml';
   return start.startsWith('<!doctype html') || start.startsWith('<html') ? 'html' : 'text';
+}
+
+/**
+ * A whole input that is one JSON scalar (`null`, `"text"`, `42`, `true`: what a REST call or a script may save
+ * instead of an export) is JSON, so that it is told it is not an export rather than read as an empty log. Only a
+ * head that parses whole counts: a log that merely starts with a quote or a digit is text.
+ */
+function isJsonScalar(head: Buffer, at: number): boolean {
+  const c = head[at];
+  const starts = c === 0x22 || c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x6e || c === 0x74 || c === 0x66;
+  if (!starts || head.length > 1 << 16) return false;
+  try {
+    JSON.parse(head.toString('utf8', at));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** How much of the head is looked at, and the share of control bytes above which it is not text. */
