@@ -43,16 +43,30 @@ export async function readJsonStream(
   };
   let first = true;
   let atEnd = false;
+  const feedBytes = (bytes: Buffer): void => {
+    let text = decoder.write(bytes);
+    if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    first = false;
+    feed(text);
+  };
+  // Pieces start at fixed offsets of the input, whatever its chunks: where a broken export's last piece begins
+  // decides what is kept before the break, and the same bytes must keep the same (found by `npm run fuzz`).
+  let carry: Buffer | null = null;
   try {
     for await (const chunk of stream) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      for (let at = 0; at < bytes.length; at += PIECE) {
-        let text = decoder.write(bytes.subarray(at, at + PIECE));
-        if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        first = false;
-        feed(text);
+      let at = 0;
+      if (carry) {
+        at = Math.min(PIECE - carry.length, bytes.length);
+        carry = Buffer.concat([carry, bytes.subarray(0, at)]);
+        if (carry.length < PIECE) continue;
+        feedBytes(carry);
+        carry = null;
       }
+      for (; at + PIECE <= bytes.length; at += PIECE) feedBytes(bytes.subarray(at, at + PIECE));
+      if (at < bytes.length) carry = Buffer.from(bytes.subarray(at));
     }
+    if (carry) feedBytes(carry);
     feed(decoder.end());
     atEnd = true;
     const out = parse(none);

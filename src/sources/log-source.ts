@@ -70,10 +70,13 @@ export function sniff(head: Buffer): InputKind {
  * instead of an export) is JSON, so that it is told it is not an export rather than read as an empty log. Only a
  * head that parses whole counts: a log that merely starts with a quote or a digit is text.
  */
+/** inputs.ts's HEAD_BYTES: a longer head is not the whole input. */
+const HEAD_LIMIT = 1 << 16;
+
 function isJsonScalar(head: Buffer, at: number): boolean {
   const c = head[at];
   const starts = c === 0x22 || c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x6e || c === 0x74 || c === 0x66;
-  if (!starts || head.length > 1 << 16) return false;
+  if (!starts || head.length > HEAD_LIMIT) return false;
   try {
     JSON.parse(head.toString('utf8', at));
     return true;
