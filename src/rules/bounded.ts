@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import vm from 'node:vm';
 import type * as Re2Type from 're2js';
-import type { CompiledPattern } from './load.js';
+import { patternFields, type CompiledPattern, type Rule } from './load.js';
 
 const lazyRequire = createRequire(import.meta.url);
 
@@ -68,11 +68,10 @@ function execWithin(p: CompiledPattern, text: string): (string | undefined)[] | 
 }
 
 /** What a run tells at its end about the user's patterns it gave up on (one line per pattern). */
-export function overBudgetNotes(rules: { id: string; steps: { patterns: CompiledPattern[] }[]; unless: CompiledPattern[] }[]): string[] {
+export function overBudgetNotes(rules: Rule[]): string[] {
   const notes: string[] = [];
   for (const rule of rules) {
-    const all = [...rule.steps.flatMap((s, i) => s.patterns.map((p, j) => [`${i ? `followed-by.${i - 1}.` : ''}patterns.${j}`, p] as const)), ...rule.unless.map((p, j) => [`unless.${j}`, p] as const)];
-    for (const [field, p] of all) {
+    for (const [field, p] of patternFields(rule)) {
       if (!p.overBudget) continue;
       const stopped = p.overBudget >= MAX_OVER_BUDGET ? `; not tried on the rest of the input` : '';
       notes.push(`rule ${rule.id} ${field}: given up on ${p.overBudget} line${p.overBudget === 1 ? '' : 's'} after ${BUDGET_MS} ms each${stopped} (its time grows too fast with the line: see bamboo-doctor rules lint)`);

@@ -1,7 +1,7 @@
 // `rules lint`: checks rule files beyond what loading enforces, and reports every finding instead of stopping.
 
 import { parseEnvelope } from '../parse/envelope.js';
-import { BUILTIN_RULES_DIR, loadRuleFile, matchPattern, ruleFiles, type CompiledPattern, type Rule } from './load.js';
+import { BUILTIN_RULES_DIR, loadRuleFile, matchPattern, patternFields, ruleFiles, type CompiledPattern, type Rule } from './load.js';
 import { boundPattern } from './bounded.js';
 import { RuleError } from '../errors.js';
 import { superLinear } from './complexity.js';
@@ -53,7 +53,7 @@ export function lintRules(paths: string[]): LintResult {
     if (earlier && !replacesBuiltin) add('id', 'duplicate-id', `duplicate rule id '${rule.id}' (also in ${earlier})`, rule.id);
     seen.set(rule.id, file);
     // A user's test lines are matched as analyze would match them: bound, so a catastrophic pattern cannot hang lint.
-    if (!isBuiltin(file)) for (const p of [...rule.steps.flatMap((s) => s.patterns), ...rule.unless]) boundPattern(p);
+    if (!isBuiltin(file)) for (const [, p] of patternFields(rule)) boundPattern(p);
     for (const f of lintRule(rule)) add(f.field, f.check, f.message, rule.id);
   }
   return { files: files.length, findings };

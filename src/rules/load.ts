@@ -185,6 +185,14 @@ export function execPattern(p: CompiledPattern, text: string): Record<string, st
   return captures;
 }
 
+/** Every pattern of a rule with the field it is written in (`patterns.0`, `followed-by.0.patterns.1`, `unless.0`). */
+export function patternFields(rule: Pick<Rule, 'steps' | 'unless'>): [string, CompiledPattern][] {
+  const out: [string, CompiledPattern][] = [];
+  rule.steps.forEach((step, s) => step.patterns.forEach((p, i) => out.push([`${s === 0 ? '' : `followed-by.${s - 1}.`}patterns.${i}`, p])));
+  rule.unless.forEach((p, i) => out.push([`unless.${i}`, p]));
+  return out;
+}
+
 /** The match of a pattern (whole match, then groups), through its bounded engine when it has one. */
 export function matchPattern(p: CompiledPattern, text: string): ArrayLike<string | undefined> | null {
   return p.exec ? p.exec(text) : p.re.exec(text);

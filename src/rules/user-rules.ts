@@ -4,7 +4,7 @@ import { RuleError } from '../errors.js';
 import { boundPattern } from './bounded.js';
 import { complexityOf } from './complexity.js';
 import { fieldLocator } from './field-line.js';
-import type { CompiledPattern, Rule } from './load.js';
+import { patternFields, type CompiledPattern, type Rule } from './load.js';
 
 export interface UserRuleOptions {
   /** `--allow-slow-rules`: load a rule that lint flags as exponential (its patterns are still bound). */
@@ -17,18 +17,11 @@ export interface UserRuleOptions {
  */
 export function prepareUserRules(rules: Rule[], options: UserRuleOptions = {}): void {
   for (const rule of rules) {
-    for (const [field, p] of patternsOf(rule)) {
+    for (const [field, p] of patternFields(rule)) {
       if (!options.allowSlow) refuseExponential(rule, field, p);
       boundPattern(p);
     }
   }
-}
-
-function patternsOf(rule: Rule): [string, CompiledPattern][] {
-  const out: [string, CompiledPattern][] = [];
-  rule.steps.forEach((step, s) => step.patterns.forEach((p, i) => out.push([`${s === 0 ? '' : `followed-by.${s - 1}.`}patterns.${i}`, p])));
-  rule.unless.forEach((p, i) => out.push([`unless.${i}`, p]));
-  return out;
 }
 
 function refuseExponential(rule: Rule, field: string, p: CompiledPattern): void {

@@ -7,6 +7,7 @@ import type { JobContext, LogLine } from '../model.js';
 import type { KeywordAutomaton } from '../rules/keywords.js';
 import { emptyEntry, entryLine, entryText, hasKeyword, type EntryFields } from './rest-entry.js';
 import { EntryCoverage } from './rest-coverage.js';
+import { BAMBOO_FIELDS, describeTop, notBambooMessage } from './rest-shape.js';
 
 /**
  * What a JSON container is to us. A result is the top-level object, or an element of an array under a key
@@ -47,8 +48,6 @@ const MAX_WAITING = 10_000;
 
 const RESULT_FIELDS = new Set(['buildResultKey', 'key', 'state']);
 
-/** Fields of Bamboo's result resources: JSON that holds none of them is not a REST export. */
-const BAMBOO_FIELDS = new Set(['buildResultKey', 'planResultKey', 'logEntries', 'logEntry', 'results', 'stages', 'buildNumber', 'buildState', 'lifeCycleState', 'state', 'key']);
 const ENTRY_FIELDS = new Set(['log', 'unstyledLog', 'formattedDate', 'cssStyle']);
 const STATES: Record<string, JobContext['state']> = { Failed: 'failed', Successful: 'successful' };
 
@@ -119,8 +118,7 @@ export class RestWalker {
    * result resources (an array of numbers, a string, null, another service's answer).
    */
   notBamboo(): string | null {
-    if (this.bambooShaped) return null;
-    return `this is JSON but not a Bamboo REST export (${this.top ?? 'nothing'}, none of Bamboo's result fields such as buildResultKey or logEntries): fetch a job result with /rest/api/latest/result/KEY.json?expand=logEntries`;
+    return this.bambooShaped ? null : notBambooMessage(this.top);
   }
 
   private chunk(value: string): void {
@@ -230,27 +228,6 @@ export class RestWalker {
     const waiting = result.waiting;
     result.waiting = [];
     for (const entry of waiting) this.analyzer.line(entry);
-  }
-}
-
-function describeTop(token: string, value: unknown): string | null {
-  switch (token) {
-    case 'startObject':
-      return 'an object';
-    case 'startArray':
-      return 'an array';
-    case 'startString':
-    case 'stringValue':
-      return 'a string';
-    case 'numberValue':
-      return `the number ${String(value)}`;
-    case 'nullValue':
-      return 'null';
-    case 'trueValue':
-    case 'falseValue':
-      return token === 'trueValue' ? 'true' : 'false';
-    default:
-      return null;
   }
 }
 
