@@ -3,15 +3,12 @@
 //
 //   node bench/many-jobs.mjs            (after npm run build; BENCH_JOBS=10000,50000 to change the sizes)
 
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { jobResult, logToEntries, resultsList } from './log-to-rest.mjs';
+import { CLI, runOnce } from './lib/measure.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SIZES = (process.env.BENCH_JOBS ?? '10000,50000').split(',').map(Number);
 /** Peak RSS may grow this much from the smaller to the larger size and still count as flat. */
 const FLAT_MB = 40;
@@ -48,19 +45,11 @@ function writeInputs(dir, n) {
   return { log, rest };
 }
 
-/** Runs the CLI; peak RSS comes from the child itself (process.resourceUsage at exit). */
+/** Runs the CLI once: time, peak RSS and the builds its summary line counts. */
 async function run(file, args) {
-  const report = 'process.on("exit",()=>process.stderr.write("maxrss-kb "+process.resourceUsage().maxRSS+"\\n"))';
-  const argv = ['--import', `data:text/javascript,${encodeURIComponent(report)}`, join(ROOT, 'bin', 'bamboo-doctor.js'), 'analyze', file, ...args, '--fail-on', 'none'];
-  const started = performance.now();
-  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (b) => (stderr += b));
-  const [code] = await once(child, 'close');
-  const seconds = (performance.now() - started) / 1000;
-  const rss = Number(/maxrss-kb (\d+)/.exec(stderr)?.[1] ?? NaN) / 1024;
-  const builds = Number(/, (\d+) builds?,/.exec(stderr)?.[1] ?? NaN);
-  return { code, seconds, rss, builds };
+  const r = await runOnce(process.execPath, [CLI, 'analyze', file, ...args, '--fail-on', 'none'], { discard: true });
+  const builds = Number(/, (\d+) builds?,/.exec(r.stderr)?.[1] ?? NaN);
+  return { ...r, builds };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'bd-bench-jobs-'));
@@ -74,7 +63,7 @@ try {
         if (args[0] === '--db') args.splice(1, 0, join(dir, `bench-${n}-${kind}.db`));
         const r = await run(file, args);
         const name = `${kind} ${mode.replace(' --format', ',')}`;
-        process.stdout.write(`${String(n).padStart(6)} jobs  ${name.padEnd(20)} exit ${r.code}  ${r.seconds.toFixed(2)} s  ${Math.round(r.builds / r.seconds)} builds/s  peak RSS ${r.rss.toFixed(0)} MB\n`);
+        process.stdout.write(`${String(n).padStart(6)} jobs  ${name.padEnd(20)} exit ${r.code}  ${r.seconds.toFixed(2)} s  ${Math.round(r.builds / r.seconds)} builds/s  peak RSS ${r.rss?.toFixed(0)} MB\n`);
         if (r.code !== 0 || r.builds !== n) process.exitCode = 1;
         peaks.set(name, [...(peaks.get(name) ?? []), r.rss]);
       }

@@ -34,7 +34,7 @@ export async function analyzeFollow(options: FollowAnalyzeOptions): Promise<Anal
     options.onFollow?.(e);
   };
   const followOne = async (path: string) => {
-    for await (const generation of followFile(path, { signal: stop.signal, pollMs: options.pollMs, onEvent })) {
+    for await (const generation of followFile(path, { signal: stop.signal, pollMs: options.pollMs, onEvent, cwd: options.cwd })) {
       const { head, stream } = await peek(generation.chunks);
       const refused = notFollowable(head);
       if (refused) {
@@ -43,7 +43,7 @@ export async function analyzeFollow(options: FollowAnalyzeOptions): Promise<Anal
         throw new InputError(generation.name, null, refused);
       }
       result.inputs++;
-      const info = { path: resolve(path), kind: 'follow', size: null, mtimeMs: null, fingerprint: null };
+      const info = { path: resolve(options.cwd ?? '.', path), kind: 'follow', size: null, mtimeMs: null, fingerprint: null };
       // readLogStream ends the jobs read before a failure (the file may have gone unreadable): they are stored.
       const read = (analyzer: SourceAnalyzer) => readLogStream(stream, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes });
       const outcome = await readSource(options, generation.name, info, true, collect, read);

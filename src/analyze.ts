@@ -26,6 +26,8 @@ export interface AnalyzeOptions {
    * and stored, and the inputs after it are not read; `result.stopped` says so.
    */
   signal?: AbortSignal;
+  /** The folder relative paths are taken from (names stay as given); the process's own when absent. */
+  cwd?: string;
   maxLineBytes?: number;
   /** Told about each input as it is done (progress), skipped or failed. */
   onInput?: (event: InputEvent) => void;
@@ -98,7 +100,7 @@ const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
 export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const result = emptyResult();
   const collect = collector(result, options.keepDiagnoses !== false);
-  const inputs = expandEach(options.paths, result);
+  const inputs = expandEach(options.paths, result, options.cwd);
   options.onInput?.({ kind: 'start', inputs });
   for (const input of inputs) {
     if (options.signal?.aborted) break;
@@ -138,10 +140,10 @@ async function analyzeInput(input: Input, options: AnalyzeOptions, result: Analy
 }
 
 /** Expands each path on its own, so a missing one is reported while the others are still read. */
-function expandEach(paths: string[], result: AnalyzeResult): Input[] {
+function expandEach(paths: string[], result: AnalyzeResult, cwd?: string): Input[] {
   return paths.flatMap((path) => {
     try {
-      return expandInputs([path], (unreadable) => void result.failed.push(unreadable));
+      return expandInputs([path], (unreadable) => void result.failed.push(unreadable), cwd);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       result.failed.push(err);
@@ -236,6 +238,3 @@ function sourceAnalyzer(options: SourceOptions, name: string, sourceId: number |
   const sinks = [...(options.store ? [new StoreSink(options.store, sourceId, storedAs, live)] : []), ...options.sinks, collect()];
   return new SourceAnalyzer(name, options.ruleSet, sinks, { live, enrich: options.enrich });
 }
-
-// `--follow` lives beside (analyze-follow.ts); exported here too, where the library's callers look for it.
-export { analyzeFollow, type FollowAnalyzeOptions } from './analyze-follow.js';

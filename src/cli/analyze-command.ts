@@ -1,11 +1,12 @@
 // `bamboo-doctor analyze [paths..]`: the main job.
 
 import { analyze } from '../analyze.js';
-import type { Severity } from '../model.js';
+import { severitiesAtLeast, type Severity } from '../model.js';
 import { printer, type Format } from '../output/printers.js';
 import { userContext } from '../context/user-context.js';
-import { counted, exitCode, loadRuleSet, openStoreOption, type DbOption } from './shared.js';
-import type { Io } from './io.js';
+import { loadRuleSet } from '../rules/rule-set.js';
+import { counted, exitCode, openStoreOption, type DbOption } from './shared.js';
+import { userPaths, type Io } from './io.js';
 import { progressLine } from './progress.js';
 import { InputError, UsageError } from '../errors.js';
 import { overBudgetNotes } from '../rules/bounded.js';
@@ -38,9 +39,9 @@ export const restoreDash = (arg: string): string => (arg === STDIN_STAND_IN ? '-
 
 export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number> {
   if (args.paths.length === 0) throw new UsageError('analyze needs at least one file, folder, or - for stdin');
-  const ruleSet = loadRuleSet(args.rules, { allowSlow: args.allowSlowRules });
-  const enrich = await userContext(args.agents, args.specs);
-  const store = openStoreOption(args.db);
+  const ruleSet = loadRuleSet(userPaths(io, args.rules), { allowSlow: args.allowSlowRules });
+  const enrich = await userContext(userPaths(io, args.agents), userPaths(io, args.specs));
+  const store = openStoreOption(args.db, io);
   const progress = progressLine(io.stderr);
   const sharesTerminal = (io.stdout as { isTTY?: boolean }).isTTY === true;
   const out = printer(args.format, (s) => {
@@ -67,6 +68,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
       force: args.force,
       stdin: io.stdin,
       signal,
+      cwd: io.cwd,
       maxLineBytes: args.maxLineBytes,
       enrich,
       keepDiagnoses: false,

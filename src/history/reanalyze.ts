@@ -8,7 +8,7 @@ import type { Diagnosis, JobContext } from '../model.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import { buildKeyOf, type Store } from '../store/store.js';
 import type { Bound } from './time.js';
-import { REDACTION_VERSION, redactStored } from '../diagnose/redact.js';
+import { REDACTION_VERSION, redactStored } from '../secrets/redact.js';
 
 export interface ReanalyzeOptions {
   store: Store;

@@ -2,7 +2,8 @@
 
 import { CONTEXT_KEYWORDS } from '../context/tracker.js';
 import { KeywordAutomaton } from './keywords.js';
-import { execPattern, testPattern, type Rule } from './load.js';
+import { BUILTIN_RULES_DIR, execPattern, loadRules, testPattern, type Rule } from './load.js';
+import { prepareUserRules, type UserRuleOptions } from './user-rules.js';
 
 /** A step of a rule that a line may satisfy. */
 export interface StepRef {
@@ -79,4 +80,14 @@ export class RuleSet {
     }
     return null;
   }
+}
+
+/**
+ * The built-in rules plus any `--rules` folders or files (a user's rule with a built-in id replaces it). The user's
+ * rules are checked for exponential patterns and bound (user-rules.ts); the built-in ones keep the native path.
+ */
+export function loadRuleSet(extra: string[] = [], options: UserRuleOptions = {}): RuleSet {
+  const rules = loadRules([BUILTIN_RULES_DIR, ...extra]);
+  prepareUserRules(rules.filter((r) => !r.file.startsWith(BUILTIN_RULES_DIR)), options);
+  return new RuleSet(rules);
 }

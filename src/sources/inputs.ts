@@ -5,7 +5,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { globSync, isDynamicPattern } from 'tinyglobby';
-import { sniff, type InputKind } from './log-source.js';
+import { foreignJson, sniff, SNIFF_LIMIT, type InputKind } from './log-source.js';
+import { notBambooMessage as notBamboo } from './rest-shape.js';
 import { InputError } from '../errors.js';
 
 export interface Input {
@@ -27,18 +28,19 @@ const LOG_FILE = /(\.(log|txt|json|gz|out)(\.\d{1,4})?|^[^.]+)$/i;
  * program expands it, as a Windows shell would not); a missing path or a glob that matches nothing is an
  * InputError. A path that exists is taken as it is even if it holds glob characters.
  */
-export function expandInputs(paths: string[], unreadable?: (error: InputError) => void): Input[] {
+export function expandInputs(paths: string[], unreadable?: (error: InputError) => void, cwd = '.'): Input[] {
   const inputs: Input[] = [];
-  const walker = walk(unreadable);
+  const at = (path: string) => resolve(cwd, path);
+  const walker = walk(at, unreadable);
   for (const given of paths) {
     if (given === '-') {
       inputs.push({ name: '-', path: null, stat: null });
       continue;
     }
-    const stat = statOrNull(given);
-    if (stat) addPath(given, stat, inputs, walker);
-    else if (isDynamicPattern(given)) expandGlob(given, inputs, walker);
-    else throw new InputError(given, null, whyNot(given));
+    const stat = statOrNull(at(given));
+    if (stat) addPath(given, stat, inputs, walker, at);
+    else if (isDynamicPattern(given)) expandGlob(given, inputs, walker, at, cwd);
+    else throw new InputError(given, null, whyNot(at(given)));
   }
   return inputs;
 }
@@ -66,21 +68,23 @@ function statOrNull(path: string): Stats | null {
 }
 
 type Walk = (dir: string, into: Input[]) => void;
+/** A name as given (relative to the working folder) to the path the process opens. */
+type At = (path: string) => string;
 
-function addPath(path: string, stat: Stats, into: Input[], walker: Walk): void {
+function addPath(path: string, stat: Stats, into: Input[], walker: Walk, at: At): void {
   if (stat.isDirectory()) walker(path, into);
-  else into.push({ name: path, path: resolve(path), stat });
+  else into.push({ name: path, path: at(path), stat });
 }
 
-function expandGlob(pattern: string, into: Input[], walker: Walk): void {
-  const options = { onlyFiles: false, expandDirectories: false, absolute: isAbsolute(pattern) };
+function expandGlob(pattern: string, into: Input[], walker: Walk, at: At, cwd: string): void {
+  const options = { onlyFiles: false, expandDirectories: false, absolute: isAbsolute(pattern), cwd };
   const matches = globSync(pattern, options).sort((a, b) => a.localeCompare(b));
   if (matches.length === 0) throw new InputError(pattern, null, 'no file or folder matches this pattern');
   const found: Input[] = [];
   for (const match of matches) {
     const path = match.endsWith('/') ? match.slice(0, -1) : match;
-    const stat = statOrNull(path);
-    if (stat) addPath(path, stat, found, walker);
+    const stat = statOrNull(at(path));
+    if (stat) addPath(path, stat, found, walker, at);
   }
   // `logs/**` matches a folder and the files in it: each file is read once.
   const seen = new Set<string>();
@@ -91,11 +95,11 @@ function expandGlob(pattern: string, into: Input[], walker: Walk): void {
  * Lists folders recursively. A folder that cannot be listed (no permission) is an InputError naming it: told to
  * `unreadable` when given, so the rest of the folder is still read, else thrown.
  */
-function walk(unreadable?: (error: InputError) => void): Walk {
+function walk(at: At, unreadable?: (error: InputError) => void): Walk {
   const step: Walk = (dir, into) => {
     let entries;
     try {
-      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+      entries = readdirSync(at(dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
     } catch (err) {
       const error = new InputError(dir, null, `cannot list this folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
       if (!unreadable) throw error;
@@ -105,7 +109,7 @@ function walk(unreadable?: (error: InputError) => void): Walk {
       if (entry.name.startsWith('.')) continue;
       const path = join(dir, entry.name);
       if (entry.isDirectory()) step(path, into);
-      else if (entry.isFile() && LOG_FILE.test(entry.name)) into.push({ name: path, path: resolve(path), stat: statOrNull(path) });
+      else if (entry.isFile() && LOG_FILE.test(entry.name)) into.push({ name: path, path: at(path), stat: statOrNull(at(path)) });
     }
   };
   return step;
@@ -126,8 +130,7 @@ export async function openInput(input: Input, stdin: Readable = process.stdin, o
   const raw: Readable = input.path === null ? stdin : createReadStream(input.path, { highWaterMark: 1 << 20 });
   // A pipe ends when it is stopped (SIGINT to `tail -F … | bamboo-doctor analyze -`), as if its writer had closed it.
   const bytes = input.path === null && stop ? untilAborted(raw, stop, () => raw.destroy()) : raw;
-  // A pipe is live: what it is is told from its first chunk, not after 64 KB have come.
-  return openStream(input.name, bytes, onBytes, () => raw.destroy(), input.path === null ? 1 : HEAD_BYTES);
+  return openStream(input.name, bytes, onBytes, () => raw.destroy(), input.path === null);
 }
 
 /**
@@ -165,19 +168,26 @@ export async function openStream(
   raw: AsyncIterable<Buffer | string>,
   onBytes?: (bytes: number) => void,
   release?: () => void,
-  headBytes = HEAD_BYTES,
+  live = false,
 ): Promise<OpenedInput> {
-  let { head, stream } = await peek(raw, onBytes, headBytes);
+  // A pipe is told from as little as tells it (live input is not held back); anything else from its first
+  // SNIFF_LIMIT bytes, so the same bytes are judged alike however they come in chunks (found by `npm run fuzz`).
+  const enough = live ? told : () => false;
+  let { head, stream, ended } = await peek(raw, onBytes, enough);
   const gzip = sniff(head) === 'gzip';
-  if (gzip) ({ head, stream } = await peek(Readable.from(stream).pipe(createGunzip()), undefined, headBytes));
+  if (gzip) ({ head, stream, ended } = await peek(Readable.from(stream).pipe(createGunzip()), undefined, enough));
   const kind = sniff(head);
-  const refused = NOT_A_LOG[kind];
+  const json = kind === 'text' ? foreignJson(head, ended) : null;
+  const refused = json ? notBamboo(json) : NOT_A_LOG[kind];
   if (refused) {
     release?.();
     throw new InputError(name, null, refused);
   }
   return { kind: kind === 'json' ? 'json' : 'text', gzip, stream };
 }
+
+/** True once the head tells what the input is (text that starts like JSON may need more than a pipe's first chunk). */
+const told = (head: Buffer): boolean => sniff(head, false) !== 'more';
 
 /** What to tell a user whose input is no build log nor JSON export, by what its first bytes say it is. */
 export const NOT_A_LOG: Partial<Record<InputKind, string>> = {
@@ -203,33 +213,35 @@ export function notFollowable(head: Buffer): string | null {
 }
 
 /**
- * What an input is, is told from its first 64 KB (or all of it when shorter), however its chunks come: the same
- * bytes in 16-byte chunks must be judged as when read whole (found by `npm run fuzz`).
+ * Reads the first chunk of a stream (more chunks, up to SNIFF_LIMIT bytes, while `enough` says the head does not
+ * tell yet) and gives back a stream that still starts with it; `ended` when the stream ended within the head.
  */
-export const HEAD_BYTES = 1 << 16;
-
-/** Reads the first `headBytes` of a stream (at least one chunk) and gives back a stream that still starts with them. */
 export async function peek(
   stream: AsyncIterable<Buffer | string>,
   onBytes?: (bytes: number) => void,
-  headBytes = 1,
-): Promise<{ head: Buffer; stream: AsyncIterable<Buffer> }> {
+  enough: (head: Buffer) => boolean = () => true,
+): Promise<{ head: Buffer; stream: AsyncIterable<Buffer>; ended: boolean }> {
   const it = stream[Symbol.asyncIterator]();
-  const parts: Buffer[] = [];
-  let length = 0;
-  while (length < headBytes) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let ended = false;
+  do {
     const next = await it.next();
-    if (next.done) break;
-    const chunk = toBuffer(next.value);
-    parts.push(chunk);
-    length += chunk.length;
-  }
-  const head: Buffer = parts.length === 1 ? parts[0] : Buffer.concat(parts, length);
+    if (next.done) {
+      ended = true;
+    } else {
+      const chunk = toBuffer(next.value);
+      chunks.push(chunk);
+      size += chunk.length;
+    }
+  } while (!ended && size < SNIFF_LIMIT && !enough(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+  const head = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
   async function* rest(): AsyncGenerator<Buffer> {
     if (head.length) {
       onBytes?.(head.length);
       yield head;
     }
+    if (ended) return;
     for (;;) {
       const next = await it.next();
       if (next.done) return;
@@ -238,7 +250,7 @@ export async function peek(
       yield chunk;
     }
   }
-  return { head, stream: rest() };
+  return { head, stream: rest(), ended };
 }
 
 const toBuffer = (v: Buffer | string): Buffer => (typeof v === 'string' ? Buffer.from(v) : v);

@@ -5,6 +5,7 @@ import type { SourceAnalyzer } from '../diagnose/analyzer.js';
 import type { KeywordAutomaton } from '../rules/keywords.js';
 import { DEFAULT_MAX_LINE_BYTES, LineReader } from './line-reader.js';
 import { InputError, StoreError } from '../errors.js';
+import { restShape } from './json-shape.js';
 
 export interface ReadOptions {
   maxLineBytes?: number;
@@ -47,42 +48,33 @@ export async function readLogStream(
 
 export type InputKind = 'gzip' | 'json' | 'xml' | 'html' | 'text' | 'binary';
 
+/** How much of an input's start is read, at most, to tell a REST export from text that starts like JSON. */
+export const SNIFF_LIMIT = 1 << 16;
+
 /**
  * The first bytes of an input tell what it is: gzip, a JSON export, log text, or what is no log at all:
  * binary data, an XML REST response (Bamboo answers XML unless JSON is asked for) or an HTML page.
+ * JSON is decided by content, not by the first character: a Maven or npm paste starts with `[INFO]`, a
+ * structured log with `{"level":…}`; only a Bamboo REST shape is read as an export (see json-shape.ts).
+ * With `atEnd` false, `more` means the head ends before it tells: read on, up to SNIFF_LIMIT bytes.
  */
-export function sniff(head: Buffer): InputKind {
+export function sniff(head: Buffer): InputKind;
+export function sniff(head: Buffer, atEnd: boolean): InputKind | 'more';
+export function sniff(head: Buffer, atEnd = true): InputKind | 'more' {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (looksBinary(head)) return 'binary';
   let i = 0;
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3; // UTF-8 BOM
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
-  if (head[i] === 0x7b || head[i] === 0x5b || isJsonScalar(head, i)) return 'json';
+  if (head[i] === 0x7b || head[i] === 0x5b) {
+    const shape = restShape(head.toString('utf8', i, Math.min(head.length, SNIFF_LIMIT)), atEnd || head.length >= SNIFF_LIMIT);
+    return shape === 'json' ? 'json' : shape === 'more' ? 'more' : 'text';
+  }
   if (head[i] !== 0x3c) return 'text';
   // A log line never starts with these; a fragment that starts with other markup (`<dependency>`) is still text.
   const start = head.toString('latin1', i, i + 16).toLowerCase();
   if (start.startsWith('<?xml')) return 'xml';
   return start.startsWith('<!doctype html') || start.startsWith('<html') ? 'html' : 'text';
-}
-
-/**
- * A whole input that is one JSON scalar (`null`, `"text"`, `42`, `true`: what a REST call or a script may save
- * instead of an export) is JSON, so that it is told it is not an export rather than read as an empty log. Only a
- * head that parses whole counts: a log that merely starts with a quote or a digit is text.
- */
-/** inputs.ts's HEAD_BYTES: a longer head is not the whole input. */
-const HEAD_LIMIT = 1 << 16;
-
-function isJsonScalar(head: Buffer, at: number): boolean {
-  const c = head[at];
-  const starts = c === 0x22 || c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x6e || c === 0x74 || c === 0x66;
-  if (!starts || head.length > HEAD_LIMIT) return false;
-  try {
-    JSON.parse(head.toString('utf8', at));
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** How much of the head is looked at, and the share of control bytes above which it is not text. */
@@ -102,4 +94,25 @@ function looksBinary(head: Buffer): boolean {
     if ((b < 0x20 && (b < 0x08 || b > 0x0d) && b !== 0x1b) || b === 0x7f) control++;
   }
   return end > 0 && control / end > BINARY_SHARE;
+}
+
+/**
+ * A whole input (`ended`, within SNIFF_LIMIT) that parses as one JSON value though sniff called it text: an array
+ * of numbers, a string, null, another service's answer; what it is, in words, or null. Told as "not a Bamboo REST
+ * export" rather than read as an empty log; a Maven paste (`[INFO] …`) or a structured log of several lines does
+ * not parse whole, so stays text.
+ */
+export function foreignJson(head: Buffer, ended: boolean): string | null {
+  if (!ended || head.length >= SNIFF_LIMIT) return null;
+  const text = head.toString('utf8').replace(/^\ufeff/, '').trim();
+  if (!/^[[{"\-\dntf]/.test(text)) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (Array.isArray(value)) return value.length && value.every((v) => typeof v === 'number') ? 'an array of numbers' : 'an array';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : typeof value === 'string' ? 'a string' : `the ${typeof value} ${String(value)}`;
 }

@@ -4,9 +4,9 @@ import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
 import type { Diagnosis, JobContext } from '../model.js';
 import { explain, openForReading, openForWriting } from './database.js';
-import { buildKeyOf, now, prepare } from './statements.js';
+import { buildKeyOf, now, prepare, unkeyedBuildKey } from './statements.js';
 
-export { buildKeyOf };
+export { buildKeyOf, unkeyedBuildKey };
 
 /** Default database file, overridden by `--db` or BAMBOO_DOCTOR_DB. */
 export const DEFAULT_DB = './bamboo-doctor.db';

@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { emptyContext, type AgentOs, type JobContext, type RunnerKind } from '../../src/model.js';
 import { chooseScenario, evaluate, UNDETERMINED } from '../../src/diagnose/scenario.js';
-import { renderTemplate } from '../../src/diagnose/template.js';
+import { renderTemplate } from '../../src/rules/template.js';
 import type { ScenarioDef } from '../../src/rules/schema.js';
 import { loadRules } from '../../src/rules/load.js';
 import { RuleSet } from '../../src/rules/rule-set.js';
-import { diagnoseLines } from '../../src/rules/rule-tests.js';
+import { diagnoseLines } from '../../src/diagnose/rule-tests.js';
 
 function ctxOf(os: AgentOs, runner: RunnerKind): JobContext {
   const c = emptyContext();
@@ -16,6 +16,7 @@ function ctxOf(os: AgentOs, runner: RunnerKind): JobContext {
 }
 
 const sc = (id: string, when: ScenarioDef['when']): ScenarioDef => ({ id, title: id, when, fix: id });
+const ruleSet = new RuleSet(loadRules());
 /** The shape the shipped rules use: the Windows scenario first, only outside a Docker Runner. */
 const SCENARIOS = [
   sc('windows-agent', { 'agent.os': 'windows', 'runner.kind': ['agent', 'unknown'] }),
@@ -58,6 +59,30 @@ describe('agent.os as a scenario condition', () => {
   });
 });
 
+describe('evidence paths when the OS is not known', () => {
+  const pick = (evidence: string[]) => chooseScenario(SCENARIOS, ctxOf('unknown', 'agent'), 'task', evidence);
+
+  it('never offers the Windows scenario first when the evidence shows POSIX paths', () => {
+    const choice = pick(['/bin/sh: 1: /opt/tools/bin/mvn: not found']);
+    expect(choice.candidates.map((s) => s.id)).toEqual(['agent-environment', 'windows-agent']);
+    expect(choice.id).toBe(UNDETERMINED);
+    // Without paths it stays first, as the rule orders it.
+    expect(pick(["'mvn' is not recognized as an internal or external command,"]).candidates[0].id).toBe('windows-agent');
+  });
+
+  it('takes a drive path in the evidence for a Windows agent', () => {
+    expect(pick(["Could not find file 'D:\\bamboo-agent-home\\xml-data\\build-dir\\A-B-JOB1\\app.csproj'"]).id).toBe('windows-agent');
+  });
+
+  it('lets the shipped executable-not-found rule list its Linux fix first for a POSIX fragment', () => {
+    // A fragment with no header and no working directory: only the evidence shows the paths.
+    const [d] = diagnoseLines(ruleSet, ['error\t12-Jan-2026 14:02:10\t/home/ci/build.sh: line 3: /opt/tools/bin/mvn: No such file or directory', 'error\t12-Jan-2026 14:02:10\t/home/ci/build.sh: line 4: gradle: command not found']).filter((x) => x.rule === 'executable-not-found');
+    expect(d.agent.os).toBe('unknown');
+    expect(d.candidates?.[0]).not.toBe('windows-agent');
+    expect(d.candidates).toContain('windows-agent');
+  });
+});
+
 describe('placeholders', () => {
   it('{{agent.os}} gives the OS, or the fallback when unknown; {{agent.user}} reads a Windows home', () => {
     const c = ctxOf('windows', 'agent');
@@ -68,7 +93,6 @@ describe('placeholders', () => {
 });
 
 describe('the shipped rules on a Windows job and on a Linux job', () => {
-  const ruleSet = new RuleSet(loadRules());
   const T = (msg: string, type = 'simple') => `${type}\t12-Jan-2026 14:02:10\t${msg}`;
   const WIN = 'D:\\bamboo-agent-home';
   const LINUX = '/home/bamboo/bamboo-agent-home';
@@ -129,7 +153,7 @@ describe('Windows scenarios across the shipped rules', () => {
    * Not covered: failures a Windows agent cannot have (the Linux OOM killer, ETXTBSY, npm's EACCES, which Windows
    * reports as EPERM), and the Docker rules, written for a Linux Docker host (Docker Desktop on a Windows agent is left open).
    */
-  const NOT_COVERED = ['out-of-memory-killed', 'text-file-busy', 'npm-eacces', 'docker-cli-missing', 'docker-daemon-unreachable', 'docker-socket-permission-denied', 'docker-pull-access-denied', 'docker-pull-rate-limit', 'docker-registry-x509', 'docker-manifest-unknown'];
+  const NOT_COVERED = ['out-of-memory-killed', 'text-file-busy', 'npm-eacces', 'docker-cli-missing', 'docker-daemon-unreachable', 'docker-socket-permission-denied', 'docker-pull-access-denied', 'docker-push-access-denied', 'docker-pull-rate-limit', 'docker-registry-x509', 'docker-manifest-unknown'];
 
   it('each Windows fix is free of Linux commands, and the scenario comes before every OS-specific one', () => {
     expect(withWindows.length).toBeGreaterThanOrEqual(14);

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { APPLICATION_ID } from '../../src/store/database.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
-import { runProcess } from '../helpers/process.js';
+import { runProcess, until } from '../helpers/process.js';
 
 const SAMPLE = join(ROOT, 'samples', 'agent-environment.log');
 const dir = tempDir();
@@ -111,7 +111,16 @@ describe('a storage failure', () => {
     const log = join(dir, 'slow.log');
     writeFileSync(log, readFileSync(SAMPLE, 'utf8') + `error\t04-Nov-2025 16:13:54\tboom ${'a'.repeat(1_000_000)}b\n`.repeat(8));
     const args = ['analyze', log, '--db', db, '--rules', rules, '--allow-slow-rules'];
-    const killed = await runProcess(args, { started: (child) => void setTimeout(() => child.kill('SIGKILL'), 1500) });
+    const reading = () => {
+      try {
+        return count(db, "SELECT count(*) FROM sources WHERE status = 'reading'") === 1;
+      } catch {
+        return false; // not created yet
+      }
+    };
+    const killed = await runProcess(args, {
+      started: (child) => void until('the source being read', reading).then(() => child.kill('SIGKILL')),
+    });
     expect(killed.signal).toBe('SIGKILL');
     expect(count(db, "SELECT count(*) FROM sources WHERE status = 'reading'")).toBe(1);
     const again = await runCli(args);

@@ -40,7 +40,7 @@ describe('odd inputs', () => {
   });
 
   it.each([
-    ['numbers.json', '[1, 2, 3]', 'an array'],
+    ['numbers.json', '[1, 2, 3]', 'an array of numbers'],
     ['string.json', '"all good"', 'a string'],
     ['null.json', 'null', 'null'],
     ['other-service.json', '{"status": "ok", "items": []}', 'an object'],

@@ -21,6 +21,8 @@ tests:
     - { line: "error\\t05-Nov-2025 07:55:04\\tboom reactor exploded", captures: { what: reactor } }
     - line: boom core exploded
   no-match: ["build\\t05-Nov-2025 07:55:04\\tboom reactor is fine"]
+  scenarios:
+    - { lines: ["boom core exploded"], expect: { scenario: any-agent, fix-includes: Fix core } }
 `;
 
 /** Writes rule files into a fresh folder and lints it. */
@@ -35,6 +37,16 @@ const checks = (findings: LintFinding[]) => findings.map((f) => f.check);
 describe('lintRules', () => {
   it('finds nothing in a clean rule', () => {
     expect(lint({ 'my-rule.yaml': GOOD }).findings).toEqual([]);
+  });
+
+  it('reports a consequence-of naming no rule, or the rule itself; built-in ids are known', () => {
+    const linked = GOOD.replace('keywords: [boom]', 'consequence-of: [maven-build-failure, no-such-rule, my-rule]\nkeywords: [boom]');
+    const { dir, findings } = lint({ 'my-rule.yaml': linked });
+    expect(findings.map((f) => [f.check, f.message, f.line])).toEqual([
+      ['consequence-of', "consequence-of.1: no rule 'no-such-rule'", 5],
+      ['consequence-of', 'consequence-of.2: a rule cannot be its own consequence', 5],
+    ]);
+    expect(findings[0].file).toBe(join(dir, 'my-rule.yaml'));
   });
 
   it('reports a pattern that is quadratic on a long line, with its field and line', () => {
@@ -109,6 +121,34 @@ describe('lintRules', () => {
     expect(files).toBe(2);
     expect(checks(findings).sort()).toEqual(['duplicate-id', 'keyword']);
     expect(findings.find((f) => f.check === 'duplicate-id')).toMatchObject({ file: join(b, 'my-rule.yaml'), line: 1 });
+  });
+});
+
+describe('lintRules: scenario tests', () => {
+  const NO_SCENARIO_TESTS = GOOD.replace(/ {2}scenarios:\n.*\n$/, '');
+  const SECOND = '  - id: docker-runner\n    title: In a runner\n    when: { runner.kind: docker }\n    fix: In the runner\ntests:';
+
+  it('asks a rule that is not a built-in awaiting its tests for one scenario test per scenario', () => {
+    const { findings } = lint({ 'my-rule.yaml': NO_SCENARIO_TESTS });
+    expect(findings).toEqual([
+      expect.objectContaining({ check: 'scenario-test', line: 8, message: expect.stringMatching(/^scenarios\.0\.id: scenario 'any-agent' has no scenario test/) }),
+    ]);
+  });
+
+  it('names each scenario no test expects, once a rule has scenario tests', () => {
+    const { findings } = lint({ 'my-rule.yaml': GOOD.replace('tests:', SECOND) });
+    expect(findings).toEqual([expect.objectContaining({ check: 'scenario-test', line: 11, message: expect.stringMatching(/^scenarios\.1\.id: scenario 'docker-runner'/) })]);
+  });
+
+  it('lets a built-in rule written before scenario tests go without them, but not once it has some', () => {
+    const legacy = (text: string) => text.replaceAll('my-rule', 'disk-full');
+    expect(lint({ 'disk-full.yaml': legacy(NO_SCENARIO_TESTS) }).findings).toEqual([]);
+    expect(checks(lint({ 'disk-full.yaml': legacy(GOOD.replace('tests:', SECOND)) }).findings)).toEqual(['scenario-test']);
+  });
+
+  it('reports a scenario test that names no scenario of the rule as a finding with its line', () => {
+    const { findings } = lint({ 'my-rule.yaml': GOOD.replace('scenario: any-agent,', 'scenario: nowhere,') });
+    expect(findings).toEqual([expect.objectContaining({ check: 'scenario-test', line: 17, message: expect.stringMatching(/^tests\.scenarios\.0\.expect\.scenario: 'nowhere' is not a scenario of this rule/) })]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadRuleSet } from '../../src/cli/shared.js';
+import { loadRuleSet } from '../../src/rules/rule-set.js';
 import { SourceAnalyzer, type JobSummary } from '../../src/diagnose/analyzer.js';
 import type { Diagnosis } from '../../src/model.js';
 import { readJsonStream } from '../../src/sources/json-source.js';
@@ -217,7 +217,7 @@ describe('readJsonStream on exports appended to one file', () => {
     for (const size of [1, 16, 4095, 4097, 65536]) {
       const got = await read(broken, size);
       expect(got.diagnoses.map(essentials), `chunk ${size}`).toEqual(whole.diagnoses.map(essentials));
-      expect(got.error?.message, `chunk ${size}`).toBe(whole.error!.message);
+      expect((got.error as InputError).message, `chunk ${size}`).toBe((whole.error as InputError).message);
     }
   });
 

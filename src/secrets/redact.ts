@@ -1,6 +1,6 @@
 // Masks secrets in the log text that becomes evidence, captures, cause lines and fixes, before anything is printed or stored.
 
-import { SECRET_PATTERNS } from './secret-patterns.js';
+import { SECRET_PATTERNS } from './patterns.js';
 
 /**
  * The version of the masking (the patterns in secret-patterns.ts): stored with each diagnosis, so that `reanalyze`
