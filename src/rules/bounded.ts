@@ -3,7 +3,8 @@
 import { createRequire } from 'node:module';
 import vm from 'node:vm';
 import type * as Re2Type from 're2js';
-import { patternFields, type CompiledPattern, type Rule } from './load.js';
+import type { CompiledPattern, Rule } from './load.js';
+import { patternFields } from './match.js';
 
 const lazyRequire = createRequire(import.meta.url);
 

@@ -2,7 +2,8 @@
 
 import { basename } from 'node:path';
 import { parseEnvelope } from '../parse/envelope.js';
-import { BUILTIN_RULES_DIR, loadRuleFile, matchPattern, patternFields, replacesRule, ruleFiles, type CompiledPattern, type Rule } from './load.js';
+import { BUILTIN_RULES_DIR, loadRuleFile, replacesRule, ruleFiles, type CompiledPattern, type Rule } from './load.js';
+import { matchPattern, patternFields } from './match.js';
 import { boundPattern } from './bounded.js';
 import { superLinear } from './complexity.js';
 import { fieldLine, fieldLocator } from './field-line.js';

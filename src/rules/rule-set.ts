@@ -2,7 +2,8 @@
 
 import { CONTEXT_KEYWORDS } from '../context/tracker.js';
 import { KeywordAutomaton } from './keywords.js';
-import { BUILTIN_RULES_DIR, execPattern, loadRules, testPattern, type Rule } from './load.js';
+import { BUILTIN_RULES_DIR, loadRules, type Rule } from './load.js';
+import { execPattern, testPattern } from './match.js';
 import { prepareUserRules, type UserRuleOptions } from './user-rules.js';
 
 /** A step of a rule that a line may satisfy. */

@@ -4,7 +4,8 @@ import { RuleError } from '../errors.js';
 import { boundPattern } from './bounded.js';
 import { complexityOf } from './complexity.js';
 import { fieldLocator } from './field-line.js';
-import { patternFields, type CompiledPattern, type Rule } from './load.js';
+import type { CompiledPattern, Rule } from './load.js';
+import { patternFields } from './match.js';
 
 export interface UserRuleOptions {
   /** `--allow-slow-rules`: load a rule that lint flags as exponential (its patterns are still bound). */
