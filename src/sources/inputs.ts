@@ -172,7 +172,7 @@ export async function openStream(
 ): Promise<OpenedInput> {
   // A pipe is told from as little as tells it (live input is not held back); anything else from its first
   // SNIFF_LIMIT bytes, so the same bytes are judged alike however they come in chunks (found by `npm run fuzz`).
-  const enough = live ? told : () => false;
+  const enough = live ? told : null;
   let { head, stream, ended } = await peek(raw, onBytes, enough);
   const gzip = sniff(head) === 'gzip';
   if (gzip) ({ head, stream, ended } = await peek(Readable.from(stream).pipe(createGunzip()), undefined, enough));
@@ -214,12 +214,13 @@ export function notFollowable(head: Buffer): string | null {
 
 /**
  * Reads the first chunk of a stream (more chunks, up to SNIFF_LIMIT bytes, while `enough` says the head does not
- * tell yet) and gives back a stream that still starts with it; `ended` when the stream ended within the head.
+ * tell yet, or up to SNIFF_LIMIT when `enough` is null) and gives back a stream that still starts with it;
+ * `ended` when the stream ended within the head.
  */
 export async function peek(
   stream: AsyncIterable<Buffer | string>,
   onBytes?: (bytes: number) => void,
-  enough: (head: Buffer) => boolean = () => true,
+  enough: ((head: Buffer) => boolean) | null = () => true,
 ): Promise<{ head: Buffer; stream: AsyncIterable<Buffer>; ended: boolean }> {
   const it = stream[Symbol.asyncIterator]();
   const chunks: Buffer[] = [];
@@ -234,7 +235,8 @@ export async function peek(
       chunks.push(chunk);
       size += chunk.length;
     }
-  } while (!ended && size < SNIFF_LIMIT && !enough(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    // With `enough` null, up to SNIFF_LIMIT is read whatever the head says (no head is built for each chunk).
+  } while (!ended && size < SNIFF_LIMIT && (!enough || !enough(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))));
   const head = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
   async function* rest(): AsyncGenerator<Buffer> {
     if (head.length) {
