@@ -71,7 +71,7 @@ function buildSchema() {
       expect: z
         .object({
           scenario: z.string().min(1),
-          /** With scenario `undetermined`: scenarios that must be among the candidates the log cannot tell apart. */
+          /** With scenario `undetermined`: scenarios that must be among the candidates the log cannot tell apart, in this order. */
           candidates: z.array(z.string().min(1)).min(2).optional(),
           'fix-includes': z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
           'fix-excludes': z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),

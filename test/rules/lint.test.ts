@@ -128,7 +128,7 @@ describe('lintRules: scenario tests', () => {
   const NO_SCENARIO_TESTS = GOOD.replace(/ {2}scenarios:\n.*\n$/, '');
   const SECOND = '  - id: docker-runner\n    title: In a runner\n    when: { runner.kind: docker }\n    fix: In the runner\ntests:';
 
-  it('asks a rule that is not a built-in awaiting its tests for one scenario test per scenario', () => {
+  it('asks a rule for one scenario test per scenario', () => {
     const { findings } = lint({ 'my-rule.yaml': NO_SCENARIO_TESTS });
     expect(findings).toEqual([
       expect.objectContaining({ check: 'scenario-test', line: 8, message: expect.stringMatching(/^scenarios\.0\.id: scenario 'any-agent' has no scenario test/) }),
@@ -140,10 +140,10 @@ describe('lintRules: scenario tests', () => {
     expect(findings).toEqual([expect.objectContaining({ check: 'scenario-test', line: 11, message: expect.stringMatching(/^scenarios\.1\.id: scenario 'docker-runner'/) })]);
   });
 
-  it('lets a built-in rule written before scenario tests go without them, but not once it has some', () => {
-    const legacy = (text: string) => text.replaceAll('my-rule', 'disk-full');
-    expect(lint({ 'disk-full.yaml': legacy(NO_SCENARIO_TESTS) }).findings).toEqual([]);
-    expect(checks(lint({ 'disk-full.yaml': legacy(GOOD.replace('tests:', SECOND)) }).findings)).toEqual(['scenario-test']);
+  it("asks a rule with a built-in rule's id (a user's copy of it) the same: no rule goes without scenario tests", () => {
+    const copy = (text: string) => text.replaceAll('my-rule', 'disk-full');
+    expect(checks(lint({ 'disk-full.yaml': copy(NO_SCENARIO_TESTS) }).findings)).toEqual(['scenario-test']);
+    expect(checks(lint({ 'disk-full.yaml': copy(GOOD.replace('tests:', SECOND)) }).findings)).toEqual(['scenario-test']);
   });
 
   it('reports a scenario test that names no scenario of the rule as a finding with its line', () => {
