@@ -4,6 +4,7 @@ import type { CauseCandidate, LogLine } from '../model.js';
 import { classifyLine, isNoise } from '../rules/cause-markers.js';
 import { scoreOf } from './cause-rank.js';
 import { signatureOf, templateOf } from './signature.js';
+import { redact } from '../secrets/redact.js';
 
 /** Candidates kept per task: the least telling (then the oldest) goes when a new one comes. */
 const RING = 24;
@@ -23,11 +24,11 @@ const MAX_TEXT = 500;
 const EVIDENCE_BONUS = 3;
 
 /**
- * The one place cause text is made from a log line, so that whatever must be masked before it is printed or
- * stored (secrets) is masked here for every cause line.
+ * The one place cause text is made from a log line: secrets are masked here (before the text is templated,
+ * printed, stored, or kept as a successful build's sample line), and a long line is cut.
  */
 export function causeText(raw: string): string {
-  const text = plainText(raw).trim();
+  const text = redact(plainText(raw)).trim();
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
 }
 

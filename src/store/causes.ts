@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { CauseCandidate, CauseLine, Diagnosis } from '../model.js';
 import { rankCauses } from '../diagnose/cause-rank.js';
-import type { WrittenBuild } from './store.js';
+import type { WrittenBuild } from './statements.js';
 
 /** A successful build's error-like lines, by template hash (see JobSummary.green). */
 export type GreenLines = ReadonlyMap<string, { template: string; text: string }>;

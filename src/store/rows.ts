@@ -1,6 +1,7 @@
 // The parameters of a build row and a diagnosis row as the store's statements write them.
 
 import type { Diagnosis, JobContext } from '../model.js';
+import { REDACTION_VERSION } from '../secrets/redact.js';
 
 const bool = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
 
@@ -59,6 +60,8 @@ export function diagnosisRow(build: { id: number; key: string }, ctx: JobContext
     agentName: d.agent.name,
     agentType: d.agent.type,
     runnerKind: d.runner.kind,
+    // Diagnoses come masked from the analyzer (JobRun.fire, renderTemplate, causeText): say with which version.
+    masked: REDACTION_VERSION,
     cause: d.cause ? JSON.stringify(d.cause) : null,
     causePool: d.causePool?.length ? JSON.stringify(d.causePool) : null,
     signature: d.signature ?? null,

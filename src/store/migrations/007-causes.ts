@@ -1,4 +1,4 @@
-// Migration 006: cause lines and failure signatures, generic rules, and the green baseline of each job.
+// Migration 007: cause lines and failure signatures, generic rules, and the green baseline of each job.
 
 /**
  * diagnoses.cause holds the cause lines shown (JSON [{line, text}]), cause_pool the ranked candidates they were
