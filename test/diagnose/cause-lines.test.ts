@@ -92,6 +92,17 @@ describe('cause lines of a failed task', () => {
     expect(cause.slice(0, 2).map((c) => c.text).sort()).toEqual(['Caused by: java.io.IOException: disk quota', 'java.lang.IllegalStateException: cart is empty']);
   });
 
+  it('masks a secret in a cause line, as in evidence, and templates the masked text', () => {
+    const { diagnoses, jobs } = analyze({
+      key: 'SHOP-REL-JOB1-4',
+      tasks: [{ name: 'Publish', lines: [['error', 'Error: deploy refused for https://deployer:Xk9fQ2mL7pZ4@nexus.acme.example/repo']], exit: 1 }],
+    });
+    const d = diagnoses.find((x) => x.rule === 'task-nonzero-exit')!;
+    expect(d.cause![0].text).toBe('Error: deploy refused for https://deployer:********@nexus.acme.example/repo');
+    expect(JSON.stringify([d, jobs[0].ctx])).not.toContain('Xk9fQ2mL7pZ4');
+    expect(d.causePool!.every((c) => !c.text.includes('Xk9fQ2mL7pZ4') && !c.template.includes('Xk9fQ2mL7pZ4'))).toBe(true);
+  });
+
   it('puts the nearer of two equally telling lines first', () => {
     const far = 'Error: connect ECONNRESET 10.0.3.14:5432';
     const near = 'Error: relation "orders" does not exist';
