@@ -1,6 +1,6 @@
 // A job's cause lines: which lines go to which task's window, which task failed, and the ranked cause of a failure.
 
-import type { CauseCandidate, JobContext, LogLine } from '../model.js';
+import type { CauseCandidate, Diagnosis, JobContext, LogLine } from '../model.js';
 import { CauseWindow } from './cause-window.js';
 import { rankCauses, type RankedCause } from './cause-rank.js';
 
@@ -94,4 +94,16 @@ export class JobCauses {
     this.greenAsked = true;
     return this.green;
   }
+}
+
+/** A diagnosis of a failed slot with its cause: the lines, the signature and template, the pool they came from. */
+export function withCause(d: Diagnosis, cause: JobCause | null): Diagnosis {
+  if (!cause) return d;
+  d.cause = cause.cause;
+  d.causePool = cause.pool;
+  if (cause.signature && cause.template) {
+    d.signature = cause.signature;
+    d.template = cause.template;
+  }
+  return d;
 }

@@ -4,7 +4,7 @@
 import { emptyContext, type Diagnosis, type LogLine, type Severity } from '../model.js';
 import type { Rule } from '../rules/load.js';
 import type { LineHits, RuleSet } from '../rules/rule-set.js';
-import { JobCauses, type Baseline } from './job-causes.js';
+import { JobCauses, withCause, type Baseline } from './job-causes.js';
 import { chooseScenario, renderFix, type Phase } from './scenario.js';
 import { UNEXPLAINED_FAILURE } from '../rules/unexplained-failure.js';
 import { redactMatch } from '../secrets/redact.js';
@@ -82,20 +82,9 @@ export class JobRun {
     if (this.ctx.state !== 'failed' || !this.ctx.finished || diagnoses.some((d) => d.severity === 'error')) return null;
     const slot = this.causes.failedSlot();
     const phase: Phase = slot >= 0 ? 'task' : this.ctx.executing ? 'build' : this.hasHeader ? 'setup' : 'unknown';
-    const cause = this.causes.causeOf(slot);
-    const first = cause?.cause[0];
-    const draft: Draft = {
-      rule: UNEXPLAINED_FAILURE,
-      line: first?.line ?? 0,
-      time: null,
-      evidence: [],
-      captures: {},
-      count: 1,
-      taskIndex: slot,
-      phase,
-      emitted: false,
-    };
-    return this.diagnosis(draft);
+    const line = this.causes.causeOf(slot)?.cause[0]?.line ?? 0;
+    const rule = UNEXPLAINED_FAILURE;
+    return this.diagnosis({ rule, line, time: null, evidence: [], captures: {}, count: 1, taskIndex: slot, phase, emitted: false });
   }
 
   /** Records the rule steps a line satisfied; returns the drafts that fired for the first time. */
@@ -251,15 +240,7 @@ export class JobRun {
     };
     if (choice.candidates.length > 1) d.candidates = choice.candidates.map((c) => c.id);
     if (note) d.note = note;
-    if (cause) {
-      d.cause = cause.cause;
-      d.causePool = cause.pool;
-      if (cause.signature) {
-        d.signature = cause.signature;
-        d.template = cause.template!;
-      }
-    }
-    return d;
+    return withCause(d, cause);
   }
 
   /**
