@@ -1,11 +1,15 @@
 // Tells the agent host's operating system from the paths a log shows (working directory, agent home, process dir).
 
 import type { AgentOs, JobContext } from '../model.js';
+import { isRunnerWrapper } from './docker-run.js';
 
 /** `C:\…`, `D:/…` (Java may print forward slashes), or a UNC share `\\host\share\…`. */
 const WINDOWS_PATH = /^(?:[A-Za-z]:[\\/]|\\\\[^\\\s]+\\)/;
-/** macOS keeps user homes under /Users and other disks under /Volumes; Linux uses neither. */
-const MACOS_PATH = /^\/(?:Users|Volumes)\//;
+/**
+ * macOS keeps user homes under /Users, other disks under /Volumes, apps and frameworks under /Applications and
+ * /Library, Homebrew (Apple silicon) under /opt/homebrew and per-user temp folders under /private/var/folders.
+ */
+const MACOS_PATH = /^\/(?:Users|Volumes|Applications|Library|opt\/homebrew|private\/var\/folders)\//;
 
 /**
  * The OS a path was written on, or null when it does not tell (a relative path, `${system.HOME}`).
@@ -29,6 +33,28 @@ export function noteOsFromPath(ctx: JobContext, path: string, strong: boolean): 
   if (!strong && ctx.agent.os !== 'unknown') return;
   const os = osOfPath(path);
   if (os) ctx.agent.os = os;
+}
+
+/**
+ * The program a command starts with (`C:\…\pwsh.exe`, `.\gradlew`, `/bin/sh`) is written in the agent's OS: the
+ * command under "running command line", or the one a failed task names. A Docker Runner's task wrapper
+ * (`/tmp/runInDocker….sh`) only tells that the container is Linux, not what the agent runs on.
+ */
+export function noteOsFromProgram(ctx: JobContext, command: string): void {
+  const c = command.trim();
+  if (c !== '' && !isRunnerWrapper(c)) noteOsFromPath(ctx, c.split(/\s/)[0], false);
+}
+
+/**
+ * Any absolute path a line shows (a tool's cache, an SDK, a temp file) was written on the agent: the weakest sign
+ * of its OS, taken only while no other line told it. Git Bash on Windows prints POSIX paths too, but a Windows
+ * log shows its drive paths as well (working directory, temp scripts), and those are strong.
+ */
+export function noteOsFromText(ctx: JobContext, text: string): void {
+  for (const m of text.matchAll(PATH_IN_TEXT)) {
+    if (ctx.agent.os !== 'unknown') return;
+    noteOsFromPath(ctx, m[0], false);
+  }
 }
 
 /** A command entry's ` ... in: <dir>` part and `bamboo_agentWorkingDirectory=<dir>`: where the agent ran the process. */

@@ -24,6 +24,15 @@ const HOME_MARKS: { re: RegExp; local: boolean; through: boolean }[] = [
 ];
 
 /**
+ * A build directory only local agents use: the server's `local-working-dir`, or `xml-data/build-dir/<agent id>/…`,
+ * where the local agents of one server each keep a folder named by their id (131073 for the first one). A remote
+ * agent builds in `<its home>/xml-data/build-dir/<job key>` (a deployment: `<project id>-<environment id>`).
+ */
+export function isLocalAgentDir(path: string): boolean {
+  return /[\\/](?:local-working-dir|xml-data[\\/]build-dir[\\/]\d+[\\/][^\\/])/.test(path);
+}
+
+/**
  * The Bamboo server's own home, where local agents build: a `bamboo-home` folder (the name Atlassian's install
  * guides give it; remote agents use `bamboo-agent-home`) or the server image's `/var/atlassian/application-data/bamboo`.
  */
@@ -57,7 +66,7 @@ export function readPath(ctx: JobContext, path: string): void {
     const home = path.slice(0, mark.through ? at.index + at[0].length : at.index);
     if (home === '' || /^[A-Za-z]:$/.test(home)) continue;
     noteAgentHome(ctx, home, false);
-    if ((mark.local || isServerHome(home)) && ctx.agent.type === 'unknown') ctx.agent.type = 'local';
+    if ((mark.local || isServerHome(home) || isLocalAgentDir(path)) && ctx.agent.type === 'unknown') ctx.agent.type = 'local';
     break;
   }
   offerBuildKey(ctx, keyOfTempScript(path));

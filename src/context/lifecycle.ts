@@ -1,8 +1,8 @@
 // A build's lifecycle lines: the header, working directory, "Executing build", tasks, and the build's end.
 
 import type { JobContext, TaskResult } from '../model.js';
-import { noteOsFromPath } from './agent-os.js';
-import { CONTAINER_AGENT_HOME, isServerHome, noteAgentHome } from './agent-paths.js';
+import { noteOsFromPath, noteOsFromProgram } from './agent-os.js';
+import { CONTAINER_AGENT_HOME, isLocalAgentDir, isServerHome, noteAgentHome, readPaths } from './agent-paths.js';
 import { isContainerId } from './agent-signals.js';
 import { applyBuildKey, offerBuildKey } from './build-key.js';
 
@@ -66,7 +66,7 @@ export function readWorkingDirectory(ctx: JobContext, dir: string): void {
   // `<agent home>/xml-data/build-dir/<job>`; local agents build in the server's `<bamboo home>/local-working-dir/<job>`.
   const at = dir.search(/[\\/](?:xml-data[\\/]build-dir|local-working-dir)(?:[\\/]|$)/); // Windows agents write backslashes
   if (at > 0) noteAgentHome(ctx, dir.slice(0, at), true);
-  const serverSide = /[\\/]local-working-dir(?:[\\/]|$)/.test(dir) || (at > 0 && isServerHome(dir.slice(0, at)));
+  const serverSide = isLocalAgentDir(dir) || (at > 0 && isServerHome(dir.slice(0, at)));
   if (serverSide && ctx.agent.type === 'unknown') ctx.agent.type = 'local';
   const home = ctx.agentHomeDir ?? dir;
   if (home === CONTAINER_AGENT_HOME || home.startsWith(`${CONTAINER_AGENT_HOME}/`)) ctx.agent.container = true;
@@ -106,6 +106,23 @@ export function finishTask(ctx: JobContext, text: string): ContextEvent {
   else ctx.tasks.push({ name: m[1], type: null, result });
   ctx.task = null;
   return result === 'failed' ? markFailed(ctx) : null;
+}
+
+/**
+ * "Failing task since return code of [<command>] was N …": the task failed. Its command names the task's temp
+ * script (`<KEY>-ScriptBuildTask-…`: the build of a fragment, the agent home) and starts with the program the
+ * agent ran, written in the agent's OS.
+ */
+export function readFailingTask(ctx: JobContext, text: string): ContextEvent {
+  readPaths(ctx, text);
+  const command = /^Failing task since return code of \[(.+?)\] was /.exec(text);
+  if (command) noteOsFromProgram(ctx, command[1]);
+  return text.startsWith('Failing task since') ? markFailed(ctx) : null;
+}
+
+/** Bamboo 2.x–4.x's "Error occurred while executing the build for KEY : <reason>" names the build. */
+export function readBuildError(ctx: JobContext, text: string): void {
+  offerBuildKey(ctx, /executing the build for ([A-Z][A-Z0-9_-]*-\d+)\b/.exec(text)?.[1]);
 }
 
 export function markFailed(ctx: JobContext): ContextEvent {

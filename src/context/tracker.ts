@@ -1,7 +1,7 @@
 // Follows a build's lines to know where a job ran: build key, agent, runner, current task, result.
 
 import type { JobContext, LogLine } from '../model.js';
-import { noteOsFromCommandPart, noteOsFromPath } from './agent-os.js';
+import { noteOsFromCommandPart, noteOsFromProgram, noteOsFromText } from './agent-os.js';
 import { readPaths } from './agent-paths.js';
 import {
   readAgentStart,
@@ -17,10 +17,11 @@ import { applyRunnerCommand, isRunnerWrapper } from './docker-run.js';
 import {
   finishBuild,
   finishTask,
-  markFailed,
   noteAgentName,
+  readBuildError,
   readCompleted,
   readExecuting,
+  readFailingTask,
   readHeader,
   readWorkingDirectory,
   startTask,
@@ -53,6 +54,7 @@ const agentStart: Read = text(readAgentStart);
 const bambooEnv: Read = readBambooEnv;
 const kubernetesEnv: Read = readKubernetesEnv;
 const paths: Read = text(readPaths);
+const osFromText: Read = text(noteOsFromText);
 const substitution: Read = (ctx, line) => readSubstitution(ctx, line.text, readWorkingDirectory);
 
 export const RECOGNISERS: readonly Recogniser[] = [
@@ -63,7 +65,9 @@ export const RECOGNISERS: readonly Recogniser[] = [
   { keyword: 'Starting task', read: text(startTask) },
   { keyword: 'Finished task', read: text(finishTask) },
   // Its command names the task's temp script (`<KEY>-ScriptBuildTask-…`): the build of a fragment, the agent home.
-  { keyword: 'Failing task since', read: (ctx, line) => (readPaths(ctx, line.text), line.text.startsWith('Failing task since') ? markFailed(ctx) : null) },
+  { keyword: 'Failing task since', read: text(readFailingTask) },
+  // Bamboo 2.x–4.x: "Error occurred while executing the build for KEY : <reason>" (an error outside any task).
+  { keyword: 'executing the build for ', read: text(readBuildError) },
   { keyword: 'Finished building', read: text(finishBuild) },
   { keyword: 'Finished processing deployment result', read: text(finishBuild) },
   { keyword: 'completed.', read: text(readCompleted) },
@@ -99,6 +103,8 @@ export const RECOGNISERS: readonly Recogniser[] = [
   { keyword: 'systemprofile', read: paths },
   // A task's temp script (`<KEY>-ScriptBuildTask-<n>.sh`) names the build, e.g. in "Failing task since return code of [...]".
   { keyword: 'BuildTask-', read: paths },
+  // Any other absolute path under the usual roots of a host (homes, /opt, a drive): the OS while nothing else told it.
+  ...['/home/', '/Users/', '/opt/', ':\\Users\\', ':\\Program Files'].map((keyword) => ({ keyword, read: osFromText })),
 ];
 
 /** Literal texts of the lines the tracker reads: added to the prefilter so these lines reach it. */
@@ -131,9 +137,7 @@ function readCommand(ctx: JobContext, line: LogLine): void {
     const trimmed = part.trim();
     if (commandNext) {
       applyRunnerCommand(ctx, trimmed);
-      // The program the agent ran (`.\\gradlew`, `C:\\…\\MSBuild.exe`, `/bin/sh`) is written in the agent's OS;
-      // a Docker Runner's task wrapper tells only that the container is Linux.
-      if (!isRunnerWrapper(trimmed)) noteOsFromPath(ctx, trimmed.split(/\s/)[0], false);
+      noteOsFromProgram(ctx, trimmed);
     }
     commandNext = /running command line:\s*$/.test(part);
     if (isRunnerWrapper(trimmed)) ctx.runner.kind = 'docker';

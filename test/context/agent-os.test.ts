@@ -30,6 +30,10 @@ describe('osOfPath', () => {
     ['/var/atlassian/application-data/bamboo-agent', 'linux'],
     ['/Users/bambooagent/bamboo-agent-home/xml-data/build-dir/MOB-IOS-JOB1', 'macos'],
     ['/Volumes/Builds/bamboo-agent-home', 'macos'],
+    ['/opt/homebrew/bin/node', 'macos'],
+    ['/Library/Java/JavaVirtualMachines/temurin-17.jdk/Contents/Home', 'macos'],
+    ['/private/var/folders/xy/T/npm-1234', 'macos'],
+    ['/opt/maven-3.3/boot', 'linux'],
   ])('%s → %s', (path, os) => {
     expect(osOfPath(path)).toBe(os);
   });
@@ -82,6 +86,27 @@ describe('trackLine sets agent.os from evidence only', () => {
     expect(ctx.agent.os).toBe('windows');
     const later = track([T('Build working directory is C:\\bamboo-agent-home\\xml-data\\build-dir\\X-Y-JOB1'), command([' ... in: /cygdrive/c/tools'])]);
     expect(later.agent.os).toBe('windows');
+  });
+
+  it('the program a failed task ran is written in the agent OS; a Docker Runner wrapper is not', () => {
+    const pwsh = T('Failing task since return code of [C:\\Program Files\\PowerShell\\7\\pwsh.exe .\\Cleanup.build.ps1 CleanBranches] was 1 while expected 0');
+    expect(track([pwsh]).agent.os).toBe('windows');
+    expect(track([T('Failing task since return code of [/bin/sh /opt/x/temp/X-Y-JOB1-7-ScriptBuildTask-1.sh] was 1 while expected 0')]).agent.os).toBe('linux');
+    const wrapped = track([T('Failing task since return code of [/tmp/runInDocker68424.sh /opt/x/temp/X-Y-JOB1-7-ScriptBuildTask-1.sh] was 1 while expected 0')]);
+    expect(wrapped.agent.os).toBe('unknown');
+    expect(wrapped.build).toBe('X-Y-JOB1-7');
+  });
+
+  it('any other absolute path under a host root tells the OS only while nothing else did', () => {
+    expect(track([T('12:17:03.476 [INFO] [org.sonarqube.gradle.SonarQubeTask] User cache: /home/bambuild/.sonar/cache', 'build')]).agent.os).toBe('linux');
+    expect(track([T("Initialization script 'C:\\Users\\xxx\\AppData\\Local\\Temp\\init.gradle' line: 1", 'build')]).agent.os).toBe('windows');
+    // The working directory is stronger, before or after.
+    const win = track([T('Build working directory is C:\\bamboo-agent-home\\xml-data\\build-dir\\X-Y-JOB1'), T('npm cache at /home/x/.npm', 'build')]);
+    expect(win.agent.os).toBe('windows');
+    const later = track([T('npm cache at /home/x/.npm', 'build'), T('Build working directory is C:\\bamboo-agent-home\\xml-data\\build-dir\\X-Y-JOB1')]);
+    expect(later.agent.os).toBe('windows');
+    // A URL's path is not a path of the agent.
+    expect(track([T('Download: http://sonar.example:9000/home/batch_bootstrap/index', 'build')]).agent.os).toBe('unknown');
   });
 
   it('a Windows tool named in a message is not evidence: only paths of the agent are', () => {

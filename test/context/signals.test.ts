@@ -178,6 +178,22 @@ describe('real corpus lines', () => {
     expect(ctx.agentHomeDir).toBe('/app/bamboo-home');
   });
 
+  it('takes xml-data/build-dir/<agent id>/… for a local agent: each local agent of a server has a folder by its id', () => {
+    // Real lines: a deployment on a Bamboo 5 local agent (wolfeidau/rake-bamboo-plugin#57); deployment temp scripts
+    // are named by numeric ids, not by a build key.
+    const deployment = track(lines('rake-deployment-local-agent-env-fragment.log'));
+    expect(deployment.agent).toMatchObject({ type: 'local', os: 'linux' });
+    expect(deployment.agentHomeDir).toBe('/opt/atlassian/bamboo_home');
+    // A remote agent's build directory has the job key (or a deployment's ids) right under build-dir.
+    const remote = track([T('Build working directory is /home/bamboo/bamboo-agent-home/xml-data/build-dir/1179649-1277953')]);
+    expect(remote.agent.type).toBe('unknown');
+  });
+
+  it('reads the key of a Bamboo 2.x build error ("Error occurred while executing the build for KEY : …")', () => {
+    const ctx = track(lines('bgit-bamboo2-git-status-unknown-switch.log'));
+    expect(ctx).toMatchObject({ build: 'PROJECT-QUICK-9', plan: 'PROJECT-QUICK', number: 9 });
+  });
+
   it('reads the key of an MSBuild task from its response file under LocalSystem\'s profile', () => {
     const ctx = track(lines('msbuild-windows-localsystem-rsp.log'));
     expect(ctx).toMatchObject({ build: 'AC-AP-JOB1-28', agent: { os: 'windows', service: true } });
