@@ -92,3 +92,14 @@ export function shellWords(command: string): string[] {
   }
   return words;
 }
+
+/**
+ * "Unable to find image 'X' locally" between the job's set-up ("Build working directory is …") and "Executing
+ * build": Bamboo prints what its `docker run` of the job's Docker Runner printed, and that pulls a missing image
+ * first. After "Executing build" the same words come from a task's own docker command, not the runner.
+ */
+export function readRunnerPull(ctx: JobContext, text: string): void {
+  const m = /^Unable to find image '([^'\s]+)' locally/.exec(text);
+  if (!m || ctx.executing || ctx.runner.kind !== 'unknown' || ctx.workingDirectory === null) return;
+  ctx.runner = { kind: 'docker', image: m[1], volumes: [], arguments: [] };
+}

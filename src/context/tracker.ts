@@ -13,7 +13,7 @@ import {
   readSubstitution,
 } from './agent-signals.js';
 import { offerBuildKey } from './build-key.js';
-import { applyRunnerCommand, isRunnerWrapper } from './docker-run.js';
+import { applyRunnerCommand, isRunnerWrapper, readRunnerPull } from './docker-run.js';
 import {
   finishBuild,
   finishTask,
@@ -81,6 +81,7 @@ export const RECOGNISERS: readonly Recogniser[] = [
   { keyword: 'docker run ', read: commandLine },
   { keyword: 'runInDocker', read: commandLine },
   { keyword: '.dockercfg-bamboo-', read: commandLine },
+  { keyword: "Unable to find image '", read: text(readRunnerPull) },
   { keyword: 'HOME=', read: text(readHomeVariable) },
   // Environment dumps: a command entry's "using extra environment variables", or `env` printed by a task.
   { keyword: 'bamboo_agentId=', read: bambooEnv },

@@ -202,3 +202,26 @@ describe('docker run options that take a value', () => {
     },
   );
 });
+
+describe('a Docker Runner seen by its image pull', () => {
+  it("takes 'Unable to find image … locally' between the set-up and 'Executing build' for the runner's image", () => {
+    // Real lines: seL4/seL4#195 (ssrg-bamboo), an elastic agent starting the job's Docker Runner.
+    const { ctx } = track([
+      T('Build Dev seL4 tests - gcc-armv8a-hw-build-1 #2 (SEL4-PHT1591-GCCARMV8AHWBUILD1ID-2) started building on agent Elastic Agent on i-05ea2d7b8e2014ed8, bamboo version: 7.1.4'),
+      T('Build working directory is /home/bamboo/bamboo-agent-home/xml-data/build-dir/SEL4-PHT1591-GCCARMV8AHWBUILD1ID'),
+      T("Unable to find image 'trustworthysystems/sel4:latest' locally"),
+      T('Executing build Dev seL4 tests - gcc-armv8a-hw-build-1 #2 (SEL4-PHT1591-GCCARMV8AHWBUILD1ID-2)'),
+    ]);
+    expect(ctx.runner).toMatchObject({ kind: 'docker', image: 'trustworthysystems/sel4:latest' });
+    expect(ctx.agent.type).toBe('elastic');
+  });
+
+  it('leaves a pull by a task (after "Executing build") to the task', () => {
+    const { ctx } = track([
+      T('Build working directory is /home/bamboo/bamboo-agent-home/xml-data/build-dir/A-B-JOB1'),
+      T('Executing build A - B #3 (A-B-JOB1-3)'),
+      T("Unable to find image 'maven:3.9' locally"),
+    ]);
+    expect(ctx.runner.kind).toBe('agent');
+  });
+});
