@@ -120,6 +120,14 @@ export function readFailingTask(ctx: JobContext, text: string): ContextEvent {
   return text.startsWith('Failing task since') ? markFailed(ctx) : null;
 }
 
+/** "Agent 'X' went offline while building KEY. The results of that build will not be available.": the build and its agent. */
+export function readAgentOffline(ctx: JobContext, text: string): void {
+  const m = /Agent '([^']+)' went offline while building ([A-Z][A-Z0-9_-]*-\d+)\b/.exec(text);
+  if (!m) return;
+  offerBuildKey(ctx, m[2]);
+  ctx.agent.name ??= m[1];
+}
+
 /** Bamboo 2.x–4.x's "Error occurred while executing the build for KEY : <reason>" names the build. */
 export function readBuildError(ctx: JobContext, text: string): void {
   offerBuildKey(ctx, /executing the build for ([A-Z][A-Z0-9_-]*-\d+)\b/.exec(text)?.[1]);

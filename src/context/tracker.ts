@@ -18,6 +18,7 @@ import {
   finishBuild,
   finishTask,
   noteAgentName,
+  readAgentOffline,
   readBuildError,
   readCompleted,
   readExecuting,
@@ -68,6 +69,7 @@ export const RECOGNISERS: readonly Recogniser[] = [
   { keyword: 'Failing task since', read: text(readFailingTask) },
   // Bamboo 2.x–4.x: "Error occurred while executing the build for KEY : <reason>" (an error outside any task).
   { keyword: 'executing the build for ', read: text(readBuildError) },
+  { keyword: 'went offline while building ', read: text(readAgentOffline) },
   { keyword: 'Finished building', read: text(finishBuild) },
   { keyword: 'Finished processing deployment result', read: text(finishBuild) },
   { keyword: 'completed.', read: text(readCompleted) },

@@ -194,6 +194,11 @@ describe('real corpus lines', () => {
     expect(ctx).toMatchObject({ build: 'PROJECT-QUICK-9', plan: 'PROJECT-QUICK', number: 9 });
   });
 
+  it('reads the build and the agent from "Agent \'X\' went offline while building KEY."', () => {
+    const ctx = track(lines('airfrance-agent-went-offline-while-building.log'));
+    expect(ctx).toMatchObject({ build: 'CDAP-DUT2169-JOB1-1', agent: { name: 'bamboo-agent07.prod.continuuity.net' } });
+  });
+
   it('reads the key of an MSBuild task from its response file under LocalSystem\'s profile', () => {
     const ctx = track(lines('msbuild-windows-localsystem-rsp.log'));
     expect(ctx).toMatchObject({ build: 'AC-AP-JOB1-28', agent: { os: 'windows', service: true } });
