@@ -8,6 +8,7 @@ import type { RuleSet } from './rules/rule-set.js';
 import { expandInputs, notFollowable, openInput, openStream, peek, type Input, type OpenedInput } from './sources/inputs.js';
 import { readLogStream } from './sources/log-source.js';
 import { readJsonStream } from './sources/json-source.js';
+import { readLogFile } from './sources/text-file.js';
 import type { SourceInfo, Store } from './store/store.js';
 import { StoreSink } from './store/store-sink.js';
 import { followFile, type FollowEvent } from './sources/follow.js';
@@ -110,6 +111,12 @@ function expandEach(paths: string[], result: AnalyzeResult): Input[] {
 }
 
 async function readInput(input: Input, options: AnalyzeOptions, analyzer: SourceAnalyzer): Promise<number> {
+  if (input.path !== null) {
+    // Plain text is read straight into the line reader; gzip and JSON exports go through a stream.
+    const read = { maxLineBytes: options.maxLineBytes, onBytes: options.onBytes };
+    const lines = await readLogFile(input.path, options.ruleSet.automaton, analyzer, read);
+    if (lines !== null) return lines;
+  }
   const opened = await openInput(input, options.stdin, options.onBytes);
   return readOpened(opened, options, analyzer, (message) => options.onInput?.({ kind: 'notice', input, message }));
 }

@@ -1,0 +1,69 @@
+// Reads a plain-text log file (or a byte range of one) into the analyzer: one reused buffer, no stream per file.
+
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { SourceAnalyzer } from '../diagnose/analyzer.js';
+import type { KeywordAutomaton } from '../rules/keywords.js';
+import { endBroken, logLineReader, sniff, type ReadOptions } from './log-source.js';
+
+/** 1 MiB reads: ~3.5 GB/s from the page cache, 64 KB reads only ~1 GB/s (PERF-FACTS). */
+const CHUNK = 1 << 20;
+
+/**
+ * The reads of one thread share this buffer. A read stream per file allocated a new 1 MiB buffer per file (and
+ * waited on the thread pool for open, read and close): on an export folder of 2,897 job logs, 39 % of the run
+ * was garbage collection and 28 % idle. Safe to share: each chunk is consumed before the next read (the line
+ * reader copies the part of a line that spans chunks), even when two readings take turns at the yields below.
+ */
+let shared: Buffer | undefined;
+
+/** The reading yields to the event loop (timers, signals, a worker's messages) every this many chunks. */
+const YIELD_EVERY = 32;
+const yieldToLoop = () => new Promise<void>((done) => setImmediate(done));
+
+export interface FileReadOptions extends ReadOptions {
+  /** Told the size of each chunk read (progress). */
+  onBytes?: (bytes: number) => void;
+  /** Bytes [start, end) only: a part of a large file that starts at a line (see pool/split.ts). */
+  start?: number;
+  end?: number;
+}
+
+/**
+ * Feeds the lines of a file to the analyzer and ends it; returns the number of lines read. Returns null, having
+ * read nothing into the analyzer, when the first bytes say the file is no plain text (gzip, a JSON export, no
+ * log at all): those are read as a stream. A range that starts past 0 is taken as text. When a read fails, what
+ * was read is analysed and its jobs ended before the InputError (naming the line reached) is raised.
+ */
+export async function readLogFile(
+  path: string,
+  automaton: KeywordAutomaton,
+  analyzer: SourceAnalyzer,
+  options: FileReadOptions = {},
+): Promise<number | null> {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = (shared ??= Buffer.allocUnsafe(CHUNK));
+    const end = options.end ?? Infinity;
+    let at = options.start ?? 0;
+    let n = readSync(fd, buf, 0, Math.min(CHUNK, end - at), at);
+    if (at === 0 && sniff(buf.subarray(0, n)) !== 'text') return null;
+    const reader = logLineReader(automaton, analyzer, options.maxLineBytes);
+    for (let chunks = 1; n > 0; chunks++) {
+      options.onBytes?.(n);
+      reader.push(buf.subarray(0, n));
+      at += n;
+      if (at >= end) break;
+      if (chunks % YIELD_EVERY === 0) await yieldToLoop();
+      try {
+        n = readSync(fd, buf, 0, Math.min(CHUNK, end - at), at);
+      } catch (err) {
+        throw endBroken(reader, analyzer, err);
+      }
+    }
+    reader.end();
+    analyzer.end();
+    return reader.lines;
+  } finally {
+    closeSync(fd);
+  }
+}
