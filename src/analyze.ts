@@ -5,14 +5,16 @@ import { resolve } from 'node:path';
 import type { Diagnosis, JobContext, Severity } from './model.js';
 import { SourceAnalyzer, type Sink } from './diagnose/analyzer.js';
 import type { RuleSet } from './rules/rule-set.js';
-import { expandInputs, notFollowable, openInput, openStream, peek, type Input, type OpenedInput } from './sources/inputs.js';
+import { expandInputs, notFollowable, openStream, peek, type Input } from './sources/inputs.js';
 import { readLogStream } from './sources/log-source.js';
-import { readJsonStream } from './sources/json-source.js';
-import { readLogFile } from './sources/text-file.js';
+import { readInput, readOpened } from './sources/read-input.js';
+import { readAhead } from './pool/ahead.js';
+import { JobCollector, deliver, type JobStep } from './pool/hand-off.js';
+import type { WorkerSetup } from './pool/worker.js';
 import type { SourceInfo, Store } from './store/store.js';
 import { StoreSink } from './store/store-sink.js';
 import { followFile, type FollowEvent } from './sources/follow.js';
-import { InputError } from './errors.js';
+import { InputError, WorkerError } from './errors.js';
 
 export interface AnalyzeOptions {
   paths: string[];
@@ -36,6 +38,12 @@ export interface AnalyzeOptions {
    * a year of builds or a --follow that runs for weeks (each diagnosis holds ~2 KB of fix and evidence).
    */
   keepDiagnoses?: boolean;
+  /** Worker threads that read files ahead (default 1: this thread reads); stdin is read in this thread. */
+  jobs?: number;
+  /** How workers make the same rules and user context as `ruleSet` and `enrich`; without it, one thread reads. */
+  workerSetup?: WorkerSetup;
+  /** Run in this thread on each finished job of a batch input, in input order, before the sinks (see JobStep). */
+  jobSteps?: JobStep[];
 }
 
 export type InputEvent =
@@ -77,24 +85,38 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const collect = collector(result, options.keepDiagnoses !== false);
   const inputs = expandEach(options.paths, result);
   options.onInput?.({ kind: 'start', inputs });
-  for (const input of inputs) {
-    result.inputs++;
-    const info = sourceInfo(input);
-    if (options.store && !options.force && info.size !== null && options.store.findSource(info)) {
-      result.skipped++;
-      options.onInput?.({ kind: 'skipped', input, reason: 'already analysed, unchanged since (use --force to read it again)' });
-      continue;
+  const ahead = readAhead(inputs, (input) => !alreadyStored(options, sourceInfo(input)), options);
+  try {
+    for (const input of inputs) {
+      result.inputs++;
+      const info = sourceInfo(input);
+      if (alreadyStored(options, info)) {
+        ahead?.drop(input);
+        result.skipped++;
+        options.onInput?.({ kind: 'skipped', input, reason: 'already analysed, unchanged since (use --force to read it again)' });
+        continue;
+      }
+      const notice = (message: string) => options.onInput?.({ kind: 'notice', input, message });
+      const live = input.path === null;
+      const readOptions = { automaton: options.ruleSet.automaton, maxLineBytes: options.maxLineBytes, stdin: options.stdin, onBytes: options.onBytes, notice };
+      const read = ahead?.take(input, notice) ?? ((sinks: Sink[]) => readInput(input, analyzerFor(options, input.name, live, sinks), readOptions));
+      const outcome = await readSource(options, input.name, info, live, collect, read);
+      if (outcome.error) {
+        result.failed.push(outcome.error);
+        options.onInput?.({ kind: 'failed', input, error: outcome.error });
+      } else {
+        options.onInput?.({ kind: 'done', input, lines: outcome.lines });
+      }
     }
-    const read = (analyzer: SourceAnalyzer) => readInput(input, options, analyzer);
-    const outcome = await readSource(options, input.name, info, input.path === null, collect, read);
-    if (outcome.error) {
-      result.failed.push(outcome.error);
-      options.onInput?.({ kind: 'failed', input, error: outcome.error });
-    } else {
-      options.onInput?.({ kind: 'done', input, lines: outcome.lines });
-    }
+  } finally {
+    await ahead?.close();
   }
   return result;
+}
+
+/** Read completely before and unchanged since: skipped unless `force`. */
+function alreadyStored(options: AnalyzeOptions, info: SourceInfo): boolean {
+  return !!options.store && !options.force && info.size !== null && !!options.store.findSource(info);
 }
 
 /** Expands each path on its own, so a missing one is reported while the others are still read. */
@@ -110,24 +132,8 @@ function expandEach(paths: string[], result: AnalyzeResult): Input[] {
   });
 }
 
-async function readInput(input: Input, options: AnalyzeOptions, analyzer: SourceAnalyzer): Promise<number> {
-  if (input.path !== null) {
-    // Plain text is read straight into the line reader; gzip and JSON exports go through a stream.
-    const read = { maxLineBytes: options.maxLineBytes, onBytes: options.onBytes };
-    const lines = await readLogFile(input.path, options.ruleSet.automaton, analyzer, read);
-    if (lines !== null) return lines;
-  }
-  const opened = await openInput(input, options.stdin, options.onBytes);
-  return readOpened(opened, options, analyzer, (message) => options.onInput?.({ kind: 'notice', input, message }));
-}
-
-function readOpened(opened: OpenedInput, options: SourceOptions, analyzer: SourceAnalyzer, notice?: (message: string) => void): Promise<number> {
-  const read = opened.kind === 'json' ? readJsonStream : readLogStream;
-  return read(opened.stream, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes, notice });
-}
-
 /** What reading one source needs, whatever it comes from. */
-type SourceOptions = Pick<AnalyzeOptions, 'ruleSet' | 'store' | 'sinks' | 'maxLineBytes' | 'enrich'>;
+type SourceOptions = Pick<AnalyzeOptions, 'ruleSet' | 'store' | 'sinks' | 'maxLineBytes' | 'enrich' | 'jobSteps'>;
 
 /**
  * Reads one source into the sinks and the store: its `sources` row ends 'done', or 'partial' with the error when
@@ -139,14 +145,15 @@ async function readSource(
   info: SourceInfo,
   live: boolean,
   collect: Sink,
-  read: (analyzer: SourceAnalyzer) => Promise<number>,
+  read: (sinks: Sink[]) => Promise<number>,
 ): Promise<{ lines: number; error?: undefined } | { error: InputError }> {
   const sourceId = options.store?.beginSource(info) ?? null;
   try {
-    const lines = await read(sourceAnalyzer(options, name, sourceId, live, collect));
+    const lines = await read(sourceSinks(options, name, sourceId, live, collect));
     if (sourceId !== null) options.store!.finishSource(sourceId, lines, 'done');
     return { lines };
   } catch (err) {
+    if (err instanceof WorkerError) throw err;
     const error = err instanceof InputError ? err : new InputError(name, null, (err as Error).message);
     if (sourceId !== null) options.store!.finishSource(sourceId, error.line ?? 0, 'partial', error.message);
     return { error };
@@ -176,8 +183,9 @@ export async function analyzeStream(options: StreamAnalyzeOptions): Promise<Anal
   result.inputs = 1;
   const collect = collector(result, options.keepDiagnoses !== false);
   const info = { path: options.name, kind: options.kind, size: null, mtimeMs: null, fingerprint: null };
-  const outcome = await readSource(options, options.name, info, false, collect, async (analyzer) =>
-    readOpened(await openStream(options.name, options.stream, undefined, () => void release(options.stream)), options, analyzer, options.notice),
+  const readOptions = { automaton: options.ruleSet.automaton, maxLineBytes: options.maxLineBytes, notice: options.notice };
+  const outcome = await readSource(options, options.name, info, false, collect, async (sinks) =>
+    readOpened(await openStream(options.name, options.stream, undefined, () => void release(options.stream)), analyzerFor(options, options.name, false, sinks), readOptions),
   );
   if (outcome.error) result.failed.push(outcome.error);
   return result;
@@ -193,13 +201,22 @@ function sourceInfo(input: Input) {
   };
 }
 
-/** The analyzer of one source, its diagnoses going to the given sinks and, live or per job, to the store. */
-function sourceAnalyzer(options: SourceOptions, name: string, sourceId: number | null, live: boolean, collect: Sink): SourceAnalyzer {
+/** Where one source's diagnoses go: the given sinks and, live or per job, the store. */
+function sourceSinks(options: SourceOptions, name: string, sourceId: number | null, live: boolean, collect: Sink): Sink[] {
   const sinks = [...options.sinks, collect];
   // Jobs with no build key are stored under `<source>#n`: two separate runs on stdin must not share `-#1`.
   const storedAs = name === '-' ? `-@${new Date().toISOString()}` : name;
   if (options.store) sinks.push(new StoreSink(options.store, sourceId, storedAs, live));
-  return new SourceAnalyzer(name, options.ruleSet, sinks, { live, enrich: options.enrich });
+  return sinks;
+}
+
+/**
+ * The analyzer of one source read in this thread. A batch source's jobs go through the same hand-off as a worker's
+ * (the steps, then the sinks); live diagnoses go to the sinks as they arise.
+ */
+function analyzerFor(options: SourceOptions, name: string, live: boolean, sinks: Sink[]): SourceAnalyzer {
+  const out = live ? sinks : [new JobCollector((job) => deliver(job, sinks, options.jobSteps))];
+  return new SourceAnalyzer(name, options.ruleSet, out, { live, enrich: options.enrich });
 }
 
 export interface FollowAnalyzeOptions extends Omit<AnalyzeOptions, 'force' | 'stdin' | 'onInput' | 'onBytes'> {
@@ -228,7 +245,7 @@ export async function analyzeFollow(options: FollowAnalyzeOptions): Promise<Anal
       result.inputs++;
       const info = { path: resolve(path), kind: 'follow', size: null, mtimeMs: null, fingerprint: null };
       // readLogStream ends the jobs read before a failure (the file may have gone unreadable): they are stored.
-      const read = (analyzer: SourceAnalyzer) => readLogStream(stream, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes });
+      const read = (sinks: Sink[]) => readLogStream(stream, options.ruleSet.automaton, analyzerFor(options, generation.name, true, sinks), { maxLineBytes: options.maxLineBytes });
       const outcome = await readSource(options, generation.name, info, true, collect, read);
       if (outcome.error) result.failed.push(outcome.error);
     }

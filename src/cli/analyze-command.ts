@@ -1,5 +1,6 @@
 // `bamboo-doctor analyze [paths..]`: the main job.
 
+import { availableParallelism } from 'node:os';
 import { analyze } from '../analyze.js';
 import type { Severity } from '../model.js';
 import { printer, type Format } from '../output/printers.js';
@@ -20,6 +21,8 @@ export interface AnalyzeArgs {
   /** `--agents` files and `--specs` paths: what the user knows about where jobs ran. */
   agents?: string[];
   specs?: string[];
+  /** `--jobs`: worker threads; by default one per core. */
+  jobs?: number;
 }
 
 /** Skipped inputs named one by one; past these, a daily run over a whole export folder says only how many more. */
@@ -61,6 +64,8 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
       stdin: io.stdin,
       maxLineBytes: args.maxLineBytes,
       enrich,
+      jobs: args.jobs ?? availableParallelism(),
+      workerSetup: { rules: args.rules, agents: args.agents, specs: args.specs },
       keepDiagnoses: false,
       onInput: (e) => {
         if (e.kind === 'notice') {

@@ -1,8 +1,6 @@
 // Options that several commands share: the rules to load and the database to open.
 
 import type { Argv } from 'yargs';
-import { BUILTIN_RULES_DIR, loadRules } from '../rules/load.js';
-import { RuleSet } from '../rules/rule-set.js';
 import { DEFAULT_DB, Store } from '../store/store.js';
 import { UsageError } from '../errors.js';
 import type { Severity } from '../model.js';
@@ -49,14 +47,13 @@ export function openStore(path: string): Store {
   }
 }
 
-/**
- * The built-in rules plus any `--rules` folders. A rule there with a built-in rule's id replaces it (a team's
- * edited copy: `reanalyze` then sees the new version); two of the user's own files may not share an id.
- */
-export function loadRuleSet(extra: string[] = []): RuleSet {
-  const own = extra.length ? loadRules(extra) : [];
-  const replaced = new Set(own.map((r) => r.id));
-  return new RuleSet([...loadRules([BUILTIN_RULES_DIR]).filter((r) => !replaced.has(r.id)), ...own]);
+export { loadRuleSet } from '../rules/rule-set.js';
+
+/** `--jobs`: a whole number of worker threads, at least 1. */
+export function jobsOption(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`--jobs ${value}: expected a whole number of worker threads, 1 or more`);
+  return value;
 }
 
 /** `--max-line-bytes`: a positive whole number (0, a negative or NaN cut every line to nothing and read no build). */

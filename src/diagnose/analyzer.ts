@@ -36,6 +36,8 @@ export interface AnalyzerOptions {
 
 export class SourceAnalyzer {
   private job: JobRun;
+  /** Candidate lines read since the job being read began. */
+  private linesInJob = 0;
 
   constructor(
     readonly source: string,
@@ -52,12 +54,12 @@ export class SourceAnalyzer {
   }
 
   line(line: LogLine): void {
+    this.linesInJob++;
     const hits = this.ruleSet.match(line.text, line.parts);
     let event = null;
     if (hits.context) {
       if (isBuildHeader(line.text)) {
-        // A second header, or a header after a fragment with findings, starts another job.
-        if (this.job.hasHeader || (this.job.ctx.build === null && this.job.drafts.size > 0)) this.endJob();
+        if (this.headerEndsJob()) this.endJob();
         this.job.hasHeader = true;
       }
       event = trackLine(this.job.ctx, line);
@@ -79,6 +81,20 @@ export class SourceAnalyzer {
   startJob(seed: (ctx: JobContext) => void): void {
     this.endJob();
     seed(this.job.ctx);
+  }
+
+  /** A second header, or a header after a fragment with findings, starts another job. */
+  private headerEndsJob(): boolean {
+    return this.job.hasHeader || (this.job.ctx.build === null && this.job.drafts.size > 0);
+  }
+
+  /**
+   * True when the given build header, read next, would begin a job with nothing carried over from the lines read
+   * before it: a log split there reads the same in parts (src/pool/split.ts). Given the header, for a rule that
+   * would look at it (whether it names another build); today's does not.
+   */
+  splitsBefore(_header: LogLine): boolean {
+    return this.linesInJob === 0 || this.headerEndsJob();
   }
 
   /** Ends the input: the job being read ends with it. */
@@ -103,6 +119,7 @@ export class SourceAnalyzer {
   private endJob(): void {
     const job = this.job;
     this.job = this.newJob();
+    this.linesInJob = 0;
     if (job.ctx.build === null && job.drafts.size === 0) return;
     this.options.enrich?.(job.ctx);
     const diagnoses: Diagnosis[] = [];

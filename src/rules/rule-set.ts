@@ -2,7 +2,7 @@
 
 import { CONTEXT_KEYWORDS } from '../context/tracker.js';
 import { KeywordAutomaton } from './keywords.js';
-import { execPattern, type Rule } from './load.js';
+import { BUILTIN_RULES_DIR, execPattern, loadRules, type Rule } from './load.js';
 
 /** A step of a rule that a line may satisfy. */
 export interface StepRef {
@@ -79,4 +79,14 @@ export class RuleSet {
     }
     return null;
   }
+}
+
+/**
+ * The built-in rules plus any `--rules` folders. A rule there with a built-in rule's id replaces it (a team's
+ * edited copy: `reanalyze` then sees the new version); two of the user's own files may not share an id.
+ */
+export function loadRuleSet(extra: string[] = []): RuleSet {
+  const own = extra.length ? loadRules(extra) : [];
+  const replaced = new Set(own.map((r) => r.id));
+  return new RuleSet([...loadRules([BUILTIN_RULES_DIR]).filter((r) => !replaced.has(r.id)), ...own]);
 }

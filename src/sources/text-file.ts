@@ -26,6 +26,8 @@ export interface FileReadOptions extends ReadOptions {
   /** Bytes [start, end) only: a part of a large file that starts at a line (see pool/split.ts). */
   start?: number;
   end?: number;
+  /** Called once the last line is read, before the analyzer ends its job (see SourceAnalyzer.splitsBefore). */
+  atEnd?: () => void;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function readLogFile(
       }
     }
     reader.end();
+    options.atEnd?.();
     analyzer.end();
     return reader.lines;
   } finally {

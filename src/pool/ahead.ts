@@ -1,0 +1,148 @@
+// `--jobs N`: inputs are read ahead by worker threads while the main thread hands their finished jobs, input by
+// input and in input order, to the steps and the sinks (printers, store): the output is the same as one thread's.
+
+import type { JobContext } from '../model.js';
+import { SourceAnalyzer, type Sink } from '../diagnose/analyzer.js';
+import type { RuleSet } from '../rules/rule-set.js';
+import type { Input } from '../sources/inputs.js';
+import { readLogFile } from '../sources/text-file.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../sources/line-reader.js';
+import { JobCollector, deliver, inputError, readFailure, shiftLines, type JobStep } from './hand-off.js';
+import { WorkerPool } from './pool.js';
+import { planTasks, type PartRef, type Plan } from './split.js';
+import type { PartResult, TaskResult, WorkerSetup } from './worker.js';
+
+export interface AheadOptions {
+  jobs?: number;
+  workerSetup?: WorkerSetup;
+  ruleSet: RuleSet;
+  enrich?: (ctx: JobContext) => void;
+  maxLineBytes?: number;
+  jobSteps?: JobStep[];
+  onBytes?: (bytes: number) => void;
+}
+
+/** Reads one input's finished jobs into the sinks; returns its lines (see analyze's readSource). */
+export type Read = (sinks: Sink[]) => Promise<number>;
+
+/** Below this much to read, one thread is quicker: a worker takes ~0.1 s of CPU to start (modules, rules). */
+const MIN_PARALLEL_BYTES = 4 << 20;
+
+/**
+ * The read-ahead for these inputs, or null when one thread should read them (`jobs` 1, little to read, or a
+ * single piece of work). `read` tells which inputs to read ahead: not stdin (live), nor those already stored.
+ */
+export function readAhead(inputs: Input[], read: (input: Input) => boolean, options: AheadOptions): ReadAhead | null {
+  const jobs = options.jobs ?? 1;
+  if (jobs <= 1 || !options.workerSetup) return null;
+  const plan = planTasks(inputs, read, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  if (plan.tasks.length < 2 || plan.bytes < MIN_PARALLEL_BYTES) return null;
+  const pool = new WorkerPool(Math.min(jobs, plan.tasks.length), { ...options.workerSetup, maxLineBytes: options.maxLineBytes });
+  return new ReadAhead(plan, pool, options);
+}
+
+export class ReadAhead {
+  private readonly results: (Promise<TaskResult> | undefined)[] = [];
+  /** Parts of each task not yet taken: a task's result is let go once all are. */
+  private readonly left: number[];
+  private sent = 0;
+  private settled = 0;
+  /** Tasks sent and not yet settled: bounds the results held and lets slow sinks hold the workers back. */
+  private readonly window: number;
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly pool: WorkerPool,
+    private readonly options: AheadOptions,
+  ) {
+    this.window = 2 * (options.jobs ?? 1) + 2;
+    this.left = plan.tasks.map(() => 0);
+    for (const refs of plan.parts.values()) for (const ref of refs) this.left[ref.task]++;
+    this.fill();
+  }
+
+  /**
+   * How to read an input planned here, or undefined (stdin, or one the plan passed over): the parts its workers
+   * read, delivered in order, their line numbers moved past the parts before. Called in input order.
+   */
+  take(input: Input, notice?: (message: string) => void): Read | undefined {
+    const refs = this.plan.parts.get(input);
+    if (!refs) return undefined;
+    return async (sinks) => {
+      let lines = 0;
+      for (const [i, ref] of refs.entries()) {
+        const part = await this.part(ref);
+        const last = i === refs.length - 1;
+        if (!last && part.splits === false) {
+          // The part's last job goes on into the next part: the rest of the file is read here in one piece.
+          refs.slice(i + 1).forEach((r) => this.settle(r));
+          return lines + (await this.readRest(input, this.startOf(ref), lines, sinks));
+        }
+        this.options.onBytes?.(part.bytes);
+        for (const job of part.jobs) {
+          shiftLines(job, lines);
+          deliver(job, sinks, this.options.jobSteps);
+        }
+        for (const message of part.notices) notice?.(message);
+        if (part.failure) {
+          refs.slice(i + 1).forEach((r) => this.settle(r));
+          throw inputError(input.name, part.failure, lines);
+        }
+        lines += part.lines;
+      }
+      return lines;
+    };
+  }
+
+  /** An input planned here that is not read after all (already stored by an earlier input of the same run). */
+  drop(input: Input): void {
+    for (const ref of this.plan.parts.get(input) ?? []) this.settle(ref);
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private async part(ref: PartRef): Promise<PartResult> {
+    const result = await this.results[ref.task]!;
+    this.settle(ref);
+    return result.parts[ref.index];
+  }
+
+  private settle(ref: PartRef): void {
+    if (--this.left[ref.task] > 0) return;
+    this.results[ref.task] = undefined;
+    this.settled++;
+    this.fill();
+  }
+
+  private fill(): void {
+    const tasks = this.plan.tasks;
+    while (this.sent < tasks.length && this.sent - this.settled < this.window) {
+      const result = this.pool.run(tasks[this.sent]);
+      // Awaited in turn; until then a failed worker must not count as an unhandled rejection.
+      result.catch(() => {});
+      this.results[this.sent++] = result;
+    }
+  }
+
+  private startOf(ref: PartRef): number {
+    const task = this.plan.tasks[ref.task];
+    return task.kind === 'range' ? task.start : 0;
+  }
+
+  /** The rest of a file from `start`, read in this thread; its jobs' lines move by `offset`. */
+  private async readRest(input: Input, start: number, offset: number, sinks: Sink[]): Promise<number> {
+    const { ruleSet, enrich, jobSteps } = this.options;
+    const collector = new JobCollector((job) => {
+      shiftLines(job, offset);
+      deliver(job, sinks, jobSteps);
+    });
+    const analyzer = new SourceAnalyzer(input.name, ruleSet, [collector], { enrich });
+    try {
+      return (await readLogFile(input.path!, ruleSet.automaton, analyzer, { maxLineBytes: this.options.maxLineBytes, start })) ?? 0;
+    } catch (err) {
+      throw inputError(input.name, readFailure(err), offset);
+    }
+  }
+}
