@@ -26,6 +26,8 @@ export interface AnalyzeOptions {
   /** Read even sources the database already holds unchanged. */
   force?: boolean;
   stdin?: Readable;
+  /** The folder relative paths are taken from (names stay as given); the process's own when absent. */
+  cwd?: string;
   maxLineBytes?: number;
   /** Told about each input as it is done (progress), skipped or failed. */
   onInput?: (event: InputEvent) => void;
@@ -83,7 +85,7 @@ function collector(result: AnalyzeResult, keep: boolean): Sink {
 export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const result = emptyResult();
   const collect = collector(result, options.keepDiagnoses !== false);
-  const inputs = expandEach(options.paths, result);
+  const inputs = expandEach(options.paths, result, options.cwd);
   options.onInput?.({ kind: 'start', inputs });
   const ahead = readAhead(inputs, (input) => !alreadyStored(options, sourceInfo(input)), options);
   try {
@@ -120,10 +122,10 @@ function alreadyStored(options: AnalyzeOptions, info: SourceInfo): boolean {
 }
 
 /** Expands each path on its own, so a missing one is reported while the others are still read. */
-function expandEach(paths: string[], result: AnalyzeResult): Input[] {
+function expandEach(paths: string[], result: AnalyzeResult, cwd?: string): Input[] {
   return paths.flatMap((path) => {
     try {
-      return expandInputs([path], (unreadable) => void result.failed.push(unreadable));
+      return expandInputs([path], (unreadable) => void result.failed.push(unreadable), cwd);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       result.failed.push(err);
@@ -234,7 +236,8 @@ export async function analyzeFollow(options: FollowAnalyzeOptions): Promise<Anal
   const result = emptyResult();
   const collect = collector(result, options.keepDiagnoses !== false);
   const followOne = async (path: string) => {
-    for await (const generation of followFile(path, { signal: options.signal, pollMs: options.pollMs, onEvent: options.onFollow })) {
+    const follow = { signal: options.signal, pollMs: options.pollMs, onEvent: options.onFollow, cwd: options.cwd };
+    for await (const generation of followFile(path, follow)) {
       const { head, stream } = await peek(generation.chunks);
       const refused = notFollowable(head);
       if (refused) {
@@ -243,7 +246,7 @@ export async function analyzeFollow(options: FollowAnalyzeOptions): Promise<Anal
         throw new InputError(generation.name, null, refused);
       }
       result.inputs++;
-      const info = { path: resolve(path), kind: 'follow', size: null, mtimeMs: null, fingerprint: null };
+      const info = { path: resolve(options.cwd ?? '.', path), kind: 'follow', size: null, mtimeMs: null, fingerprint: null };
       // readLogStream ends the jobs read before a failure (the file may have gone unreadable): they are stored.
       const read = (sinks: Sink[]) => readLogStream(stream, options.ruleSet.automaton, analyzerFor(options, generation.name, true, sinks), { maxLineBytes: options.maxLineBytes });
       const outcome = await readSource(options, generation.name, info, true, collect, read);

@@ -3,7 +3,8 @@
 export * from './model.js';
 export { analyze, analyzeStream, type AnalyzeOptions, type AnalyzeResult, type StreamAnalyzeOptions } from './analyze.js';
 export { SourceAnalyzer, type Sink, type JobSummary } from './diagnose/analyzer.js';
-export { loadRules, loadRuleFile, BUILTIN_RULES_DIR, type Rule } from './rules/load.js';
+export { loadRules, loadRuleFile, compileRule, BUILTIN_RULES_DIR, type Rule } from './rules/load.js';
+export { testRule, type RuleTestFailure } from './diagnose/rule-tests.js';
 export { UsageError, InputError, RuleError, StoreError, ServerError } from './errors.js';
 export { RuleSet } from './rules/rule-set.js';
 export { parseEnvelope } from './parse/envelope.js';

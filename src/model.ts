@@ -18,11 +18,31 @@ export interface LogLine {
   truncated?: boolean;
 }
 
-export type AgentType = 'local' | 'remote' | 'elastic' | 'ephemeral' | 'unknown';
-export type RunnerKind = 'docker' | 'agent' | 'unknown';
+// Each vocabulary is one list: the types, the rule schema, the CLI's choices and the SQL are derived from it.
+
+/** The agent types Bamboo knows (its REST API writes them upper-case). */
+export const KNOWN_AGENT_TYPES = ['local', 'remote', 'elastic', 'ephemeral'] as const;
+export const AGENT_TYPES = [...KNOWN_AGENT_TYPES, 'unknown'] as const;
+export type AgentType = (typeof AGENT_TYPES)[number];
+
+export const RUNNER_KINDS = ['docker', 'agent', 'unknown'] as const;
+export type RunnerKind = (typeof RUNNER_KINDS)[number];
+
 /** The agent host's operating system, from the paths the log shows (see src/context/agent-os.ts). */
-export type AgentOs = 'windows' | 'linux' | 'macos' | 'unknown';
-export type Severity = 'error' | 'warning' | 'info';
+export const KNOWN_AGENT_OSES = ['windows', 'linux', 'macos'] as const;
+export const AGENT_OSES = [...KNOWN_AGENT_OSES, 'unknown'] as const;
+export type AgentOs = (typeof AGENT_OSES)[number];
+
+/** Most severe first: `--fail-on`, `history --severity` and the order of stored diagnoses follow this list. */
+export const SEVERITIES = ['error', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** The scenario of a diagnosis whose log does not tell its rule's candidate scenarios apart. */
+export const UNDETERMINED = 'undetermined';
+
+/** The severities at or above one: `warning` → error, warning. */
+export const severitiesAtLeast = (severity: Severity): Severity[] => SEVERITIES.slice(0, SEVERITIES.indexOf(severity) + 1);
+
 export type TaskResult = 'success' | 'failed' | 'unknown';
 export type BuildState = 'successful' | 'failed' | 'unknown';
 

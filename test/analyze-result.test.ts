@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../src/analyze.js';
-import { loadRuleSet } from '../src/cli/shared.js';
+import { loadRuleSet } from '../src/rules/rule-set.js';
 import { ROOT } from './helpers/cli.js';
 
 const ruleSet = loadRuleSet();

@@ -2,11 +2,12 @@
 
 import { availableParallelism } from 'node:os';
 import { analyze } from '../analyze.js';
-import type { Severity } from '../model.js';
+import { severitiesAtLeast, type Severity } from '../model.js';
 import { printer, type Format } from '../output/printers.js';
 import { userContext } from '../context/user-context.js';
-import { counted, exitCode, loadRuleSet, openStoreOption, type DbOption } from './shared.js';
-import type { Io } from './io.js';
+import { loadRuleSet } from '../rules/rule-set.js';
+import { counted, exitCode, openStoreOption, type DbOption } from './shared.js';
+import { userPaths, type Io } from './io.js';
 import { progressLine } from './progress.js';
 import { InputError, UsageError } from '../errors.js';
 
@@ -38,9 +39,11 @@ export const restoreDash = (arg: string): string => (arg === STDIN_STAND_IN ? '-
 
 export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number> {
   if (args.paths.length === 0) throw new UsageError('analyze needs at least one file, folder, or - for stdin');
-  const ruleSet = loadRuleSet(args.rules);
-  const enrich = await userContext(args.agents, args.specs);
-  const store = openStoreOption(args.db);
+  // What the rules and the user's context are made from: the workers of --jobs make their own from it.
+  const setup = { rules: userPaths(io, args.rules), agents: userPaths(io, args.agents), specs: userPaths(io, args.specs) };
+  const ruleSet = loadRuleSet(setup.rules);
+  const enrich = await userContext(setup.agents, setup.specs);
+  const store = openStoreOption(args.db, io);
   const progress = progressLine(io.stderr);
   const sharesTerminal = (io.stdout as { isTTY?: boolean }).isTTY === true;
   const out = printer(args.format, (s) => {
@@ -62,10 +65,11 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
       sinks: [out],
       force: args.force,
       stdin: io.stdin,
+      cwd: io.cwd,
       maxLineBytes: args.maxLineBytes,
       enrich,
       jobs: args.jobs ?? availableParallelism(),
-      workerSetup: { rules: args.rules, agents: args.agents, specs: args.specs },
+      workerSetup: setup,
       keepDiagnoses: false,
       onInput: (e) => {
         if (e.kind === 'notice') {

@@ -4,8 +4,9 @@ import { analyzeFollow } from '../analyze.js';
 import { userContext } from '../context/user-context.js';
 import { printer, type Format } from '../output/printers.js';
 import type { FollowEvent } from '../sources/follow.js';
-import { loadRuleSet, openStoreOption, type DbOption } from './shared.js';
-import { EXIT, type Io } from './io.js';
+import { loadRuleSet } from '../rules/rule-set.js';
+import { openStoreOption, type DbOption } from './shared.js';
+import { EXIT, userPaths, type Io } from './io.js';
 import { UsageError } from '../errors.js';
 
 export interface FollowArgs {
@@ -26,9 +27,9 @@ export interface FollowArgs {
 export async function followCommand(args: FollowArgs, io: Io): Promise<number> {
   if (args.paths.length === 0) throw new UsageError('--follow needs at least one file');
   if (args.paths.includes('-')) throw new UsageError('--follow follows files; for a pipe use: tail -F FILE | bamboo-doctor analyze -');
-  const ruleSet = loadRuleSet(args.rules);
-  const enrich = await userContext(args.agents, args.specs);
-  const store = openStoreOption(args.db);
+  const ruleSet = loadRuleSet(userPaths(io, args.rules));
+  const enrich = await userContext(userPaths(io, args.agents), userPaths(io, args.specs));
+  const store = openStoreOption(args.db, io);
   const out = printer(args.format, (s) => io.stdout.write(s));
   const say = (s: string) => io.stderr.write(`${s}\n`);
   const signal = io.signal ?? new AbortController().signal;
@@ -44,6 +45,7 @@ export async function followCommand(args: FollowArgs, io: Io): Promise<number> {
       enrich,
       keepDiagnoses: false,
       signal,
+      cwd: io.cwd,
       onFollow: (e) => say(describe(e)),
     });
     out.finish();

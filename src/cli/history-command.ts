@@ -4,11 +4,11 @@ import type { Argv } from 'yargs';
 import { DIMENSIONS, isTime, parseBy } from '../history/dimensions.js';
 import { resolveFilter, type HistoryFilter } from '../history/filters.js';
 import { historyCsv, historyJson, historyText, unexplainedCsv, unexplainedText } from '../history/format.js';
-import { openExistingStore } from '../history/open.js';
+import { openExistingStore } from '../store/open.js';
 import { historyRows, trendOf } from '../history/query.js';
 import { unexplainedBuilds } from '../history/unexplained.js';
-import type { DbOption } from './shared.js';
-import type { Severity } from '../model.js';
+import { storePath, type DbOption } from './shared.js';
+import { AGENT_TYPES, SEVERITIES, type Severity } from '../model.js';
 import { EXIT, type Io } from './io.js';
 import { UsageError } from '../errors.js';
 
@@ -28,7 +28,7 @@ export async function historyCommand(args: HistoryArgs, io: Io): Promise<number>
     throw new UsageError(`--top ${args.top}: expected a whole number above 0`);
   }
   const filter = resolveFilter(args);
-  const store = openExistingStore(args.db);
+  const store = openExistingStore(storePath(args.db, io));
   try {
     const write = (s: string) => void io.stdout.write(s);
     if (args.unexplained) {
@@ -61,12 +61,11 @@ export function filterOptions<T>(y: Argv<T>) {
     .option('plan', { type: 'string', array: true, describe: 'only these plan keys (PROJ-PLAN)' })
     .option('agent', { type: 'string', array: true, describe: 'only these agent names' })
     .option('agent-type', { type: 'string', array: true, choices: AGENT_TYPES, describe: 'only these agent types' })
-    .option('severity', { choices: ['error', 'warning', 'info'] as const, describe: 'only diagnoses at or above this severity (default: all)' })
+    .option('severity', { choices: SEVERITIES, describe: 'only diagnoses at or above this severity (default: all)' })
     .option('since', { type: 'string', describe: 'from this time: 2025-10-01, 2025-10-01T14:30, or an age: 24h, 7d, 2w' })
     .option('until', { type: 'string', describe: 'up to this time (a date alone: the whole day), or an age' });
 }
 
-const AGENT_TYPES = ['local', 'remote', 'elastic', 'ephemeral', 'unknown'];
 
 /** The filter options as parsed by yargs, to HistoryFilter. */
 export function filterOf(a: { rule?: string[]; plan?: string[]; agent?: string[]; 'agent-type'?: string[]; severity?: Severity; since?: string; until?: string }): HistoryFilter {

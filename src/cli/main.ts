@@ -10,12 +10,13 @@ import { reanalyzeCli } from './reanalyze-command.js';
 import { reportCli } from './report-command.js';
 import { showCli } from './show-command.js';
 import { fetchCli, watchCli } from './server-args.js';
-import { jobsOption, readingOptions } from './shared.js';
+import { failOnOption, jobsOption, readingOptions } from './shared.js';
 
 export async function main(argv: string[], io: Io): Promise<number> {
   let code: number = EXIT.ok;
   const run = (p: Promise<number>) => p.then((c) => void (code = c));
-  const cli = yargs(argv.map(protectDash))
+  const args = argv.map(protectDash);
+  const cli = yargs()
     .scriptName('bamboo-doctor')
     .usage('$0 <command> [options]\n\nDiagnoses Atlassian Bamboo build logs and keeps the history in SQLite.')
     .command(
@@ -26,7 +27,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
           .positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'files, folders, or - for stdin' })
           .option('format', { choices: ['text', 'json', 'ndjson'] as const, default: 'text' as const, describe: 'output on stdout' })
           .option('db', { type: 'string', describe: 'SQLite file (default $BAMBOO_DOCTOR_DB or ./bamboo-doctor.db); --no-db to store nothing' })
-          .option('fail-on', { choices: ['error', 'warning', 'info', 'none'] as const, default: 'error' as const, describe: 'exit 1 when a diagnosis is at or above this severity' })
+          .option('fail-on', failOnOption)
           .option('force', { type: 'boolean', default: false, describe: 'read inputs again even when the database holds them unchanged' })
           .option('follow', { type: 'boolean', default: false, describe: 'keep reading the files as they grow (tail -F), until SIGINT/SIGTERM' })
           .option('jobs', { type: 'number', coerce: jobsOption, describe: 'worker threads reading files (default: one per core; 1 reads in one thread)' }),
@@ -72,7 +73,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       throw err ?? new UsageError(msg);
     });
   try {
-    await cli.parseAsync();
+    // With a callback, yargs hands --help and --version text over instead of printing it to the process's stdout.
+    await cli.parseAsync(args, {}, (_err, _argv, output) => void (output && io.stdout.write(`${output}\n`)));
   } catch (err) {
     return report(err, io);
   }

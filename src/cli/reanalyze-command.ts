@@ -1,11 +1,12 @@
 // `bamboo-doctor reanalyze [--since …]`: after rules change, re-diagnose the recorded sources that still exist.
 
 import type { Argv } from 'yargs';
-import { openExistingStore } from '../history/open.js';
+import { openExistingStore } from '../store/open.js';
+import { loadRuleSet } from '../rules/rule-set.js';
 import { reanalyze, type Changes, type SourceOutcome } from '../history/reanalyze.js';
 import { parseBound } from '../history/time.js';
-import { loadRuleSet, readingOptions, type DbOption } from './shared.js';
-import { EXIT, type Io } from './io.js';
+import { readingOptions, storePath, type DbOption } from './shared.js';
+import { EXIT, userPaths, type Io } from './io.js';
 import { userContext } from '../context/user-context.js';
 
 export interface ReanalyzeArgs {
@@ -22,10 +23,10 @@ const KINDS: (keyof Changes)[] = ['replaced', 'added', 'removed', 'unchanged', '
 
 export async function reanalyzeCommand(args: ReanalyzeArgs, io: Io): Promise<number> {
   const since = args.since ? parseBound(args.since, 'since', new Date()) : undefined;
-  const ruleSet = loadRuleSet(args.rules);
-  const store = openExistingStore(args.db);
+  const ruleSet = loadRuleSet(userPaths(io, args.rules));
+  const store = openExistingStore(storePath(args.db, io));
   try {
-    const enrich = await userContext(args.agents, args.specs);
+    const enrich = await userContext(userPaths(io, args.agents), userPaths(io, args.specs));
     const outcomes = await reanalyze({ store, ruleSet, since, maxLineBytes: args.maxLineBytes, enrich });
     const totals = Object.fromEntries(KINDS.map((k) => [k, outcomes.reduce((n, o) => n + o[k], 0)])) as unknown as Changes;
     const missing = outcomes.filter((o) => o.status === 'missing').length;

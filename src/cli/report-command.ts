@@ -3,12 +3,13 @@
 import type { Argv } from 'yargs';
 import { writeFileSync } from 'node:fs';
 import { describeFilter, resolveFilter, type HistoryFilter } from '../history/filters.js';
-import { openExistingStore } from '../history/open.js';
+import { openExistingStore } from '../store/open.js';
+import { loadRuleSet } from '../rules/rule-set.js';
 import { renderReport } from '../report/html.js';
 import { reportData } from '../report/report-data.js';
 import { filterOf, filterOptions } from './history-command.js';
-import { loadRuleSet, type DbOption } from './shared.js';
-import { EXIT, type Io } from './io.js';
+import { storePath, type DbOption } from './shared.js';
+import { EXIT, userPath, userPaths, type Io } from './io.js';
 import { UsageError } from '../errors.js';
 
 export interface ReportArgs extends HistoryFilter {
@@ -20,8 +21,8 @@ export interface ReportArgs extends HistoryFilter {
 
 export async function reportCommand(args: ReportArgs, io: Io): Promise<number> {
   const filter = resolveFilter(args);
-  const { rules } = loadRuleSet(args.rules);
-  const store = openExistingStore(args.db);
+  const { rules } = loadRuleSet(userPaths(io, args.rules));
+  const store = openExistingStore(storePath(args.db, io));
   let html: string;
   try {
     const data = reportData(store.db, filter, rules);
@@ -35,7 +36,7 @@ export async function reportCommand(args: ReportArgs, io: Io): Promise<number> {
     store.close();
   }
   try {
-    writeFileSync(args.html, html);
+    writeFileSync(userPath(io, args.html), html);
   } catch (err) {
     throw new UsageError(`${args.html}: cannot write the report (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }

@@ -5,9 +5,9 @@ import { isAbsolute, relative } from 'node:path';
 import { analyze } from '../analyze.js';
 import type { Diagnosis } from '../model.js';
 import type { Rule } from '../rules/load.js';
-import { testRule, type RuleTestFailure } from '../rules/rule-tests.js';
-import { loadRuleSet } from './shared.js';
-import { EXIT, type Io } from './io.js';
+import { testRule, type RuleTestFailure } from '../diagnose/rule-tests.js';
+import { loadRuleSet } from '../rules/rule-set.js';
+import { EXIT, userPaths, type Io } from './io.js';
 import { UsageError } from '../errors.js';
 
 export type RulesAction = 'list' | 'test' | 'lint' | 'hits';
@@ -33,7 +33,7 @@ export async function rulesCommand(action: RulesAction, args: RulesArgs, io: Io)
 }
 
 export async function rulesListCommand(args: { format: 'text' | 'json'; rules: string[] }, io: Io): Promise<number> {
-  const { rules } = loadRuleSet(args.rules);
+  const { rules } = loadRuleSet(userPaths(io, args.rules));
   const rows = rules.map((r) => ({
     id: r.id,
     title: r.title,
@@ -54,11 +54,11 @@ export async function rulesListCommand(args: { format: 'text' | 'json'; rules: s
   return EXIT.ok;
 }
 
-/** Runs every rule's own match / no-match tests through the real engine; exit 1 when one fails. */
+/** Runs every rule's own match / no-match / scenario tests through the real engine; exit 1 when one fails. */
 export async function rulesTestCommand(args: RulesArgs, io: Io): Promise<number> {
-  const { rules } = loadRuleSet(args.rules);
+  const { rules } = loadRuleSet(userPaths(io, args.rules));
   const failures = rules.flatMap(testRule);
-  const tests = rules.reduce((n, r) => n + r.tests.match.length + r.tests['no-match'].length, 0);
+  const tests = rules.reduce((n, r) => n + r.tests.match.length + r.tests['no-match'].length + (r.tests.scenarios?.length ?? 0), 0);
   const failedTests = new Set(failures.map((f) => `${f.rule} ${f.test}`)).size;
   const failedRules = new Set(failures.map((f) => f.rule)).size;
   if (args.format === 'json') {
@@ -89,7 +89,7 @@ export async function rulesLintCommand(args: RulesArgs, io: Io): Promise<number>
   // scslre and its automata library are only needed here: loaded lazily so other commands start fast.
   const { lintRules } = await import('../rules/lint.js');
   const { BUILTIN_RULES_DIR } = await import('../rules/load.js');
-  const { files, findings } = lintRules([BUILTIN_RULES_DIR, ...args.rules]);
+  const { files, findings } = lintRules([BUILTIN_RULES_DIR, ...userPaths(io, args.rules)]);
   if (args.format === 'json') {
     io.stdout.write(`${JSON.stringify({ files, findings }, null, 2)}\n`);
   } else {
@@ -115,13 +115,14 @@ interface HitRow {
 
 /** How often each rule fires on the given logs; on successful builds every hit is a sign of a too-broad rule. */
 export async function rulesHitsCommand(args: RulesArgs & { paths: string[] }, io: Io): Promise<number> {
-  const ruleSet = loadRuleSet(args.rules);
+  const ruleSet = loadRuleSet(userPaths(io, args.rules));
   const result = await analyze({
     paths: args.paths,
     ruleSet,
     store: null,
     sinks: [],
     stdin: io.stdin,
+    cwd: io.cwd,
     onInput: (e) => void (e.kind === 'failed' && io.stderr.write(`error: ${e.error.message}\n`)),
   });
   const rows = hitRows(ruleSet.rules, result.diagnoses);

@@ -3,7 +3,7 @@
 import type { Argv } from 'yargs';
 import type { Format } from '../output/printers.js';
 import type { Io } from './io.js';
-import { readingOptions, type DbOption } from './shared.js';
+import { failOnOption, readingOptions, type DbOption } from './shared.js';
 
 export interface ServerArgs {
   server: string;
@@ -69,11 +69,7 @@ export function serverArgsOf(a: Record<string, unknown>): ServerArgs {
 }
 
 const fetchBuilder = <T>(y: Argv<T>) =>
-  serverOptions(y).option('fail-on', {
-    choices: ['error', 'warning', 'info', 'none'] as const,
-    default: 'error' as const,
-    describe: 'exit 1 when a diagnosis is at or above this severity',
-  });
+  serverOptions(y).option('fail-on', failOnOption);
 
 export function fetchCli(io: Io, run: (p: Promise<number>) => void) {
   return {

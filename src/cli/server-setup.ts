@@ -8,10 +8,11 @@ import { maskSecrets, resolveAuth, type Auth } from '../server/auth.js';
 import { BambooClient } from '../server/client.js';
 import type { FetchEvent, FetchOptions } from '../server/fetch-run.js';
 import type { Store } from '../store/store.js';
-import type { Io } from './io.js';
+import { userPath, userPaths, type Io } from './io.js';
 import { isTerminal, StatusLine } from './progress.js';
 import type { ServerArgs } from './server-args.js';
-import { loadRuleSet, openStoreOption } from './shared.js';
+import { loadRuleSet } from '../rules/rule-set.js';
+import { openStoreOption } from './shared.js';
 
 /** What a command runs with; `close` ends the printer's output and the database. */
 export interface ServerSetup {
@@ -31,12 +32,12 @@ export function serverSetup(args: ServerArgs, io: Io, signal?: AbortSignal, { qu
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new UsageError(`--concurrency ${args.concurrency}: expected a whole number above 0`);
   if (args.project.length && args.plan.length) throw new UsageError('name plans (--plan) or projects (--project), not both');
   if (args.dryRun && !args.comment && !args.label) throw new UsageError('--dry-run shows what --comment or --label would write: name one of them');
-  const auth = resolveAuth(process.env, args.tokenFile);
+  const auth = resolveAuth(io.env ?? process.env, args.tokenFile === undefined ? undefined : userPath(io, args.tokenFile));
   const { say, status, print } = messages(io, auth, server);
   const out = printer(args.format, print);
   const onRetry = quietRetries ? undefined : (m: string) => say(`bamboo-doctor: ${m}`);
   const client = new BambooClient({ server, auth, timeoutMs: parseDuration(args.timeout, '--timeout'), signal, onRetry });
-  const options = fetchOptionsOf(args, client, out);
+  const options = fetchOptionsOf(args, client, out, io);
   return { options, store: options.store, say, status, finish: () => out.finish() };
 }
 
@@ -59,10 +60,10 @@ function messages(io: Io, auth: Auth, server: string) {
 }
 
 /** The run's options; the database is opened last, once every option has been found good. */
-function fetchOptionsOf(args: ServerArgs, client: BambooClient, out: Sink): FetchOptions {
+function fetchOptionsOf(args: ServerArgs, client: BambooClient, out: Sink, io: Io): FetchOptions {
   const now = new Date();
   const since = args.since === undefined ? null : new Date(parseBound(args.since, 'since', now).value);
-  const ruleSet = loadRuleSet(args.rules);
+  const ruleSet = loadRuleSet(userPaths(io, args.rules));
   return {
     client,
     plans: args.plan,
@@ -73,11 +74,11 @@ function fetchOptionsOf(args: ServerArgs, client: BambooClient, out: Sink): Fetc
     force: args.force,
     concurrency: args.concurrency,
     ruleSet,
-    store: openStoreOption(args.db),
+    store: openStoreOption(args.db, io),
     sinks: [out],
     maxLineBytes: args.maxLineBytes,
-    agentFiles: args.agents,
-    specPaths: args.specs,
+    agentFiles: userPaths(io, args.agents),
+    specPaths: userPaths(io, args.specs),
     writeBack: args.comment || args.label ? { comment: args.comment, label: args.label, dryRun: args.dryRun } : null,
   };
 }

@@ -1,10 +1,13 @@
-// Options that several commands share: the rules to load and the database to open.
+// Options that several commands share: how logs are read and which database to open.
 
 import type { Argv } from 'yargs';
-import { DEFAULT_DB, Store } from '../store/store.js';
+import { dbPath, openStore, type DbOption } from '../store/open.js';
+import type { Store } from '../store/store.js';
 import { UsageError } from '../errors.js';
-import type { Severity } from '../model.js';
-import { EXIT } from './io.js';
+import { SEVERITIES, severitiesAtLeast, type Severity } from '../model.js';
+import { EXIT, userPath, type Io } from './io.js';
+
+export type { DbOption };
 
 /**
  * How logs are read, for `analyze` and `reanalyze` alike: more rules, the line cap, and what the user supplies
@@ -18,36 +21,17 @@ export function readingOptions<T>(y: Argv<T>) {
     .option('specs', { type: 'string', array: true, default: [] as string[], describe: "Bamboo Specs YAML files or folders (the jobs' docker: blocks)" });
 }
 
-/** `--db FILE`, or false for `--no-db`. */
-export type DbOption = string | false;
-
-/** The database path: `--db`, else BAMBOO_DOCTOR_DB, else ./bamboo-doctor.db. */
-export function dbPath(option: DbOption | undefined, env: NodeJS.ProcessEnv = process.env): string | false {
-  if (option === false) return false;
-  return option || env.BAMBOO_DOCTOR_DB || DEFAULT_DB;
+/** The database a command names, as the process opens it: `--db`, else BAMBOO_DOCTOR_DB, else the default. */
+export function storePath(option: DbOption | undefined, io: Io): string | false {
+  const path = dbPath(option, io.env);
+  return path === false || path === ':memory:' ? path : userPath(io, path);
 }
 
-export function openStoreOption(option: DbOption): Store | null {
-  const path = dbPath(option);
+/** The store `analyze` writes to (created when missing); null for `--no-db`. */
+export function openStoreOption(option: DbOption, io: Io): Store | null {
+  const path = storePath(option, io);
   return path === false ? null : openStore(path);
 }
-
-/**
- * Opens (or creates) the database; a path that cannot be one (a folder, a missing folder, a log given to --db by
- * mistake) is the user's mistake, named in one line rather than an internal error with a stack trace.
- */
-export function openStore(path: string): Store {
-  try {
-    return new Store(path);
-  } catch (err) {
-    const e = err as Error & { code?: string };
-    if (e.name !== 'SqliteError' && !/directory does not exist/.test(e.message)) throw err;
-    const why = e.code === 'SQLITE_NOTADB' ? 'this file is not a bamboo-doctor database (SQLite)' : `cannot open it as a database (${e.message})`;
-    throw new UsageError(`database ${path} (--db or BAMBOO_DOCTOR_DB): ${why}`);
-  }
-}
-
-export { loadRuleSet } from '../rules/rule-set.js';
 
 /** `--jobs`: a whole number of worker threads, at least 1. */
 export function jobsOption(value: number | undefined): number | undefined {
@@ -63,13 +47,14 @@ export function lineBytesOption(value: number | undefined): number | undefined {
   return value;
 }
 
-const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+/** `--fail-on` of `analyze` and `fetch`: the severities, most severe first, and `none`. */
+export const failOnOption = { choices: [...SEVERITIES, 'none'] as const, default: 'error' as const, describe: 'exit 1 when a diagnosis is at or above this severity' };
 
 /** 2 when inputs failed; else 1 when a diagnosis reached `--fail-on`; else 0. */
 export function exitCode(failed: number, severities: Record<Severity, number>, failOn: Severity | 'none'): number {
   if (failed) return EXIT.usage;
   if (failOn === 'none') return EXIT.ok;
-  const reached = (Object.keys(RANK) as Severity[]).some((s) => RANK[s] >= RANK[failOn] && severities[s] > 0);
+  const reached = severitiesAtLeast(failOn).some((s) => severities[s] > 0);
   return reached ? EXIT.findings : EXIT.ok;
 }
 

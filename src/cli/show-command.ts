@@ -1,10 +1,10 @@
 // `bamboo-doctor show <build-key>`: every stored diagnosis of one build, with evidence, scenario, context and fix.
 
 import type { Argv } from 'yargs';
-import { openExistingStore } from '../history/open.js';
+import { openExistingStore } from '../store/open.js';
 import { diagnosesOfBuild, findBuild, planResultJobs, similarBuildKeys } from '../history/stored.js';
 import { formatText, toRecord } from '../output/printers.js';
-import type { DbOption } from './shared.js';
+import { storePath, type DbOption } from './shared.js';
 import { EXIT, type Io } from './io.js';
 import { UsageError } from '../errors.js';
 
@@ -15,7 +15,7 @@ export interface ShowArgs {
 }
 
 export async function showCommand(args: ShowArgs, io: Io): Promise<number> {
-  const store = openExistingStore(args.db);
+  const store = openExistingStore(storePath(args.db, io));
   try {
     const build = findBuild(store.db, args.build);
     if (!build) {

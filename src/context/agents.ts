@@ -1,7 +1,7 @@
 // What the user knows about agents: the REST agents list (`GET /rest/api/latest/agent`) and local facts per agent.
 
 import { z } from 'zod';
-import type { AgentOs, AgentType, JobContext } from '../model.js';
+import { KNOWN_AGENT_OSES, KNOWN_AGENT_TYPES, type AgentOs, type AgentType, type JobContext } from '../model.js';
 import { InputError } from '../errors.js';
 import { checkShape, lineAt, readYamlDocs, type YamlDoc } from './yaml-input.js';
 
@@ -18,19 +18,19 @@ export interface AgentFacts {
   os?: Exclude<AgentOs, 'unknown'>;
 }
 
-/** REST `type` values (com.atlassian.bamboo.agent.AgentType, plus EPHEMERAL of 9.x); others stay unknown. */
-const REST_TYPES: Record<string, AgentType> = { LOCAL: 'local', REMOTE: 'remote', ELASTIC: 'elastic', EPHEMERAL: 'ephemeral' };
+/** REST `type` values (com.atlassian.bamboo.agent.AgentType, plus EPHEMERAL of 9.x) are ours upper-cased; others stay unknown. */
+const restType = (value: string): AgentType => KNOWN_AGENT_TYPES.find((t) => t === value.toLowerCase()) ?? 'unknown';
 
 const agentType = z.preprocess(
   (v) => (typeof v === 'string' ? v.toLowerCase() : v),
-  z.enum(['local', 'remote', 'elastic', 'ephemeral']),
+  z.enum(KNOWN_AGENT_TYPES),
 );
 const factFields = {
   home: z.string().min(1).optional(),
   installDir: z.string().min(1).optional(),
   service: z.boolean().optional(),
   container: z.boolean().optional(),
-  os: z.enum(['windows', 'linux', 'macos']).optional(),
+  os: z.enum(KNOWN_AGENT_OSES).optional(),
 };
 /** A local facts entry: strict, so a misspelt field is reported rather than ignored. */
 const factsEntry = z.object({ type: agentType.optional(), ...factFields }).strict();
@@ -95,7 +95,7 @@ function readRestList(d: YamlDoc, list: unknown[], into: AgentInventory): void {
 type RestAgent = z.infer<typeof restAgent>;
 
 function addRestAgent(a: RestAgent, into: AgentInventory): void {
-  const type = a.type === undefined ? undefined : (REST_TYPES[a.type.toUpperCase()] ?? 'unknown');
+  const type = a.type === undefined ? undefined : restType(a.type);
   into.add(a.name, { type: type === 'unknown' ? undefined : type, home: a.home, installDir: a.installDir, service: a.service, container: a.container, os: a.os });
 }
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { JobContext, RunnerSpec, Volume } from '../model.js';
 import { InputError } from '../errors.js';
 import { checkShape, keyLineAt, readYamlDocs, type YamlDoc } from './yaml-input.js';
-import { useRunnerSpecRenderer } from '../diagnose/template.js';
+import { useRunnerSpecRenderer } from './runner-spec-renderer.js';
 
 /** Bamboo maps these unless `use-default-volumes: false` (bamboo-facts §3.1). */
 export const DEFAULT_RUNNER_VOLUMES: Volume[] = [

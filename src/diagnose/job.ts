@@ -127,6 +127,8 @@ export class JobRun {
     const draft = this.drafts.get(rule.id);
     if (draft) {
       draft.count++;
+      // A later line may say more (git's stderr after Bamboo's "failed with code 128"): it adds captures, never replaces.
+      for (const [name, value] of Object.entries(match.captures)) if (!(name in draft.captures)) draft.captures[name] = value;
       return;
     }
     const created: Draft = {
@@ -148,12 +150,16 @@ export class JobRun {
   diagnosis(draft: Draft): Diagnosis {
     const ctx = this.ctx;
     const choice = chooseScenario(draft.rule.scenarios, ctx, draft.phase);
-    let severity: Severity = draft.rule.severity;
+    let severity = severityOf(draft);
     let note: string | undefined;
     const explainedBy = draft.rule.generic ? this.specificCause(draft) : undefined;
+    const followsFrom = explainedBy ? undefined : this.earlierCause(draft);
     if (explainedBy && severity !== 'info') {
       severity = 'info';
       note = `explained by ${explainedBy.rule.id} in the same task`;
+    } else if (followsFrom && severity !== 'info') {
+      severity = 'info';
+      note = `consequence of ${followsFrom.rule.id}`;
     } else if (ctx.state === 'successful' && severity === 'error') {
       severity = 'info';
       note = 'every task of this build succeeded: the line did not fail the build';
@@ -187,11 +193,34 @@ export class JobRun {
     return d;
   }
 
+  /**
+   * An error rule this one names in `consequence-of` that fired in the same task or an earlier one; a specific
+   * rule is named before a generic one (the task's non-zero exit) when both fired.
+   */
+  private earlierCause(draft: Draft): Draft | undefined {
+    let generic: Draft | undefined;
+    for (const other of this.drafts.values()) {
+      if (other === draft || severityOf(other) !== 'error' || !draft.rule.consequenceOf.includes(other.rule.id)) continue;
+      if (other.taskIndex > draft.taskIndex) continue;
+      if (!other.rule.generic) return other;
+      generic ??= other;
+    }
+    return generic;
+  }
+
   /** A specific error rule that fired in the same task as this generic one. */
   private specificCause(draft: Draft): Draft | undefined {
     for (const other of this.drafts.values()) {
-      if (!other.rule.generic && other.rule.severity === 'error' && other.taskIndex === draft.taskIndex) return other;
+      if (!other.rule.generic && severityOf(other) === 'error' && other.taskIndex === draft.taskIndex) return other;
     }
     return undefined;
   }
+}
+
+/** The rule's severity, or the one a capture of the evidence sets (an artifact the log calls required). */
+function severityOf(draft: Draft): Severity {
+  for (const [name, severity] of Object.entries(draft.rule.severityByCapture)) {
+    if (draft.captures[name] !== undefined) return severity;
+  }
+  return draft.rule.severity;
 }

@@ -1,11 +1,10 @@
 // Picks the scenario of a rule that fits the job context, or lists the candidates when the log cannot tell.
 
-import type { JobContext } from '../model.js';
+import { UNDETERMINED, type JobContext } from '../model.js';
 import type { ScenarioDef } from '../rules/schema.js';
-import { renderTemplate } from './template.js';
+import { renderTemplate } from '../rules/template.js';
 
-/** The scenario id used when the log does not tell the candidate scenarios apart. */
-export const UNDETERMINED = 'undetermined';
+export { UNDETERMINED };
 
 type Verdict = 'yes' | 'no' | 'open';
 

@@ -2,10 +2,7 @@
 
 import { UsageError } from '../errors.js';
 import { parseBound, type Bound } from './time.js';
-import type { Severity } from '../model.js';
-
-/** The severities at or above each one. */
-const AT_LEAST: Record<Severity, Severity[]> = { error: ['error'], warning: ['error', 'warning'], info: ['error', 'warning', 'info'] };
+import { severitiesAtLeast, SEVERITIES, type Severity } from '../model.js';
 
 /** What the user asked for; each list matches any of its values. */
 export interface HistoryFilter {
@@ -62,7 +59,7 @@ export function whereOf(filter: ResolvedFilter, table: { time: string; alias?: s
   list('plan', filter.plan);
   list('agent_name', filter.agent);
   list('agent_type', filter.agentType);
-  list('severity', filter.severity && filter.severity !== 'info' ? AT_LEAST[filter.severity] : undefined);
+  list('severity', filter.severity && filter.severity !== SEVERITIES.at(-1) ? severitiesAtLeast(filter.severity) : undefined);
   if (filter.since) {
     parts.push(`${col(table.time)} >= ?`);
     params.push(filter.since.value);

@@ -1,7 +1,7 @@
 // Diagnoses read back from the database as the same Diagnosis objects analyze printed (for show and report).
 
 import type Database from 'better-sqlite3';
-import type { AgentOs, AgentType, Diagnosis, RunnerKind, Severity } from '../model.js';
+import { SEVERITIES, type AgentOs, type AgentType, type Diagnosis, type RunnerKind, type Severity } from '../model.js';
 
 /** A stored build: its key, state and where it was read from. */
 export interface StoredBuild {
@@ -28,7 +28,8 @@ interface Row {
 const SELECT = `SELECT d.*, b.keyed, b.number, b.agent_container, b.agent_service, b.agent_home, b.agent_os,
   b.runner_image, b.runner_volumes FROM diagnoses d JOIN builds b ON b.id = d.build_id`;
 
-const SEVERITY_ORDER = "CASE d.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END";
+/** Most severe first, in the order of SEVERITIES. */
+const SEVERITY_ORDER = `CASE d.severity ${SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${SEVERITIES.length} END`;
 
 export function findBuild(db: Database.Database, key: string): StoredBuild | undefined {
   return db

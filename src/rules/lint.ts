@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import { analyse, type Report } from 'scslre';
 import { LineCounter, parseDocument } from 'yaml';
 import { parseEnvelope } from '../parse/envelope.js';
-import { BUILTIN_RULES_DIR, loadRuleFile, ruleFiles, type CompiledPattern, type Rule } from './load.js';
+import { loadRuleFile, replacesRule, ruleFiles, type CompiledPattern, type Rule } from './load.js';
 import { RuleError } from '../errors.js';
 
-export type LintCheck = 'schema' | 'duplicate-id' | 'super-linear' | 'keyword' | 'near-miss' | 'scenario-id' | 'placeholder';
+export type LintCheck = 'schema' | 'duplicate-id' | 'super-linear' | 'keyword' | 'near-miss' | 'scenario-id' | 'placeholder' | 'scenario-test';
 
 export interface LintFinding {
   file: string;
@@ -23,8 +23,6 @@ export interface LintResult {
   files: number;
   findings: LintFinding[];
 }
-
-const isBuiltin = (file: string): boolean => file.startsWith(BUILTIN_RULES_DIR);
 
 /** Lints every rule file in the given folders (or files), the way `loadRules` would read them. */
 export function lintRules(paths: string[]): LintResult {
@@ -43,9 +41,7 @@ export function lintRules(paths: string[]): LintResult {
       continue;
     }
     const earlier = seen.get(rule.id);
-    // A user's copy of a built-in rule replaces it (see loadRuleSet): only two files of the same kind clash.
-    const replacesBuiltin = earlier !== undefined && isBuiltin(earlier) && !isBuiltin(file);
-    if (earlier && !replacesBuiltin) add('id', 'duplicate-id', `duplicate rule id '${rule.id}' (also in ${earlier})`, rule.id);
+    if (earlier && !replacesRule(earlier, file)) add('id', 'duplicate-id', `duplicate rule id '${rule.id}' (also in ${earlier})`, rule.id);
     seen.set(rule.id, file);
     for (const f of lintRule(rule)) add(f.field, f.check, f.message, rule.id);
   }
@@ -58,9 +54,9 @@ interface RuleFinding {
   message: string;
 }
 
-/** The checks that need a loaded rule: pattern complexity, keywords against matches, near misses, scenario ids. */
+/** The checks that need a loaded rule: pattern complexity, keywords against matches, near misses, scenario ids and tests. */
 export function lintRule(rule: Rule): RuleFinding[] {
-  return [...checkPatterns(rule), ...checkKeywords(rule), ...checkNearMiss(rule), ...checkScenarioIds(rule)];
+  return [...checkPatterns(rule), ...checkKeywords(rule), ...checkNearMiss(rule), ...checkScenarioIds(rule), ...checkScenarioTests(rule)];
 }
 
 /** Loading stops at the first problem of a file; its field says which lint check it belongs to. */
@@ -68,6 +64,7 @@ function classify(err: RuleError): LintCheck {
   if (/^scenarios\.\d+\.id$/.test(err.field)) return 'scenario-id';
   if (/^scenarios\.\d+\.fix$/.test(err.field) && /placeholder/.test(err.message)) return 'placeholder';
   if (err.field.startsWith('tests.no-match')) return 'near-miss';
+  if (err.field.startsWith('tests.scenarios')) return 'scenario-test';
   return 'schema';
 }
 
@@ -178,6 +175,35 @@ function checkScenarioIds(rule: Rule): RuleFinding[] {
     if (first < i) out.push({ field: `scenarios.${i}.id`, check: 'scenario-id', message: `duplicate scenario id '${sc.id}' (also scenarios.${first})` });
   });
   return out;
+}
+
+/**
+ * Built-in rules written before rule files could test their scenarios: exempt until their tests move into their
+ * files (issue 11). Every other rule, and any rule that lists scenario tests, needs one test per scenario.
+ */
+const AWAITING_SCENARIO_TESTS = new Set(
+  ('agent-heartbeat-timeout agent-max-errors-reached build-hung-killed ' +
+    'connection-refused-repository disk-full ' +
+    'dns-resolution-failed docker-cli-missing docker-daemon-unreachable docker-manifest-unknown docker-pull-rate-limit ' +
+    'docker-registry-x509 docker-socket-permission-denied file-in-use git-authentication-failed ' +
+    'git-host-key-verification-failed git-lfs-smudge-failed gradle-build-failure gradle-daemon-disappeared ' +
+    'gradle-test-failures jest-test-failures junit-no-tests-found jvm-out-of-memory kubernetes-ephemeral-pod-failed ' +
+    'maven-build-failure maven-dependency-resolution-failed maven-test-failures npm-eacces npm-eresolve npm-error ' +
+    'out-of-memory-killed pip-resolution-impossible poetry-solver-failed pytest-failures surefire-fork-killed ' +
+    'task-nonzero-exit task-plugin-error text-file-busy tls-certificate-error working-directory-permission-denied')
+    .split(' '),
+);
+
+/** Each scenario is the expectation of at least one scenario test: the choice of fix is what a user relies on. */
+function checkScenarioTests(rule: Rule): RuleFinding[] {
+  if (!rule.tests.scenarios && AWAITING_SCENARIO_TESTS.has(rule.id)) return [];
+  // A scenario offered among the candidates of an undetermined log is tested too (`unknown` is only ever offered).
+  const tested = new Set((rule.tests.scenarios ?? []).flatMap((t) => [t.expect.scenario, ...(t.expect.candidates ?? [])]));
+  return rule.scenarios.flatMap((sc, i) =>
+    tested.has(sc.id)
+      ? []
+      : [{ field: `scenarios.${i}.id`, check: 'scenario-test' as const, message: `scenario '${sc.id}' has no scenario test: add one to tests.scenarios with expect: { scenario: ${sc.id} }` }],
+  );
 }
 
 /** The line of a field (`tests.match.2`) in a YAML file; a missing field is looked up as its nearest parent. */

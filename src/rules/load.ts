@@ -7,11 +7,12 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type XRegExpType from 'xregexp';
 import type * as YamlType from 'yaml';
-import type { Severity } from '../model.js';
 import { CONDITION_FIELDS, ruleFileSchema, type RuleFile, type ScenarioDef } from './schema.js';
-import { placeholdersIn, isContextPlaceholder } from '../diagnose/template.js';
+import { placeholdersIn, isContextPlaceholder, sectionsIn } from './template.js';
 import { readCachedRule, writeCachedRule } from './rule-cache.js';
 import { RuleError } from '../errors.js';
+import { testContextProblem } from './test-context.js';
+import { UNDETERMINED, type Severity } from '../model.js';
 
 // yaml and XRegExp (with core-js) are loaded only when a rule file must be compiled: with the compiled
 // rules cached, a run starts ~0.25 s sooner (measured: they were a third of the start-up).
@@ -37,6 +38,10 @@ export interface Rule {
   category: string;
   description?: string;
   generic: boolean;
+  /** Ids of rules whose failure earlier in the job (or in the same task) this one follows from. */
+  consequenceOf: string[];
+  /** Severity set by a capture the evidence holds, instead of `severity`. */
+  severityByCapture: Record<string, Severity>;
   /** Content hash of the rule file: a diagnosis records which version of the rule produced it. */
   version: string;
   file: string;
@@ -54,18 +59,32 @@ export interface Rule {
 /** The rules shipped with bamboo-doctor. */
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
 
-/** Loads every `*.yaml`/`*.yml` rule in the given folders (or files); a later folder may not reuse an id. */
+/**
+ * Loads every `*.yaml`/`*.yml` rule in the given folders (or files), in order. Two files with one id clash,
+ * unless the later one replaces a built-in rule (see `replacesRule`): it then takes the built-in's place.
+ */
 export function loadRules(paths: string[] = [BUILTIN_RULES_DIR]): Rule[] {
-  const rules: Rule[] = [];
-  const seen = new Map<string, string>();
+  const byId = new Map<string, Rule>();
   for (const file of paths.flatMap(ruleFiles)) {
     const rule = loadRuleFile(file);
-    const earlier = seen.get(rule.id);
-    if (earlier) throw new RuleError(file, 'id', `duplicate rule id '${rule.id}' (also in ${earlier})`);
-    seen.set(rule.id, file);
-    rules.push(rule);
+    const earlier = byId.get(rule.id);
+    if (earlier && !replacesRule(earlier.file, file)) throw new RuleError(file, 'id', `duplicate rule id '${rule.id}' (also in ${earlier.file})`);
+    // Deleted first, so a replacing rule comes after the built-in ones, where the user's own rules are.
+    byId.delete(rule.id);
+    byId.set(rule.id, rule);
   }
-  return rules;
+  return [...byId.values()];
+}
+
+const isBuiltin = (file: string): boolean => file.startsWith(BUILTIN_RULES_DIR);
+
+/**
+ * The override policy, for loading and lint alike: a rule file of the user's (`--rules`) with a built-in rule's
+ * id replaces the built-in (a team's edited copy: `reanalyze` then sees the new version); the same file named
+ * twice is one rule; any other two files with one id clash.
+ */
+export function replacesRule(earlierFile: string, file: string): boolean {
+  return earlierFile === file || (isBuiltin(earlierFile) && !isBuiltin(file));
 }
 
 /** The rule files a folder holds (sorted), or the file itself. */
@@ -102,14 +121,25 @@ function compileRuleFile(file: string, text: string, version: string): Rule {
     const e = doc.errors[0];
     throw new RuleError(file, '', `YAML error at line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`);
   }
-  const parsed = ruleFileSchema().safeParse(doc.toJS());
+  const rule = compileRule(doc.toJS(), { file, version });
+  const id = basename(file).replace(/\.ya?ml$/, '');
+  if (rule.id !== id) throw new RuleError(file, 'id', `'${rule.id}' must equal the file name '${id}'`);
+  return rule;
+}
+
+/**
+ * Validates and compiles a rule definition (a rule file's content as a plain object): what a rule file is
+ * turned into, without a file, for tests and tools. Errors name `file` (default `<inline rule>`).
+ */
+export function compileRule(definition: unknown, options: { file?: string; version?: string } = {}): Rule {
+  const file = options.file ?? '<inline rule>';
+  const parsed = ruleFileSchema().safeParse(definition);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new RuleError(file, issue.path.join('.'), issue.message);
   }
   const def = parsed.data;
-  const id = basename(file).replace(/\.ya?ml$/, '');
-  if (def.id !== id) throw new RuleError(file, 'id', `'${def.id}' must equal the file name '${id}'`);
+  const version = options.version ?? createHash('sha256').update(JSON.stringify(definition)).digest('hex').slice(0, 12);
   const flags = def.flags;
   const steps: RuleStep[] = [
     { keywords: def.keywords, patterns: compileAll(def.patterns, flags, file, 'patterns'), within: 0 },
@@ -122,13 +152,19 @@ function compileRuleFile(file: string, text: string, version: string): Rule {
   if (def['any-order'] && steps.length !== 2) throw new RuleError(file, 'any-order', 'needs exactly one followed-by step');
   const captureNames = [...new Set(steps.flatMap((s) => s.patterns.flatMap((p) => p.names.filter(isName))))];
   def.scenarios.forEach((sc, i) => checkScenario(sc, i, captureNames, file));
+  for (const name of Object.keys(def['severity-by-capture'])) {
+    if (!captureNames.includes(name)) throw new RuleError(file, `severity-by-capture.${name}`, 'not a capture of the patterns');
+  }
+  checkScenarioTests(def, file);
   return {
-    id,
+    id: def.id,
     title: def.title,
     severity: def.severity,
     category: def.category,
     description: def.description,
     generic: def.generic,
+    consequenceOf: def['consequence-of'],
+    severityByCapture: def['severity-by-capture'],
     version,
     file,
     steps,
@@ -176,6 +212,26 @@ export function execPattern(p: CompiledPattern, text: string): Record<string, st
   return captures;
 }
 
+/** A scenario test names a scenario of the rule (or `undetermined`) and only context fields a test may set. */
+function checkScenarioTests(def: RuleFile, file: string): void {
+  const ids = new Set([...def.scenarios.map((s) => s.id), UNDETERMINED]);
+  (def.tests.scenarios ?? []).forEach((t, i) => {
+    for (const [at, id] of [t.expect.scenario, ...(t.expect.candidates ?? [])].entries()) {
+      const field = at === 0 ? 'scenario' : `candidates.${at - 1}`;
+      if (!ids.has(id) || (at > 0 && id === UNDETERMINED)) {
+        throw new RuleError(file, `tests.scenarios.${i}.expect.${field}`, `'${id}' is not a scenario of this rule (${[...ids].join(', ')})`);
+      }
+    }
+    if (t.expect.candidates && t.expect.scenario !== UNDETERMINED) {
+      throw new RuleError(file, `tests.scenarios.${i}.expect.candidates`, 'candidates go with scenario: undetermined');
+    }
+    for (const [field, value] of Object.entries(t.context)) {
+      const problem = testContextProblem(field, value);
+      if (problem) throw new RuleError(file, `tests.scenarios.${i}.context.${field}`, problem);
+    }
+  });
+}
+
 function checkScenario(sc: ScenarioDef, i: number, captureNames: string[], file: string): void {
   for (const [field, value] of Object.entries(sc.when)) {
     const allowed = (CONDITION_FIELDS as Record<string, readonly (string | boolean)[]>)[field];
@@ -187,6 +243,9 @@ function checkScenario(sc: ScenarioDef, i: number, captureNames: string[], file:
         throw new RuleError(file, `scenarios.${i}.when.${field}`, `'${v}' is not one of ${allowed.join(', ')}`);
       }
     }
+  }
+  for (const name of sectionsIn(sc.fix)) {
+    if (!captureNames.includes(name)) throw new RuleError(file, `scenarios.${i}.fix`, `section {{#${name}}} tests no capture of the patterns`);
   }
   for (const name of placeholdersIn(sc.fix)) {
     if (!isContextPlaceholder(name) && !captureNames.includes(name)) {

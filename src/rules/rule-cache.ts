@@ -38,7 +38,7 @@ let compiler: string | null = null;
 function compilerFingerprint(): string {
   if (compiler === null) {
     const hash = createHash('sha256').update(String(FORMAT));
-    for (const module of ['./load', './schema', './rule-cache', '../diagnose/template']) {
+    for (const module of ['./load', './schema', './test-context', './rule-cache', './template']) {
       hash.update(moduleText(module));
     }
     compiler = hash.digest('hex').slice(0, 16);
@@ -55,7 +55,8 @@ function moduleText(module: string): string {
       // try the other
     }
   }
-  return module;
+  // A module moved or renamed: hashing its name alone would let an old cache outlive a change to it.
+  throw new Error(`rule cache: the compiler module ${module} is missing beside ${fileURLToPath(import.meta.url)}`);
 }
 
 function pathOf(hash: string): string | null {

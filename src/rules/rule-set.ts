@@ -81,12 +81,7 @@ export class RuleSet {
   }
 }
 
-/**
- * The built-in rules plus any `--rules` folders. A rule there with a built-in rule's id replaces it (a team's
- * edited copy: `reanalyze` then sees the new version); two of the user's own files may not share an id.
- */
+/** The built-in rules plus any `--rules` folders or files (a user's rule with a built-in id replaces it). */
 export function loadRuleSet(extra: string[] = []): RuleSet {
-  const own = extra.length ? loadRules(extra) : [];
-  const replaced = new Set(own.map((r) => r.id));
-  return new RuleSet([...loadRules([BUILTIN_RULES_DIR]).filter((r) => !replaced.has(r.id)), ...own]);
+  return new RuleSet(loadRules([BUILTIN_RULES_DIR, ...extra]));
 }

@@ -2,15 +2,16 @@
 
 import { createRequire } from 'node:module';
 import type { z as Z } from 'zod';
+import { AGENT_OSES, AGENT_TYPES, RUNNER_KINDS, SEVERITIES } from '../model.js';
 
 /** Context fields a scenario may test, and the values each may take. */
 export const CONDITION_FIELDS = {
-  'agent.type': ['local', 'remote', 'elastic', 'ephemeral', 'unknown'],
+  'agent.type': AGENT_TYPES,
   'agent.container': [true, false],
   'agent.service': [true, false],
   /** The agent host's OS, from the paths in the log (src/context/agent-os.ts); `unknown` leaves a scenario open. */
-  'agent.os': ['windows', 'linux', 'macos', 'unknown'],
-  'runner.kind': ['docker', 'agent', 'unknown'],
+  'agent.os': AGENT_OSES,
+  'runner.kind': RUNNER_KINDS,
   /** Where in the job the evidence came: Bamboo's set-up (before "Executing build"), a task, or after them. */
   phase: ['setup', 'task', 'build', 'unknown'],
 } as const;
@@ -54,15 +55,42 @@ function buildSchema() {
 
   const noMatchTest = z.union([z.string(), z.object({ lines: z.array(z.string()).min(1) }).strict()]);
 
+  /** A log (or its lines) run through the analyzer with this rule: the scenario it must pick and words its fix must hold. */
+  const scenarioTest = z
+    .object({
+      log: z.string().min(1).optional(),
+      lines: z.array(z.string()).min(1).optional(),
+      /** What the log itself does not show about where the job ran (set on the job context before the diagnosis). */
+      context: z.record(z.string(), z.union([z.string(), z.boolean()])).default({}),
+      expect: z
+        .object({
+          scenario: z.string().min(1),
+          /** With scenario `undetermined`: scenarios that must be among the candidates the log cannot tell apart. */
+          candidates: z.array(z.string().min(1)).min(2).optional(),
+          'fix-includes': z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+          'fix-excludes': z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+        })
+        .strict(),
+    })
+    .strict()
+    .refine((t) => (t.log === undefined) !== (t.lines === undefined), 'give either `log` or `lines`');
+
   const ruleFileSchema = z
     .object({
       id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case id'),
       title: z.string().min(1),
-      severity: z.enum(['error', 'warning', 'info']),
+      severity: z.enum(SEVERITIES),
       category: z.string().min(1),
       description: z.string().optional(),
       /** A catch-all rule (e.g. a non-zero exit) that yields to a specific rule explaining the same task. */
       generic: z.boolean().default(false),
+      /**
+       * Rules whose failure, in the same task or an earlier one of the job, this failure follows from (a JUnit
+       * parser that finds no tests after a compile error): the diagnosis is then lowered and linked to it.
+       */
+      'consequence-of': z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case rule id')).default([]),
+      /** A severity that a capture, when the evidence has it, sets instead of `severity` (`required: error`). */
+      'severity-by-capture': z.record(z.string(), z.enum(['error', 'warning', 'info'])).default({}),
       /** Regex flags for every pattern of the rule (XRegExp flags: i, s, x, n, u). */
       flags: z.string().regex(/^[isxnu]*$/, 'only the flags i, s, x, n, u').default(''),
       keywords: z.array(z.string().min(3)).min(1),
@@ -81,11 +109,12 @@ function buildSchema() {
         .object({
           match: z.array(matchTest).min(1),
           'no-match': z.array(noMatchTest).min(1),
+          scenarios: z.array(scenarioTest).optional(),
         })
         .strict(),
     })
     .strict();
-  return { ruleFileSchema, scenario };
+  return { ruleFileSchema, scenario, scenarioTest };
 }
 
 let built: ReturnType<typeof buildSchema> | null = null;
@@ -97,3 +126,4 @@ export function ruleFileSchema(): ReturnType<typeof buildSchema>['ruleFileSchema
 
 export type RuleFile = Z.infer<ReturnType<typeof buildSchema>['ruleFileSchema']>;
 export type ScenarioDef = Z.infer<ReturnType<typeof buildSchema>['scenario']>;
+export type ScenarioTest = Z.infer<ReturnType<typeof buildSchema>['scenarioTest']>;

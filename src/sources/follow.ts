@@ -2,6 +2,7 @@
 // the file (a rename rotation or a truncation starts the next), so line numbers restart with the file.
 
 import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import TailFile from '@logdna/tail-file';
 import { InputError } from '../errors.js';
@@ -12,6 +13,8 @@ export interface FollowOptions {
   /** How often the file is checked for growth, rotation and truncation (ms). */
   pollMs?: number;
   onEvent?: (event: FollowEvent) => void;
+  /** The folder a relative path is taken from (its name stays as given); the process's own when absent. */
+  cwd?: string;
 }
 
 export type FollowEvent =
@@ -75,8 +78,9 @@ async function openTail(path: string, pollMs: number, options: FollowOptions): P
   let told = false;
   while (!options.signal.aborted) {
     try {
-      if (statSync(path).isDirectory()) throw new InputError(path, null, 'is a folder; --follow follows files');
-      const tail = new CountingTail(path, {
+      const file = resolve(options.cwd ?? '.', path);
+      if (statSync(file).isDirectory()) throw new InputError(path, null, 'is a folder; --follow follows files');
+      const tail = new CountingTail(file, {
         startPos: 0,
         pollFileIntervalMs: pollMs,
         pollFailureRetryMs: pollMs,

@@ -27,17 +27,18 @@ const LOG_FILE = /(\.(log|txt|json|gz|out)(\.\d{1,4})?|^[^.]+)$/i;
  * program expands it, as a Windows shell would not); a missing path or a glob that matches nothing is an
  * InputError. A path that exists is taken as it is even if it holds glob characters.
  */
-export function expandInputs(paths: string[], unreadable?: (error: InputError) => void): Input[] {
+export function expandInputs(paths: string[], unreadable?: (error: InputError) => void, cwd = '.'): Input[] {
   const inputs: Input[] = [];
-  const walker = walk(unreadable);
+  const at = (path: string) => resolve(cwd, path);
+  const walker = walk(at, unreadable);
   for (const given of paths) {
     if (given === '-') {
       inputs.push({ name: '-', path: null, stat: null });
       continue;
     }
-    const stat = statOrNull(given);
-    if (stat) addPath(given, stat, inputs, walker);
-    else if (isDynamicPattern(given)) expandGlob(given, inputs, walker);
+    const stat = statOrNull(at(given));
+    if (stat) addPath(given, stat, inputs, walker, at);
+    else if (isDynamicPattern(given)) expandGlob(given, inputs, walker, at, cwd);
     else throw new InputError(given, null, 'no such file or folder');
   }
   return inputs;
@@ -52,21 +53,23 @@ function statOrNull(path: string): Stats | null {
 }
 
 type Walk = (dir: string, into: Input[]) => void;
+/** A name as given (relative to the working folder) to the path the process opens. */
+type At = (path: string) => string;
 
-function addPath(path: string, stat: Stats, into: Input[], walker: Walk): void {
+function addPath(path: string, stat: Stats, into: Input[], walker: Walk, at: At): void {
   if (stat.isDirectory()) walker(path, into);
-  else into.push({ name: path, path: resolve(path), stat });
+  else into.push({ name: path, path: at(path), stat });
 }
 
-function expandGlob(pattern: string, into: Input[], walker: Walk): void {
-  const options = { onlyFiles: false, expandDirectories: false, absolute: isAbsolute(pattern) };
+function expandGlob(pattern: string, into: Input[], walker: Walk, at: At, cwd: string): void {
+  const options = { onlyFiles: false, expandDirectories: false, absolute: isAbsolute(pattern), cwd };
   const matches = globSync(pattern, options).sort((a, b) => a.localeCompare(b));
   if (matches.length === 0) throw new InputError(pattern, null, 'no file or folder matches this pattern');
   const found: Input[] = [];
   for (const match of matches) {
     const path = match.endsWith('/') ? match.slice(0, -1) : match;
-    const stat = statOrNull(path);
-    if (stat) addPath(path, stat, found, walker);
+    const stat = statOrNull(at(path));
+    if (stat) addPath(path, stat, found, walker, at);
   }
   // `logs/**` matches a folder and the files in it: each file is read once.
   const seen = new Set<string>();
@@ -77,11 +80,11 @@ function expandGlob(pattern: string, into: Input[], walker: Walk): void {
  * Lists folders recursively. A folder that cannot be listed (no permission) is an InputError naming it: told to
  * `unreadable` when given, so the rest of the folder is still read, else thrown.
  */
-function walk(unreadable?: (error: InputError) => void): Walk {
+function walk(at: At, unreadable?: (error: InputError) => void): Walk {
   const step: Walk = (dir, into) => {
     let entries;
     try {
-      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+      entries = readdirSync(at(dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
     } catch (err) {
       const error = new InputError(dir, null, `cannot list this folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
       if (!unreadable) throw error;
@@ -91,7 +94,7 @@ function walk(unreadable?: (error: InputError) => void): Walk {
       if (entry.name.startsWith('.')) continue;
       const path = join(dir, entry.name);
       if (entry.isDirectory()) step(path, into);
-      else if (entry.isFile() && LOG_FILE.test(entry.name)) into.push({ name: path, path: resolve(path), stat: statOrNull(path) });
+      else if (entry.isFile() && LOG_FILE.test(entry.name)) into.push({ name: path, path: at(path), stat: statOrNull(at(path)) });
     }
   };
   return step;

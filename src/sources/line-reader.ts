@@ -73,7 +73,8 @@ export class LineReader {
         const nl = buf.indexOf(10, i);
         if (nl < 0) break;
         lines++;
-        this.emit(buf, lineStart, nl, lines, false);
+        // A keyword past what a long line keeps does not make it a candidate, as when the line spans chunks.
+        if (i - lineStart < this.maxLineBytes) this.emit(buf, lineStart, nl, lines, false);
         lineStart = nl + 1;
         i = nl;
         s = 0;

@@ -2,7 +2,7 @@
 
 import type { Diagnosis, JobContext } from '../model.js';
 import type { JobSummary, Sink } from '../diagnose/analyzer.js';
-import type { Store } from './store.js';
+import { unkeyedBuildKey, type Store } from './store.js';
 
 export class StoreSink implements Sink {
   /** Jobs without a Bamboo build key are stored under `<source>#<n>`, n counting them in this source. */
@@ -26,7 +26,7 @@ export class StoreSink implements Sink {
 
   jobEnd(job: JobSummary): void {
     // A fragment named its key later (an env dump's bamboo_buildResultKey): the job is stored under that key only.
-    if (this.storedUnkeyed && job.ctx.build) this.store.dropBuild(`${this.sourcePath}#${this.unkeyed + 1}`);
+    if (this.storedUnkeyed && job.ctx.build) this.store.dropBuild(unkeyedBuildKey(this.sourcePath, this.unkeyed + 1));
     this.storedUnkeyed = false;
     if (!job.ctx.build) this.unkeyed++;
     this.store.saveJob(this.sourceId, this.sourcePath, job.ctx, this.unkeyed, job.diagnoses);

@@ -111,8 +111,11 @@ const now = (): string => new Date().toISOString();
 
 /** The key a build is stored under: Bamboo's result key, or its source and position for a fragment. */
 export function buildKeyOf(ctx: JobContext, sourcePath: string, ordinal: number): { key: string; keyed: boolean } {
-  return ctx.build ? { key: ctx.build, keyed: true } : { key: `${sourcePath}#${ordinal}`, keyed: false };
+  return ctx.build ? { key: ctx.build, keyed: true } : { key: unkeyedBuildKey(sourcePath, ordinal), keyed: false };
 }
+
+/** A job with no Bamboo build key: `<source>#<n>`, n counting such jobs in their source from 1. */
+export const unkeyedBuildKey = (sourcePath: string, ordinal: number): string => `${sourcePath}#${ordinal}`;
 
 function prepare(db: Database.Database) {
   const upsertBuild = db.prepare(`
@@ -176,7 +179,7 @@ function prepare(db: Database.Database) {
       sourcePath,
       at: now(),
       finished: ctx.finished ? 1 : 0,
-      agentOs: ctx.agent.os ?? 'unknown', // a context built by hand before agent.os existed lacks it
+      agentOs: ctx.agent.os,
     }) as { id: number };
     return { id: row.id, key };
   };

@@ -31,7 +31,7 @@ function ruleDir(files: Record<string, string>): string {
 describe('rules test', () => {
   it('runs every shipped rule test and passes', async () => {
     const rules = loadRules();
-    const tests = rules.reduce((n, r) => n + r.tests.match.length + r.tests['no-match'].length, 0);
+    const tests = rules.reduce((n, r) => n + r.tests.match.length + r.tests['no-match'].length + (r.tests.scenarios?.length ?? 0), 0);
     const r = await runCli(['rules', 'test']);
     expect(r.stdout).not.toMatch(/^FAIL/m);
     expect(r.stdout).toContain(`bamboo-doctor: ${rules.length} rules, ${tests} tests: all passed`);
@@ -46,6 +46,18 @@ describe('rules test', () => {
     expect(r.stdout).toContain(`FAIL ${file}:14  broken-rule  match[1]: expected capture what = "core", got "reactor"`);
     expect(r.stdout).toContain('    line: "boom reactor exploded"');
     expect(r.stdout).toMatch(/tests: 1 failed in 1 rule\n$/);
+  });
+
+  it('names a scenario test that gets another scenario, with its file line', async () => {
+    const withScenario = BROKEN.replace(
+      '  no-match: ["boom reactor is fine"]\n',
+      '  no-match: ["boom reactor is fine"]\n  scenarios:\n    - { lines: ["boom core exploded"], context: { runner.kind: docker }, expect: { scenario: any-agent, fix-includes: "Fix reactor" } }\n',
+    );
+    const dir = ruleDir({ 'broken-rule.yaml': withScenario });
+    const r = await runCli(['rules', 'test', '--rules', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`FAIL ${join(dir, 'broken-rule.yaml')}:17  broken-rule  scenarios[0]: expected the fix includes "Fix reactor"`);
+    expect(r.stdout).toMatch(/tests: 2 failed in 1 rule\n$/);
   });
 
   it('exits 2 on a rule file that does not load', async () => {

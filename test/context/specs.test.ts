@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emptyContext, type JobContext, type RunnerSpec } from '../../src/model.js';
 import { loadSpecs, renderRunnerSpec, wantedFromYaml } from '../../src/context/specs.js';
-import { renderTemplate } from '../../src/diagnose/template.js';
+import { renderTemplate } from '../../src/rules/template.js';
 import { ROOT, ndjson, runCli, tempDir } from '../helpers/cli.js';
 
 const SPECS = join(ROOT, 'test', 'fixtures', 'specs');

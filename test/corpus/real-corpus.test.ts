@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
-import { loadRuleSet } from '../../src/cli/shared.js';
+import { loadRuleSet } from '../../src/rules/rule-set.js';
 import { ROOT } from '../helpers/cli.js';
 // @ts-expect-error -- plain ESM module shared with scripts/corpus.mjs (no type declarations)
 import { checksFor, formatScore, grade, ratchetProblems, scoreCorpus } from './score.mjs';

@@ -2,11 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { emptyContext, type AgentOs, type JobContext, type RunnerKind } from '../../src/model.js';
 import { chooseScenario, evaluate, UNDETERMINED } from '../../src/diagnose/scenario.js';
-import { renderTemplate } from '../../src/diagnose/template.js';
+import { renderTemplate } from '../../src/rules/template.js';
 import type { ScenarioDef } from '../../src/rules/schema.js';
 import { loadRules } from '../../src/rules/load.js';
 import { RuleSet } from '../../src/rules/rule-set.js';
-import { diagnoseLines } from '../../src/rules/rule-tests.js';
+import { diagnoseLines } from '../../src/diagnose/rule-tests.js';
 
 function ctxOf(os: AgentOs, runner: RunnerKind): JobContext {
   const c = emptyContext();
@@ -129,7 +129,7 @@ describe('Windows scenarios across the shipped rules', () => {
    * Not covered: failures a Windows agent cannot have (the Linux OOM killer, ETXTBSY, npm's EACCES, which Windows
    * reports as EPERM), and the Docker rules, written for a Linux Docker host (Docker Desktop on a Windows agent is left open).
    */
-  const NOT_COVERED = ['out-of-memory-killed', 'text-file-busy', 'npm-eacces', 'docker-cli-missing', 'docker-daemon-unreachable', 'docker-socket-permission-denied', 'docker-pull-access-denied', 'docker-pull-rate-limit', 'docker-registry-x509', 'docker-manifest-unknown'];
+  const NOT_COVERED = ['out-of-memory-killed', 'text-file-busy', 'npm-eacces', 'docker-cli-missing', 'docker-daemon-unreachable', 'docker-socket-permission-denied', 'docker-pull-access-denied', 'docker-push-access-denied', 'docker-pull-rate-limit', 'docker-registry-x509', 'docker-manifest-unknown'];
 
   it('each Windows fix is free of Linux commands, and the scenario comes before every OS-specific one', () => {
     expect(withWindows.length).toBeGreaterThanOrEqual(14);

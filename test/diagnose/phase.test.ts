@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/rules/load.js';
 import { RuleSet } from '../../src/rules/rule-set.js';
-import { diagnoseLines } from '../../src/rules/rule-tests.js';
+import { diagnoseLines } from '../../src/diagnose/rule-tests.js';
 
 const ruleSet = new RuleSet(loadRules());
 const T = (msg: string, type = 'simple') => `${type}\t03-Nov-2025 09:41:08\t${msg}`;

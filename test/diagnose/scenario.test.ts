@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyContext, type JobContext } from '../../src/model.js';
 import { chooseScenario, renderFix, UNDETERMINED, type Phase } from '../../src/diagnose/scenario.js';
-import { renderTemplate } from '../../src/diagnose/template.js';
+import { renderTemplate } from '../../src/rules/template.js';
 import { loadRules } from '../../src/rules/load.js';
 
 const rule = loadRules().find((r) => r.id === 'docker-pull-access-denied')!;
@@ -36,8 +36,8 @@ describe('chooseScenario on docker-pull-access-denied', () => {
     const choice = pick(emptyContext(), 'unknown');
     expect(choice.id).toBe(UNDETERMINED);
     expect(choice.candidates.map((s) => s.id)).toEqual([
-      'docker-runner-image-pull',
       'docker-runner-elastic-agent',
+      'docker-runner-image-pull',
       'docker-runner-docker-agent',
       'docker-runner-service-agent',
       'docker-runner-remote-agent',

@@ -10,18 +10,18 @@ const SAMPLES = ['agent-environment', 'docker-runner-docker-agent', 'docker-runn
 
 /** A rule outside the built-in folder (as a team's --rules folder) that fires once in every sample. */
 const EXTRA_RULE = `id: vcs-collector-seen
-title: The VCS version collector ran
+title: The build's working directory was logged
 severity: info
 category: test
-keywords: [VCS Version Collector]
-patterns: ['Running pre-build action: VCS Version Collector']
+keywords: [Build working directory is]
+patterns: ['^Build working directory is /']
 scenarios:
   - id: any
     title: Anywhere
     fix: Nothing to do.
 tests:
-  match: [{ line: 'Running pre-build action: VCS Version Collector' }]
-  no-match: ['Running pre-build action: Build Log Labeller Pre Build Action']
+  match: [{ line: 'Build working directory is /home/bamboo/bamboo-agent-home/xml-data/build-dir/A-B-JOB1' }]
+  no-match: ['Build working directory is C:\\bamboo-agent-home\\xml-data\\build-dir\\A-B-JOB1']
 `;
 
 describe('reanalyze', () => {

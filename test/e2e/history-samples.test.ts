@@ -22,7 +22,8 @@ describe('history over the samples', () => {
     await runCli(['analyze', ...FIVE, '--db', db]);
     const once = await historyJson();
     const pull = once.find((r) => r.group === 'docker-pull-access-denied');
-    expect(pull).toMatchObject({ count: 5, builds: 5, first: '2025-10-01T00:00:09', last: '2025-11-04T16:13:54' });
+    expect(pull).toMatchObject({ count: 4, builds: 4, first: '2025-10-01T00:00:09', last: '2025-11-04T16:13:54' });
+    expect(once.find((r) => r.group === 'docker-runner-invalid-volume')).toMatchObject({ count: 1, builds: 1 });
     for (const row of once) expect(row.count).toBe(row.builds);
 
     const again = await runCli(['analyze', ...FIVE, '--db', db]);

@@ -56,7 +56,8 @@ describe('--agents and --specs on a REST results list', () => {
     expect(d).toMatchObject({ scenario: 'docker-runner-service-agent', agent: { name: 'build-linux-02', service: true, home: '/home/bamboo' } });
     expect(d.runner).toMatchObject({ kind: 'docker', image: 'registry.acme.example/ci/build-node:18' });
     expect(d.fix).toContain(`docker:  # the plan's block, which the job inherits (${BAMBOO_YML}:7)`);
-    expect(d.fix).toContain('/home/bamboo: /root  # add');
+    expect(d.fix).toContain('/home/bamboo: /home/bamboo  # add');
+    expect(d.fix).toContain('/home/bamboo/.docker: /root/.docker  # add');
   });
 
   it('refines a remote agent into the REST list\'s EPHEMERAL type and takes "in a container" from the facts', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module without types (the converter the bench uses too)
 import { convertLog } from '../../bench/log-to-rest.mjs';
-import { ndjson, ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { ndjson, ROOT, runCli, runCliProcess, tempDir } from '../helpers/cli.js';
 
 const QA = join(ROOT, 'test', 'fixtures', 'qa');
 const INFO = join(QA, 'fail-on-info.log'); // a denied pull ignored by a job that succeeded: info
@@ -23,6 +23,14 @@ describe('--fail-on', () => {
   it.each(cases)('%s with --fail-on %s exits %i', async (file, level, code) => {
     const r = await runCli(['analyze', file, '--no-db', '--fail-on', level, '--format', 'ndjson']);
     expect(r.code).toBe(code);
+  });
+
+  it('is the exit status of the real process too (bin/ hands on what main returns), with the same output', async () => {
+    for (const [args, code] of [[['analyze', GREEN, '--no-db'], 0], [['analyze', ERROR, '--no-db', '--format', 'ndjson'], 1], [['analyze', '--bogus', ERROR], 2]] as const) {
+      const child = await runCliProcess([...args]);
+      expect(child.code).toBe(code);
+      expect(child).toEqual(await runCli([...args]));
+    }
   });
 
   it('tells the severities apart as the fixtures mean them', async () => {

@@ -90,7 +90,7 @@ describe('the same failure in two databases', () => {
     expect((await runCli(['analyze', log, '--db', b])).stderr).toContain('skipped, already analysed');
     for (const file of [a, b]) {
       const r = JSON.parse((await runCli(['history', '--db', file, '--format', 'json'])).stdout);
-      expect(r.find((row: Row) => row.group === 'docker-pull-access-denied')).toMatchObject({ count: 1, builds: 1 });
+      expect(r.find((row: Row) => row.group === 'docker-runner-invalid-volume')).toMatchObject({ count: 1, builds: 1 });
     }
   });
 });

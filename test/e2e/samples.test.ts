@@ -17,7 +17,7 @@ const FIX_ITEMS: Record<string, string[]> = {
     'not a named volume',
     '${system.HOME}: ${system.HOME}',
   ],
-  'docker-runner-service-agent': ['/home/bamboouser: /root', '/var/run/docker.sock: /var/run/docker.sock', '${system.HOME} does not resolve'],
+  'docker-runner-service-agent': ["'${system.HOME}:${system.HOME}' is not a path", '/home/<agent user>/.docker: /root/.docker', '/var/run/docker.sock: /var/run/docker.sock', 'root on the agent host'],
   'docker-runner-elastic-agent': ['docker login', 'Instance startup script', '${system.HOME}: ${system.HOME}'],
   'agent-environment': ['docker login ghcr.io', '/home/bamboo/.docker/config.json', 'ghcr.io/acme/private-tool'],
 };

@@ -1,9 +1,12 @@
-// Runs the real CLI as a child process (the built bin), with real pipes, and returns what it printed.
+// Runs the CLI for a test: in-process through the Io seam (runCli, fast), or as the built bin in a child
+// process with real pipes (runCliProcess) where the process itself is the point (signals, EPIPE, TTY).
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'bamboo-doctor.js');
@@ -14,13 +17,74 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { input?: string | Buffer; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
+export interface CliOptions {
+  input?: string | Buffer;
+  /** Added to the test process's environment (BAMBOO_DOCTOR_DB is '' unless given). */
+  env?: NodeJS.ProcessEnv;
+  /** The folder relative paths are taken from; the repository root when absent. */
+  cwd?: string;
+}
+
+/** The environment a run sees: the test's own, no database from the developer's shell, then the test's additions. */
+const environment = (env?: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...process.env, BAMBOO_DOCTOR_DB: '', ...env });
+
+/** A command run in this process: its exit code once it ends, what it printed so far, and its stop signal. */
+export interface Running {
+  done: Promise<number>;
+  /** Aborts the command's signal, as SIGINT/SIGTERM do through bin/ (`--follow`, `watch`). */
+  stop(): void;
+  stdout(): string;
+  stderr(): string;
+  /** Waits until stderr holds the text, failing after `ms`. */
+  told(text: string | RegExp, ms?: number): Promise<void>;
+  /** Once the command is done: ends its streams and waits until everything written has been read from them. */
+  drained(): Promise<void>;
+}
+
+/**
+ * Starts `main()` in this process, as bin/ would run it with pipes (stdout is no TTY): stdin holds `input` and is
+ * ended, `env` and `cwd` stand in for the process's own.
+ */
+export function startCli(args: string[], options: CliOptions = {}): Running {
+  const stdout = collect();
+  const stderr = collect();
+  const stdin = new PassThrough();
+  stdin.end(options.input ?? '');
+  const stop = new AbortController();
+  const io = { stdout: stdout.stream, stderr: stderr.stream, stdin, signal: stop.signal, env: environment(options.env), cwd: options.cwd ?? ROOT };
+  // Loaded on first use: test files that only want tempDir() do not load the CLI.
+  const done = import('../../src/cli/main.js').then(({ main }) => main(args, io));
+  const told = async (text: string | RegExp, ms = 20_000) => {
+    const end = Date.now() + ms;
+    while (!(typeof text === 'string' ? stderr.text().includes(text) : text.test(stderr.text()))) {
+      if (Date.now() > end) throw new Error(`never said ${text}; stderr:\n${stderr.text()}`);
+      await sleep(20);
+    }
+  };
+  const drained = () => Promise.all([stdout.drained(), stderr.drained()]).then(() => undefined);
+  return { done, stop: () => stop.abort(), stdout: stdout.text, stderr: stderr.text, told, drained };
+}
+
+/** Runs a command that ends by itself in this process, and returns its exit code and all it printed. */
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const run = startCli(args, options);
+  const code = await run.done;
+  await run.drained();
+  return { code, stdout: run.stdout(), stderr: run.stderr() };
+}
+
+function collect(): { stream: PassThrough; text: () => string; drained: () => Promise<void> } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (b: Buffer) => chunks.push(b));
+  const ended = new Promise<void>((done) => stream.on('end', done));
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8'), drained: () => (stream.end(), ended) };
+}
+
+/** Runs the built bin (`npm run build` first) as a child process with real pipes. */
+export function runCliProcess(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd ?? ROOT,
-      env: { ...process.env, BAMBOO_DOCTOR_DB: '', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: environment(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -29,8 +93,7 @@ export function runCli(args: string[], options: { input?: string | Buffer; env?:
     child.on('close', (code) =>
       done({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
     );
-    if (options.input !== undefined) child.stdin.end(options.input);
-    else child.stdin.end();
+    child.stdin.end(options.input ?? '');
   });
 }
 

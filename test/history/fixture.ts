@@ -48,7 +48,7 @@ export function contextOf(spec: { key: string; agent: [string, AgentType]; runne
   c.number = Number(parts[3]);
   c.state = spec.state;
   c.started = spec.started;
-  c.agent = { name: spec.agent[0], type: spec.agent[1], container: false, service: null, home: '/home/bamboo' };
+  c.agent = { name: spec.agent[0], type: spec.agent[1], container: false, service: null, home: '/home/bamboo', os: 'linux' };
   c.runner = { kind: spec.runner, image: spec.runner === 'docker' ? 'maven:3.9' : null, volumes: [], arguments: [] };
   return c;
 }

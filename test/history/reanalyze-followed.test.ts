@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { analyzeFollow } from '../../src/analyze.js';
-import { loadRuleSet } from '../../src/cli/shared.js';
+import { loadRuleSet } from '../../src/rules/rule-set.js';
 import { reanalyze } from '../../src/history/reanalyze.js';
 import { Store } from '../../src/store/store.js';
 import { ROOT, tempDir } from '../helpers/cli.js';
@@ -24,11 +24,10 @@ describe('reanalyze of a rotated followed file', () => {
     const following = analyzeFollow({ paths: [file], ruleSet, store, sinks: [{ jobEnd: (j) => void names.push(j.source) }], signal: stop.signal, pollMs: 50 });
     const rows = () => store.db.prepare('SELECT b.build_key AS build, d.rule, d.rule_version AS version FROM diagnoses d JOIN builds b ON b.id = d.build_id ORDER BY b.build_key').all() as Record<string, string>[];
     const until = async (n: number) => {
-      for (const end = Date.now() + 5000; rows().length < n && Date.now() < end; ) await sleep(20);
+      for (const end = Date.now() + 20_000; rows().length < n && Date.now() < end; ) await sleep(20);
     };
     await until(1);
-    renameSync(file, `${file}.1`); // log4j's rotation
-    await sleep(300);
+    renameSync(file, `${file}.1`); // log4j's rotation: the follower reads the old file to its end, then the new one
     // The new generation: the agent restarted under another name and timed out again.
     writeFileSync(file, AGENT_LOG.replaceAll('build-linux-02', 'build-linux-09'));
     await until(2);

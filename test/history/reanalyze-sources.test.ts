@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain ES module without types (the converter the bench uses too)
 import { jobResult, logBuildKey, logToEntries } from '../../bench/log-to-rest.mjs';
 import { analyze } from '../../src/analyze.js';
-import { loadRuleSet } from '../../src/cli/shared.js';
+import { loadRuleSet } from '../../src/rules/rule-set.js';
 import { reanalyze } from '../../src/history/reanalyze.js';
 import { Store } from '../../src/store/store.js';
 import { ROOT, tempDir } from '../helpers/cli.js';

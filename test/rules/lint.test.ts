@@ -20,6 +20,8 @@ tests:
     - { line: "error\\t05-Nov-2025 07:55:04\\tboom reactor exploded", captures: { what: reactor } }
     - line: boom core exploded
   no-match: ["build\\t05-Nov-2025 07:55:04\\tboom reactor is fine"]
+  scenarios:
+    - { lines: ["boom core exploded"], expect: { scenario: any-agent, fix-includes: Fix core } }
 `;
 
 /** Writes rule files into a fresh folder and lints it. */
@@ -99,6 +101,34 @@ describe('lintRules', () => {
     expect(files).toBe(2);
     expect(checks(findings).sort()).toEqual(['duplicate-id', 'keyword']);
     expect(findings.find((f) => f.check === 'duplicate-id')).toMatchObject({ file: join(b, 'my-rule.yaml'), line: 1 });
+  });
+});
+
+describe('lintRules: scenario tests', () => {
+  const NO_SCENARIO_TESTS = GOOD.replace(/ {2}scenarios:\n.*\n$/, '');
+  const SECOND = '  - id: docker-runner\n    title: In a runner\n    when: { runner.kind: docker }\n    fix: In the runner\ntests:';
+
+  it('asks a rule that is not a built-in awaiting its tests for one scenario test per scenario', () => {
+    const { findings } = lint({ 'my-rule.yaml': NO_SCENARIO_TESTS });
+    expect(findings).toEqual([
+      expect.objectContaining({ check: 'scenario-test', line: 8, message: expect.stringMatching(/^scenarios\.0\.id: scenario 'any-agent' has no scenario test/) }),
+    ]);
+  });
+
+  it('names each scenario no test expects, once a rule has scenario tests', () => {
+    const { findings } = lint({ 'my-rule.yaml': GOOD.replace('tests:', SECOND) });
+    expect(findings).toEqual([expect.objectContaining({ check: 'scenario-test', line: 11, message: expect.stringMatching(/^scenarios\.1\.id: scenario 'docker-runner'/) })]);
+  });
+
+  it('lets a built-in rule written before scenario tests go without them, but not once it has some', () => {
+    const legacy = (text: string) => text.replaceAll('my-rule', 'disk-full');
+    expect(lint({ 'disk-full.yaml': legacy(NO_SCENARIO_TESTS) }).findings).toEqual([]);
+    expect(checks(lint({ 'disk-full.yaml': legacy(GOOD.replace('tests:', SECOND)) }).findings)).toEqual(['scenario-test']);
+  });
+
+  it('reports a scenario test that names no scenario of the rule as a finding with its line', () => {
+    const { findings } = lint({ 'my-rule.yaml': GOOD.replace('scenario: any-agent,', 'scenario: nowhere,') });
+    expect(findings).toEqual([expect.objectContaining({ check: 'scenario-test', line: 17, message: expect.stringMatching(/^tests\.scenarios\.0\.expect\.scenario: 'nowhere' is not a scenario of this rule/) })]);
   });
 });
 

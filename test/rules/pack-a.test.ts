@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Diagnosis } from '../../src/model.js';
 import { loadRules } from '../../src/rules/load.js';
 import { RuleSet } from '../../src/rules/rule-set.js';
-import { diagnoseLines } from '../../src/rules/rule-tests.js';
+import { diagnoseLines } from '../../src/diagnose/rule-tests.js';
 
 const ruleSet = new RuleSet(loadRules());
 

@@ -1,7 +1,7 @@
 // Every rule in rules/ loads, and passes its own match / no-match tests through the real engine.
 import { describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/rules/load.js';
-import { testRule } from '../../src/rules/rule-tests.js';
+import { testRule } from '../../src/diagnose/rule-tests.js';
 
 const rules = loadRules();
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serverUrl, parseDuration } from '../../src/cli/server-setup.js';
-import { loadRuleSet } from '../../src/cli/shared.js';
+import { loadRuleSet } from '../../src/rules/rule-set.js';
 import { ServerError, UsageError } from '../../src/errors.js';
 import { maskSecrets, resolveAuth } from '../../src/server/auth.js';
 import { BambooClient } from '../../src/server/client.js';
@@ -58,7 +58,7 @@ describe('BambooClient', () => {
     other.on('request', () => reached++);
     expect(await clientOf(base).json({ path: '/same', what: 'agents', permission: 'admin' })).toEqual({ auth: 'Bearer client-token-19af' });
     const err = await clientOf(base).json({ path: '/away', what: 'agents', permission: 'admin' }).catch((e: Error) => e);
-    expect(err.message).toBe(`${base}/away: redirected to another server (http://localhost:${port}): give that address with --server (credentials are never sent to another host)`);
+    expect((err as Error).message).toBe(`${base}/away: redirected to another server (http://localhost:${port}): give that address with --server (credentials are never sent to another host)`);
     expect(reached).toBe(0);
   });
 

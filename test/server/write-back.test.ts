@@ -29,7 +29,7 @@ describe('writing back to Bamboo', () => {
     const r = await fetch('--comment', '--label', '--dry-run');
     expect(r.stderr).toContain('first fetch with --comment --label of ACME-INV, ACME-TOOLS, ACME-WEB: results since');
     expect(r.stderr).toContain(
-      'would comment on ACME-WEB-JOB1-57:\n  | bamboo-doctor: Docker pull denied (no or wrong registry credentials where the pull ran) [bamboo-doctor:docker-pull-access-denied]\n  | Scenario: docker-runner-remote-agent\n  | Fix:\n  | The Docker task runs inside',
+      'would comment on ACME-WEB-JOB1-57:\n  | bamboo-doctor: Docker pull denied (no or wrong registry credentials where the pull ran) [bamboo-doctor:docker-pull-access-denied]\n  | Scenario: docker-runner-remote-agent\n  | Fix:\n  | The registry refused the pull of registry.acme.example/team/app.\n  | The Docker task runs inside',
     );
     expect(r.stderr).toContain('would label ACME-WEB-JOB1-57: bd-docker-pull-access-denied');
     expect(r.stderr).toContain('2 comments and 2 labels would be written');

@@ -1,3 +1,5 @@
+// followFile against real files: each step waits for its event with a generous deadline (never a fixed sleep
+// or a wall-clock bound, which fail on a busy machine); latency is the benchmark's to measure.
 import { appendFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,8 +23,11 @@ function follow(path: string, signal: AbortSignal) {
   return { events, texts, done };
 }
 
-/** Waits until the condition holds (a few polls at most), failing the test otherwise. */
-async function until(what: string, condition: () => boolean, ms = 2000): Promise<void> {
+/** Generous: a busy machine may take seconds for what takes a few polls alone. */
+const DEADLINE = 20_000;
+
+/** Waits until the condition holds, failing the test once the deadline has passed. */
+async function until(what: string, condition: () => boolean, ms = DEADLINE): Promise<void> {
   const end = Date.now() + ms;
   while (!condition()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -48,7 +53,7 @@ describe('followFile', () => {
     const file = join(tempDir(), 'later.log');
     const stop = new AbortController();
     const f = follow(file, stop.signal);
-    await sleep(3 * POLL);
+    await until('the wait to be told', () => f.events.length > 0);
     expect(f.events.map((e) => e.kind)).toEqual(['waiting']);
     writeFileSync(file, 'hello\n');
     await until('the new file', () => f.texts[0]?.text === 'hello\n');
@@ -66,7 +71,7 @@ describe('followFile', () => {
     renameSync(file, `${file}.1`);
     // The writer still holds the old file for a moment, as a logger does while it rolls over.
     appendFileSync(`${file}.1`, 'a2\n');
-    await sleep(3 * POLL);
+    await until('the last write to the old file', () => f.texts[0].text === 'a1\na2\n');
     writeFileSync(file, 'b1\n');
     await until('the new file', () => f.texts[1]?.text === 'b1\n');
     appendFileSync(file, 'b2\n');
@@ -95,7 +100,7 @@ describe('followFile', () => {
     expect(f.texts.map((t) => t.name)).toEqual([file, `${file} (2)`]);
   });
 
-  it('stops within a second, also while waiting for a file that is gone', async () => {
+  it('stops when told, also while waiting for a file that is gone', async () => {
     const file = join(tempDir(), 'gone.log');
     writeFileSync(file, 'x\n');
     const stop = new AbortController();
@@ -103,10 +108,10 @@ describe('followFile', () => {
     await until('the content', () => f.texts[0]?.text === 'x\n');
     renameSync(file, `${file}.old`);
     await until('the tail to miss the file', () => f.events.some((e) => e.kind === 'waiting'));
-    const t0 = Date.now();
     stop.abort();
-    await f.done;
-    expect(Date.now() - t0).toBeLessThan(1000);
+    let stopped = false;
+    void f.done.then(() => (stopped = true));
+    await until('the follower to stop', () => stopped);
     expect(f.texts).toEqual([{ name: file, number: 1, text: 'x\n' }]);
   });
 

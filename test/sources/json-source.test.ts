@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadRuleSet } from '../../src/cli/shared.js';
+import { loadRuleSet } from '../../src/rules/rule-set.js';
 import { SourceAnalyzer, type JobSummary } from '../../src/diagnose/analyzer.js';
 import type { Diagnosis } from '../../src/model.js';
 import { readJsonStream } from '../../src/sources/json-source.js';

@@ -1,8 +1,9 @@
 // A REST export read whole but lacking log entries (no ?expand=logEntries, or one page of them) is told, not silent.
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { SourceAnalyzer, type JobSummary } from '../../src/diagnose/analyzer.js';
 import { readJsonStream } from '../../src/sources/json-source.js';
-import { loadRuleSet } from '../../src/cli/shared.js';
+import { loadRuleSet } from '../../src/rules/rule-set.js';
 
 const ruleSet = loadRuleSet();
 const DENIED = "Error response from daemon: pull access denied for registry.acme.example/team/app, repository does not exist or may require 'docker login': denied: requested access to the resource is denied";
@@ -16,7 +17,7 @@ async function read(value: unknown): Promise<{ notices: string[]; jobs: JobSumma
   const lines: number[] = [];
   const analyzer = new SourceAnalyzer('export.json', ruleSet, [{ jobEnd: (j) => void jobs.push(j), diagnosis: (d) => void lines.push(d.line) }]);
   const notices: string[] = [];
-  await readJsonStream([Buffer.from(JSON.stringify(value))], ruleSet.automaton, analyzer, { notice: (m) => void notices.push(m) });
+  await readJsonStream(Readable.from([Buffer.from(JSON.stringify(value))]), ruleSet.automaton, analyzer, { notice: (m) => void notices.push(m) });
   return { notices, jobs, lines };
 }
 

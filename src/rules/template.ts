@@ -1,17 +1,8 @@
-// Fills a fix text's {{placeholders}} from the job context and the rule's captures.
+// The template language of a rule's fix text: which {{placeholders}} exist (checked when a rule is loaded), and
+// filling them from the job context and the rule's captures.
 
-import type { JobContext, RunnerSpec } from '../model.js';
-
-/**
- * Renders a job's Specs `docker:` block, given the generic block a fix proposes (its lines to add are marked).
- * Registered by the Specs reader, which owns the YAML: `runnerSpecs` is only ever set once it is loaded, and
- * runs without `--specs` start without yaml and zod.
- */
-export type RunnerSpecRenderer = (spec: RunnerSpec, genericBlock?: string) => string;
-let renderSpec: RunnerSpecRenderer | null = null;
-export function useRunnerSpecRenderer(renderer: RunnerSpecRenderer): void {
-  renderSpec = renderer;
-}
+import type { JobContext } from '../model.js';
+import { runnerSpecRenderer } from '../context/runner-spec-renderer.js';
 
 type Getter = (ctx: JobContext) => string | null | undefined;
 
@@ -35,7 +26,7 @@ const CONTEXT: Record<string, Getter> = {
     c.runner.volumes.length ? c.runner.volumes.map((v) => `${v.host} → ${v.container}`).join(', ') : null,
   'runner.arguments': (c) => (c.runner.arguments.length ? c.runner.arguments.join(' ') : null),
   /** The job's `docker:` block from the Bamboo Specs given with `--specs` (several lines). */
-  'runner.specs': (c) => (c.runnerSpecs && renderSpec ? renderSpec(c.runnerSpecs) : null),
+  'runner.specs': (c) => (c.runnerSpecs ? (runnerSpecRenderer()?.(c.runnerSpecs) ?? null) : null),
   'task.name': (c) => c.task?.name,
   'task.type': (c) => c.task?.type,
   workingDirectory: (c) => c.workingDirectory,
@@ -57,7 +48,8 @@ export function isContextPlaceholder(name: string): boolean {
  * `{{agent.home}}` takes the context value, `{{image}}` a capture; `{{agent.home|/home/<agent user>}}`
  * gives the text to show when the log did not tell. With no fallback an unknown value reads `<agent.home: not in the log>`.
  */
-export function renderTemplate(template: string, ctx: JobContext, captures: Record<string, string>): string {
+export function renderTemplate(text: string, ctx: JobContext, captures: Record<string, string>): string {
+  const template = captureSections(text, captures);
   let out = '';
   let last = 0;
   for (const m of template.matchAll(SPECS_SECTION)) {
@@ -80,6 +72,30 @@ function fill(template: string, ctx: JobContext, captures: Record<string, string
 }
 
 /**
+ * `{{#name}}`…`{{/name}}` keeps its text only when the evidence has the capture `name`, `{{^name}}`…`{{/name}}` only
+ * when it does not: one fix per scenario can still follow what the tool said (an expired token, no credentials).
+ * A section whose tags stand on lines of their own takes those lines with it.
+ */
+const BLOCK_SECTION = /^[ \t]*\{\{([#^])([A-Za-z]\w*)\}\}[ \t]*\n([\s\S]*?)^[ \t]*\{\{\/\2\}\}[ \t]*(?:\n|$)/gm;
+const INLINE_SECTION = /\{\{([#^])([A-Za-z]\w*)\}\}(.*?)\{\{\/\2\}\}/g;
+
+function captureSections(template: string, captures: Record<string, string>): string {
+  const keep = (_: string, kind: string, name: string, body: string) => (((captures[name] ?? '') !== '') === (kind === '#') ? body : '');
+  // A kept section's text may hold sections of its own: resolve until none is left.
+  let out = template;
+  for (let previous = ''; out !== previous; ) {
+    previous = out;
+    out = out.replace(BLOCK_SECTION, keep).replace(INLINE_SECTION, keep);
+  }
+  return out;
+}
+
+/** The capture names a template's `{{#name}}` / `{{^name}}` sections test. */
+export function sectionsIn(template: string): string[] {
+  return [...template.matchAll(/\{\{[#^]([A-Za-z]\w*)\}\}/g)].map((m) => m[1]);
+}
+
+/**
  * `{{#runner.specs}}`…`{{/runner.specs}}`, each on a line of its own, around a generic `docker:` block: when the
  * Specs define the job's block, that block is shown instead, with the generic block's volumes and arguments
  * it lacks marked `# add`; otherwise the generic block.
@@ -88,6 +104,7 @@ const SPECS_SECTION = /^[ \t]*\{\{#runner\.specs\}\}[ \t]*\n([\s\S]*?)^[ \t]*\{\
 
 function specsSection(body: string, ctx: JobContext, captures: Record<string, string>): string {
   const generic = fill(body, ctx, captures);
+  const renderSpec = runnerSpecRenderer();
   if (!ctx.runnerSpecs || !renderSpec) return generic;
   const indent = /^[ \t]*/.exec(generic)![0];
   const block = renderSpec(ctx.runnerSpecs, generic);
