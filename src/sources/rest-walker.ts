@@ -5,7 +5,7 @@ import { applyBuildKey } from '../context/tracker.js';
 import type { SourceAnalyzer } from '../diagnose/analyzer.js';
 import type { JobContext, LogLine } from '../model.js';
 import type { KeywordAutomaton } from '../rules/keywords.js';
-import { emptyEntry, entryLine, entryText, hasKeyword, type EntryFields } from './rest-entry.js';
+import { emptyEntry, entryLine, entryText, type EntryFields } from './rest-entry.js';
 import { EntryCoverage } from './rest-coverage.js';
 
 /**
@@ -176,7 +176,8 @@ export class RestWalker {
     this.entries++;
     const line = result.first + ++result.entries;
     const text = entryText(this.entry);
-    if (!hasKeyword(this.automaton, text)) return;
+    // Other entries cannot change the analysis: no line is made for them.
+    if (!this.automaton.holds(text)) return;
     const entry = entryLine(this.entry, text, line, this.maxChars);
     if (result.ctx) this.analyzer.line(entry);
     else if (result.waiting.push(entry) >= MAX_WAITING) this.startJob(result);
