@@ -23,6 +23,8 @@ export class KeywordAutomaton {
    */
   private readonly sticky: Int32Array;
   private readonly found: number;
+  /** The class of each UTF-16 char code, when every keyword is ASCII (see holds). */
+  private readonly charClasses: Uint8Array | null;
   /** For each state (by `state / width`), the ids of the keywords that end there. */
   private readonly outputs: number[][];
   /** Number of states. */
@@ -40,6 +42,9 @@ export class KeywordAutomaton {
     for (const bytes of folded) for (const b of bytes) if (this.classes[b] === 0) this.classes[b] = width++;
     for (let b = 65; b <= 90; b++) this.classes[b] = this.classes[b + 32];
     this.width = width;
+    const ascii = this.classes.subarray(128).every((c) => c === 0);
+    this.charClasses = ascii ? new Uint8Array(65536) : null;
+    this.charClasses?.set(this.classes.subarray(0, 128));
     const built = build(trie(folded, this.classes, width), width);
     this.size = built.ends.length;
     this.delta = built.delta;
@@ -82,19 +87,33 @@ export class KeywordAutomaton {
     return -1;
   }
 
-  /** Whether a string holds a keyword: ASCII text is walked by char code without making its bytes. */
+  /**
+   * Whether a string holds a keyword (a REST log entry: most hold none). When every keyword is ASCII, the string
+   * is walked by char code, as firstMatch walks bytes, without making its bytes (a char past ASCII is in no
+   * keyword: class 0); measured ~1.3x the speed of the REST reader as a whole against a check per char.
+   */
   holds(text: string): boolean {
-    const { sticky: next, classes, found } = this;
+    const classes = this.charClasses;
+    if (!classes) {
+      const bytes = Buffer.from(text, 'utf8');
+      return this.firstMatch(bytes, 0, bytes.length) >= 0;
+    }
+    const next = this.sticky;
+    const found = this.found;
     let s = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c > 127) {
-        const bytes = Buffer.from(text, 'utf8');
-        return this.firstMatch(bytes, 0, bytes.length) >= 0;
-      }
-      s = next[s + classes[c]];
+    let i = 0;
+    for (; i <= text.length - 8; i += 8) {
+      s = next[s + classes[text.charCodeAt(i)]];
+      s = next[s + classes[text.charCodeAt(i + 1)]];
+      s = next[s + classes[text.charCodeAt(i + 2)]];
+      s = next[s + classes[text.charCodeAt(i + 3)]];
+      s = next[s + classes[text.charCodeAt(i + 4)]];
+      s = next[s + classes[text.charCodeAt(i + 5)]];
+      s = next[s + classes[text.charCodeAt(i + 6)]];
+      s = next[s + classes[text.charCodeAt(i + 7)]];
       if (s === found) return true;
     }
+    for (; i < text.length; i++) if ((s = next[s + classes[text.charCodeAt(i)]]) === found) return true;
     return false;
   }
 

@@ -1,12 +1,12 @@
-// Walks stream-json tokens of a REST export: finds job results and their log entries, and feeds the analyzer.
+// Walks the tokens of a REST export (json-tokens.ts): finds job results and their log entries, and feeds the analyzer.
 
-import type { Token } from 'stream-json/parser.js';
 import { applyBuildKey } from '../context/tracker.js';
 import type { SourceAnalyzer } from '../diagnose/analyzer.js';
 import type { JobContext, LogLine } from '../model.js';
 import type { KeywordAutomaton } from '../rules/keywords.js';
 import { emptyEntry, entryLine, entryText, type EntryFields } from './rest-entry.js';
 import { EntryCoverage } from './rest-coverage.js';
+import type { JsonSink } from './json-tokens.js';
 
 /**
  * What a JSON container is to us. A result is the top-level object, or an element of an array under a key
@@ -49,13 +49,14 @@ const RESULT_FIELDS = new Set(['buildResultKey', 'key', 'state']);
 const ENTRY_FIELDS = new Set(['log', 'unstyledLog', 'formattedDate', 'cssStyle']);
 const STATES: Record<string, JobContext['state']> = { Failed: 'failed', Successful: 'successful' };
 
-export class RestWalker {
+export class RestWalker implements JsonSink {
   /** Entries read in the whole input. */
   entries = 0;
   /** Results with no entries, or only a page of them: what the user is told after the reading. */
   readonly coverage = new EntryCoverage();
   private readonly stack: Frame[] = [];
-  private key: string | null = null;
+  /** The key of the value read next. */
+  private field: string | null = null;
   private entry: EntryFields = emptyEntry();
   /** The job whose entries are read now (or were read last). */
   private job: ResultState | null = null;
@@ -66,31 +67,12 @@ export class RestWalker {
     private readonly maxChars: number,
   ) {}
 
-  tokens(tokens: Token[]): void {
-    for (const t of tokens) {
-      switch (t.name) {
-        case 'keyValue':
-          this.key = t.value;
-          break;
-        case 'startObject':
-        case 'startArray':
-          this.open(t.name === 'startObject');
-          break;
-        case 'endObject':
-        case 'endArray':
-          this.close();
-          break;
-        case 'stringValue':
-        case 'numberValue':
-          this.scalar(t.value);
-          break;
-        case 'nullValue':
-        case 'trueValue':
-        case 'falseValue':
-          this.key = null;
-          break;
-      }
-    }
+  key(name: string): void {
+    this.field = name;
+  }
+
+  literal(): void {
+    this.field = null;
   }
 
   /** The input ended (or broke): a job still waiting for its key starts with what is known; all jobs end. */
@@ -111,10 +93,10 @@ export class RestWalker {
     return `in job result ${build}, after log entry ${this.job.first + this.job.entries}`;
   }
 
-  private open(isObject: boolean): void {
+  open(isObject: boolean): void {
     const parent = this.stack.at(-1);
-    const key = this.key;
-    this.key = null;
+    const key = this.field;
+    this.field = null;
     const role = roleOf(parent?.role ?? null, key, isObject);
     let result = parent?.result ?? null;
     if (role === 'result') {
@@ -126,9 +108,9 @@ export class RestWalker {
     this.stack.push({ role, result });
   }
 
-  private close(): void {
+  close(): void {
     const frame = this.stack.pop();
-    this.key = null;
+    this.field = null;
     if (!frame?.result) return;
     if (frame.role === 'entry') this.endEntry(frame.result);
     else if (frame.role === 'result') this.endResult(frame.result);
@@ -139,9 +121,9 @@ export class RestWalker {
     this.coverage.result(result.hasEntries, result.nested, result.build, result.first, result.entries, result.total);
   }
 
-  private scalar(value: string): void {
-    const key = this.key;
-    this.key = null;
+  scalar(value: string): void {
+    const key = this.field;
+    this.field = null;
     const frame = this.stack.at(-1);
     if (key === null || !frame?.result) return;
     if (frame.role === 'entry') {
