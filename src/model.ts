@@ -16,6 +16,10 @@ export interface LogLine {
   parts?: string[];
   /** True when the line was longer than the reader's maximum and was cut. */
   truncated?: boolean;
+  /** The build key a server or agent log line is prefixed with (`PROJ-PLAN-JOB1-7: Executing build …`). */
+  key?: string;
+  /** The agent a server log line's thread names (`[17-BAM::Default Agent::Agent:pool-32-thread-1]`). */
+  agent?: string;
 }
 
 // Each vocabulary is one list: the types, the rule schema, the CLI's choices and the SQL are derived from it.
@@ -64,6 +68,30 @@ export interface AgentInfo {
   os: AgentOs;
 }
 
+/**
+ * What the log shows about the agent besides AgentInfo (which is the output contract): read by fix texts'
+ * placeholders and by `--agents` (see src/context/agent-signals.ts for where each comes from).
+ */
+export interface AgentDetail {
+  /** The host of "Remote agent on host …"; a 12-hex one is the id of the agent's container. */
+  host: string | null;
+  /** `bamboo_agentId` of an environment dump: the agent's id in Bamboo (the REST agents list's `id`). */
+  id: string | null;
+  /** The agent's UUID, from a Docker task's `.dockercfg-bamboo-<uuid>`. */
+  uuid: string | null;
+  /** The account the agent runs as, when the log shows it (Windows LocalSystem's `systemprofile`). */
+  user: string | null;
+  /** True when the agent runs in a Kubernetes pod (`KUBERNETES_SERVICE_HOST`, `BAMBOO_EPHEMERAL_AGENT_DATA`). */
+  kubernetes: boolean;
+  /** Bamboo's base URL, from `bamboo_resultsUrl` of an environment dump. */
+  serverUrl: string | null;
+  /**
+   * Agent types the log rules out while `agent.type` is still unknown: Bamboo names every elastic agent
+   * "Elastic Agent on i-…", so an agent the header names otherwise is not one.
+   */
+  excludedTypes: AgentType[];
+}
+
 export interface RunnerInfo {
   kind: RunnerKind;
   image: string | null;
@@ -90,6 +118,7 @@ export interface JobContext {
   agentHomeDir: string | null;
   workingDirectory: string | null;
   agent: AgentInfo;
+  agentDetail: AgentDetail;
   runner: RunnerInfo;
   /** The task running now (null outside tasks). */
   task: TaskInfo | null;
@@ -159,6 +188,7 @@ export function emptyContext(): JobContext {
     agentHomeDir: null,
     workingDirectory: null,
     agent: { name: null, type: 'unknown', container: null, service: null, home: null, os: 'unknown' },
+    agentDetail: { host: null, id: null, uuid: null, user: null, kubernetes: false, serverUrl: null, excludedTypes: [] },
     runner: { kind: 'unknown', image: null, volumes: [], arguments: [] },
     task: null,
     tasks: [],

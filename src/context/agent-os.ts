@@ -40,3 +40,22 @@ export function noteOsFromCommandPart(ctx: JobContext, part: string): void {
   const m = PROCESS_DIR.exec(part);
   if (m) noteOsFromPath(ctx, m[1], false);
 }
+
+/** Absolute paths in a text (see agent-paths.ts): not inside a URL or a word. */
+export const PATH_IN_TEXT = /(?<![\w])[A-Za-z]:[\\/][^\s"'<>|*?\]]*|\\\\[^\\\s]+\\[^\s"'<>|*?\]]*|(?<![\w.:~/\\-])\/[^\s"':;,<>|*?\]]+/g;
+
+/**
+ * What the paths in a diagnosis's evidence say of the OS: `windows` for a drive or UNC path, `posix` when
+ * all are POSIX paths (which Git Bash on Windows prints too, so they only weigh against Windows), else null.
+ */
+export function evidenceOs(texts: readonly string[]): 'windows' | 'posix' | null {
+  let posix = false;
+  for (const text of texts) {
+    for (const m of text.matchAll(PATH_IN_TEXT)) {
+      const os = osOfPath(m[0]);
+      if (os === 'windows') return 'windows';
+      if (os) posix = true;
+    }
+  }
+  return posix ? 'posix' : null;
+}

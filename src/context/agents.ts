@@ -35,13 +35,15 @@ const factFields = {
 /** A local facts entry: strict, so a misspelt field is reported rather than ignored. */
 const factsEntry = z.object({ type: agentType.optional(), ...factFields }).strict();
 /** An element of the REST list; Bamboo sends more fields than these, and local facts may be added to it. */
-const restAgent = z.looseObject({ name: z.string().min(1), type: z.string().optional(), ...factFields });
+const restAgent = z.looseObject({ id: z.union([z.number(), z.string()]).optional(), name: z.string().min(1), type: z.string().optional(), ...factFields });
 
 const SHAPES = 'the JSON array of GET /rest/api/latest/agent, or a map of agent name to { type, home, installDir, service, container, os }';
 
 /** Agents by exact name; later files add to and override earlier ones. */
 export class AgentInventory {
   private readonly byName = new Map<string, AgentFacts>();
+  /** Names by the REST list's `id`: a log's environment dump gives `bamboo_agentId` where its header's name is missing. */
+  private readonly nameById = new Map<string, string>();
 
   get size(): number {
     return this.byName.size;
@@ -49,6 +51,11 @@ export class AgentInventory {
 
   get(name: string): AgentFacts | undefined {
     return this.byName.get(name);
+  }
+
+  /** Ties a REST `id` to a name, so a job that shows only `bamboo_agentId` finds the agent's facts. */
+  addId(id: string, name: string): void {
+    this.nameById.set(id, name);
   }
 
   add(name: string, facts: AgentFacts): void {
@@ -62,9 +69,12 @@ export class AgentInventory {
    * only the tracker's guess (the log's evidence for these is always `true`).
    */
   enrich(ctx: JobContext): void {
-    const facts = ctx.agent.name === null ? undefined : this.byName.get(ctx.agent.name);
+    const byId = ctx.agentDetail.id === null ? undefined : this.nameById.get(ctx.agentDetail.id);
+    const name = ctx.agent.name !== null && this.byName.has(ctx.agent.name) ? ctx.agent.name : byId;
+    const facts = name === undefined || name === null ? undefined : this.byName.get(name);
     if (!facts) return;
     const agent = ctx.agent;
+    agent.name ??= name!;
     if (facts.type && (agent.type === 'unknown' || (agent.type === 'remote' && (facts.type === 'elastic' || facts.type === 'ephemeral')))) {
       agent.type = facts.type;
     }
@@ -96,6 +106,7 @@ type RestAgent = z.infer<typeof restAgent>;
 
 function addRestAgent(a: RestAgent, into: AgentInventory): void {
   const type = a.type === undefined ? undefined : restType(a.type);
+  if (a.id !== undefined) into.addId(String(a.id), a.name);
   into.add(a.name, { type: type === 'unknown' ? undefined : type, home: a.home, installDir: a.installDir, service: a.service, container: a.container, os: a.os });
 }
 

@@ -26,7 +26,7 @@ const DOCKER_RUN = /(?:^|[\s/])docker\s+(?:container\s+)?run\s/;
 
 /** `/tmp/runInDocker<digits>.sh …`: how Bamboo runs each task inside a Docker Runner. */
 export function isRunnerWrapper(command: string): boolean {
-  return /(?:^|\s)\/tmp\/runInDocker\d*\.sh\b/.test(command);
+  return /(?:^|[\s[])\/tmp\/runInDocker\d*\.sh\b/.test(command);
 }
 
 /**

@@ -1,9 +1,10 @@
 // Runs the lines of one source through context tracking and rules, and hands diagnoses to the sinks.
 
 import type { Diagnosis, JobContext, LogLine } from '../model.js';
-import { isBuildHeader, trackLine } from '../context/tracker.js';
+import { isBuildHeader, showsJob, trackLine } from '../context/tracker.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import { JobRun } from './job.js';
+import { JobSegmenter } from './segmenter.js';
 
 /** A job as it ended: its context and its final diagnoses (what the store commits in one transaction). */
 export interface JobSummary {
@@ -36,6 +37,7 @@ export interface AnalyzerOptions {
 
 export class SourceAnalyzer {
   private job: JobRun;
+  private readonly segmenter = new JobSegmenter();
   /** Candidate lines read since the job being read began. */
   private linesInJob = 0;
 
@@ -57,11 +59,9 @@ export class SourceAnalyzer {
     this.linesInJob++;
     const hits = this.ruleSet.match(line.text, line.parts);
     let event = null;
-    if (hits.context) {
-      if (isBuildHeader(line.text)) {
-        if (this.headerEndsJob()) this.endJob();
-        this.job.hasHeader = true;
-      }
+    if (hits.context || line.key !== undefined || line.agent !== undefined) {
+      if (this.segmenter.startsJob(this.job, line)) this.endJob();
+      if (isBuildHeader(line.text)) this.job.hasHeader = true;
       event = trackLine(this.job.ctx, line);
       this.job.ctx.started ??= line.time;
     }
@@ -71,7 +71,7 @@ export class SourceAnalyzer {
       if (this.options.live && fresh.length && this.releasable()) this.releasePending();
     }
     if (event === 'failed' && this.options.live) this.releasePending();
-    if (event === 'finished') this.endJob();
+    if (this.segmenter.endsJob(event)) this.endJob();
   }
 
   /**
@@ -80,21 +80,16 @@ export class SourceAnalyzer {
    */
   startJob(seed: (ctx: JobContext) => void): void {
     this.endJob();
+    this.segmenter.inputJob();
     seed(this.job.ctx);
-  }
-
-  /** A second header, or a header after a fragment with findings, starts another job. */
-  private headerEndsJob(): boolean {
-    return this.job.hasHeader || (this.job.ctx.build === null && this.job.drafts.size > 0);
   }
 
   /**
    * True when the given build header, read next, would begin a job with nothing carried over from the lines read
-   * before it: a log split there reads the same in parts (src/pool/split.ts). Given the header, for a rule that
-   * would look at it (whether it names another build); today's does not.
+   * before it: a log split there reads the same in parts (src/pool/split.ts).
    */
-  splitsBefore(_header: LogLine): boolean {
-    return this.linesInJob === 0 || this.headerEndsJob();
+  splitsBefore(header: LogLine): boolean {
+    return this.linesInJob === 0 || this.segmenter.startsJob(this.job, header);
   }
 
   /** Ends the input: the job being read ends with it. */
@@ -120,7 +115,7 @@ export class SourceAnalyzer {
     const job = this.job;
     this.job = this.newJob();
     this.linesInJob = 0;
-    if (job.ctx.build === null && job.drafts.size === 0) return;
+    if (job.drafts.size === 0 && !showsJob(job.ctx)) return;
     this.options.enrich?.(job.ctx);
     const diagnoses: Diagnosis[] = [];
     for (const draft of job.drafts.values()) {

@@ -36,6 +36,11 @@ export class JobRun {
   readonly drafts = new Map<string, Draft>();
   /** True once the build's header line was read. */
   hasHeader = false;
+
+  /** How many rules fired in this job so far (for the segmenter). */
+  get findings(): number {
+    return this.drafts.size;
+  }
   private readonly partials = new Map<number, Partial[]>();
 
   constructor(
@@ -149,7 +154,7 @@ export class JobRun {
   /** The diagnosis for a draft, with the scenario and fix for the context as known now. */
   diagnosis(draft: Draft): Diagnosis {
     const ctx = this.ctx;
-    const choice = chooseScenario(draft.rule.scenarios, ctx, draft.phase);
+    const choice = chooseScenario(draft.rule.scenarios, ctx, draft.phase, draft.evidence);
     let severity = severityOf(draft);
     let note: string | undefined;
     const explainedBy = draft.rule.generic ? this.specificCause(draft) : undefined;

@@ -66,14 +66,26 @@ function scenarioTestFailures(ruleSet: RuleSet, ruleId: string, t: ScenarioTest)
   if (!hit) return ['the rule matches'];
   const candidates = hit.candidates ? ` (candidates ${hit.candidates.join(', ')})` : '';
   if (hit.scenario !== t.expect.scenario) return [`scenario ${t.expect.scenario}, got ${hit.scenario}${candidates}`];
-  const missingCandidates = (t.expect.candidates ?? []).filter((c) => !hit.candidates?.includes(c));
-  if (missingCandidates.length) return [`candidates to include ${missingCandidates.join(', ')}, got${candidates || ' none'}`];
+  if (!offeredInOrder(t.expect.candidates ?? [], hit.candidates ?? [])) {
+    return [`candidates to include ${t.expect.candidates!.join(', ')} in that order, got${candidates || ' none'}`];
+  }
   const missing = asList(t.expect['fix-includes']).filter((s) => !hit.fix.includes(s));
   const present = asList(t.expect['fix-excludes']).filter((s) => hit.fix.includes(s));
   return [
     ...missing.map((s) => `the fix includes ${JSON.stringify(s)}`),
     ...present.map((s) => `the fix does not include ${JSON.stringify(s)}`),
   ];
+}
+
+/** The expected candidates are among those offered, in the same order (the rule's order, which the fix lists). */
+function offeredInOrder(expected: string[], offered: string[]): boolean {
+  let at = 0;
+  for (const c of expected) {
+    at = offered.indexOf(c, at);
+    if (at < 0) return false;
+    at++;
+  }
+  return true;
 }
 
 const asList = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);

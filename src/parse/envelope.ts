@@ -1,7 +1,7 @@
 // Splits one Bamboo log line into type, time and message; a line in no known format is kept as plain text.
 
 import type { LineType, LogLine } from '../model.js';
-import { parseAgentLine } from './agent-log.js';
+import { parseAgentLine, type AgentLogLine } from './agent-log.js';
 import { monthNumber } from './months.js';
 
 const TYPES: Record<string, LineType> = { simple: 'simple', build: 'build', command: 'command', error: 'error' };
@@ -46,14 +46,39 @@ export function parseEnvelope(raw: string, line: number): LogLine {
   }
   // The agent's own log (atlassian-bamboo.log, the service wrapper's stdout): no build-log type, but a time.
   const agent = parseAgentLine(raw);
-  if (agent) return { line, type: 'plain', time: agent.time, text: agent.message };
+  if (agent) return serverLogLine(agent, line);
   const c = raw.charCodeAt(0);
   if (c >= 48 && c <= 57) {
-    // Copied from the UI: `28-Feb-2014 19:50:14 Starting task …` (space or TAB after the time).
+    // Copied from the UI: `28-Feb-2014 19:50:14 Starting task …` (space or TAB after the time); pasted into a
+    // Markdown table, the time and the message are separated by ` | `.
     const stamp = parseStamp(raw);
-    if (stamp) return withParts({ line, type: 'plain', time: stamp.iso, text: messageAfter(raw.slice(stamp.length)) });
+    if (stamp) return withParts({ line, type: 'plain', time: stamp.iso, text: messageAfter(raw.slice(stamp.length).replace(/^ \| /, ' ')) });
+  }
+  if (c === 32 || c === 9) {
+    // Indented as a whole (a code block in a forum post): the line inside, when it has a type or a time.
+    const inner = parseEnvelope(raw.replace(/^[ \t]+/, ''), line);
+    if (inner.time !== null || inner.type !== 'plain') return inner;
   }
   return { line, type: 'plain', time: null, text: raw };
+}
+
+const KEY_PREFIX = /^([A-Z][A-Z0-9_]*-[A-Z][A-Z0-9_]*(?:-[A-Z][A-Z0-9_]*)?-\d+): /;
+const AGENT_THREAD = /^\d+-BAM::(.+?)::Agent(?::|$)/;
+
+/**
+ * A log4j line of an agent's or the server's log. Lines about a build start with its key (`KEY: Executing build
+ * …`): the key goes to `key` and the message is the build log's own. A local agent's thread names the agent.
+ */
+function serverLogLine(agent: AgentLogLine, line: number): LogLine {
+  const entry: LogLine = { line, type: 'plain', time: agent.time, text: agent.message };
+  const key = KEY_PREFIX.exec(agent.message);
+  if (key) {
+    entry.key = key[1];
+    entry.text = agent.message.slice(key[0].length);
+  }
+  const thread = agent.thread === undefined ? null : AGENT_THREAD.exec(agent.thread);
+  if (thread) entry.agent = thread[1];
+  return entry;
 }
 
 /** The longest time column taken for one when it cannot be read (a day, a month name, a year and a time). */

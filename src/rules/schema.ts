@@ -7,7 +7,13 @@ import { AGENT_OSES, AGENT_TYPES, RUNNER_KINDS, SEVERITIES } from '../model.js';
 /** Context fields a scenario may test, and the values each may take. */
 export const CONDITION_FIELDS = {
   'agent.type': AGENT_TYPES,
+  /**
+   * The agent runs in a container started with `docker run` (fixes: docker exec, recreate the container). An agent
+   * in a Kubernetes pod is not one of these, whatever the output's `agent.container` says: see `agent.kubernetes`.
+   */
   'agent.container': [true, false],
+  /** The agent runs in a Kubernetes pod (ephemeral agents; fixes edit the pod template). */
+  'agent.kubernetes': [true, false],
   'agent.service': [true, false],
   /** The agent host's OS, from the paths in the log (src/context/agent-os.ts); `unknown` leaves a scenario open. */
   'agent.os': AGENT_OSES,
@@ -65,7 +71,7 @@ function buildSchema() {
       expect: z
         .object({
           scenario: z.string().min(1),
-          /** With scenario `undetermined`: scenarios that must be among the candidates the log cannot tell apart. */
+          /** With scenario `undetermined`: scenarios that must be among the candidates the log cannot tell apart, in this order. */
           candidates: z.array(z.string().min(1)).min(2).optional(),
           'fix-includes': z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
           'fix-excludes': z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),

@@ -3,6 +3,8 @@
 
 import type { JobContext } from '../model.js';
 import { runnerSpecRenderer } from '../context/runner-spec-renderer.js';
+import { agentContainerId, agentUser } from '../context/agent-user.js';
+import { jobKeyOf } from '../context/build-key.js';
 
 type Getter = (ctx: JobContext) => string | null | undefined;
 
@@ -16,10 +18,22 @@ const CONTEXT: Record<string, Getter> = {
   'agent.type': (c) => c.agent.type,
   'agent.os': (c) => c.agent.os,
   'agent.home': (c) => c.agent.home,
-  /** The user name, from the last part of the agent user's home (`/home/bamboouser`, `C:\Users\bamboouser`). */
-  'agent.user': (c) => c.agent.home?.split(/[\\/]/).filter(Boolean).pop(),
+  /** The account the agent runs as (`bamboo` in atlassian/bamboo-agent-base and on elastic agents; see agent-user.ts). */
+  'agent.user': agentUser,
   /** The agent's installation folder (`…/bamboo-agent-home`), from the build working directory. */
   'agent.installDir': (c) => c.agentHomeDir,
+  /** The agent's UUID, from a Docker task's `.dockercfg-bamboo-<uuid>`. */
+  'agent.uuid': (c) => c.agentDetail.uuid,
+  /** The agent's container id (a 12-hex host name), for `docker exec`. */
+  'agent.containerId': agentContainerId,
+  /** The host of "Remote agent on host …". */
+  'agent.host': (c) => c.agentDetail.host,
+  /** The agent's id in Bamboo (`bamboo_agentId`). */
+  'agent.id': (c) => c.agentDetail.id,
+  /** Bamboo's base URL, from `bamboo_resultsUrl`. */
+  'bamboo.url': (c) => c.agentDetail.serverUrl,
+  /** The job's key (`PROJ-PLAN-JOB1`): the build key without its number. */
+  jobKey: jobKeyOf,
   'runner.kind': (c) => c.runner.kind,
   'runner.image': (c) => c.runner.image,
   'runner.volumes': (c) =>
@@ -32,12 +46,16 @@ const CONTEXT: Record<string, Getter> = {
   workingDirectory: (c) => c.workingDirectory,
 };
 
-// A fallback may hold Bamboo variables: `{{agent.home|${system.HOME}}}`.
-const PLACEHOLDER = /\{\{\s*([A-Za-z][\w.]*)\s*(?:\|((?:\$\{[^}]*\}|[^}])*))?\}\}/g;
+/**
+ * `{{name}}` or `{{name|fallback}}`; a fallback may hold Bamboo variables: `{{agent.home|${system.HOME}}}`.
+ * `{{{NAME}}}` (upper case) is written as `{{NAME}}`: the variables of Bamboo's ephemeral agent pod templates
+ * (`{{BAMBOO_AGENT_CONTAINER_NAME}}`) that a fix must show as they are.
+ */
+const PLACEHOLDER = /\{\{\{([A-Z][A-Z0-9_]*)\}\}\}|\{\{\s*([A-Za-z][\w.]*)\s*(?:\|((?:\$\{[^}]*\}|[^}])*))?\}\}/g;
 
 /** The placeholder names used in a template. */
 export function placeholdersIn(template: string): string[] {
-  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]);
+  return [...template.matchAll(PLACEHOLDER)].filter((m) => m[1] === undefined).map((m) => m[2]);
 }
 
 export function isContextPlaceholder(name: string): boolean {
@@ -60,7 +78,8 @@ export function renderTemplate(text: string, ctx: JobContext, captures: Record<s
 }
 
 function fill(template: string, ctx: JobContext, captures: Record<string, string>): string {
-  return template.replace(PLACEHOLDER, (_, name: string, fallback: string | undefined, at: number) => {
+  return template.replace(PLACEHOLDER, (_, literal: string | undefined, name: string, fallback: string | undefined, at: number) => {
+    if (literal !== undefined) return `{{${literal}}}`;
     const value = name in captures ? captures[name] : CONTEXT[name]?.(ctx);
     if (value !== null && value !== undefined && value !== '' && value !== 'unknown') {
       // A value of several lines keeps the indentation of the line it is placed in.

@@ -5,7 +5,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { globSync, isDynamicPattern } from 'tinyglobby';
-import { sniff, type InputKind } from './log-source.js';
+import { sniff, SNIFF_LIMIT, type InputKind } from './log-source.js';
 import { InputError } from '../errors.js';
 
 export interface Input {
@@ -126,9 +126,9 @@ export async function openStream(
   onBytes?: (bytes: number) => void,
   release?: () => void,
 ): Promise<OpenedInput> {
-  let { head, stream } = await peek(raw, onBytes);
+  let { head, stream } = await peek(raw, onBytes, told);
   const gzip = sniff(head) === 'gzip';
-  if (gzip) ({ head, stream } = await peek(Readable.from(stream).pipe(createGunzip())));
+  if (gzip) ({ head, stream } = await peek(Readable.from(stream).pipe(createGunzip()), undefined, told));
   const kind = sniff(head);
   const refused = NOT_A_LOG[kind];
   if (refused) {
@@ -137,6 +137,9 @@ export async function openStream(
   }
   return { kind: kind === 'json' ? 'json' : 'text', gzip, stream };
 }
+
+/** True once the head tells what the input is (text that starts like JSON may need more than a pipe's first chunk). */
+const told = (head: Buffer): boolean => sniff(head, false) !== 'more';
 
 /** What to tell a user whose input is no build log nor JSON export, by what its first bytes say it is. */
 export const NOT_A_LOG: Partial<Record<InputKind, string>> = {
@@ -161,16 +164,36 @@ export function notFollowable(head: Buffer): string | null {
   return NOT_A_LOG[kind] ?? null;
 }
 
-/** Reads the first chunk of a stream and gives back a stream that still starts with it. */
-export async function peek(stream: AsyncIterable<Buffer | string>, onBytes?: (bytes: number) => void): Promise<{ head: Buffer; stream: AsyncIterable<Buffer> }> {
+/**
+ * Reads the first chunk of a stream (more chunks, up to SNIFF_LIMIT bytes, while `enough` says the head does not
+ * tell yet) and gives back a stream that still starts with it; `ended` when the stream ended within the head.
+ */
+export async function peek(
+  stream: AsyncIterable<Buffer | string>,
+  onBytes?: (bytes: number) => void,
+  enough: (head: Buffer) => boolean = () => true,
+): Promise<{ head: Buffer; stream: AsyncIterable<Buffer>; ended: boolean }> {
   const it = stream[Symbol.asyncIterator]();
-  const first = await it.next();
-  const head: Buffer = first.done ? Buffer.alloc(0) : toBuffer(first.value);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let ended = false;
+  do {
+    const next = await it.next();
+    if (next.done) {
+      ended = true;
+    } else {
+      const chunk = toBuffer(next.value);
+      chunks.push(chunk);
+      size += chunk.length;
+    }
+  } while (!ended && size < SNIFF_LIMIT && !enough(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+  const head = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
   async function* rest(): AsyncGenerator<Buffer> {
     if (head.length) {
       onBytes?.(head.length);
       yield head;
     }
+    if (ended) return;
     for (;;) {
       const next = await it.next();
       if (next.done) return;
@@ -179,7 +202,7 @@ export async function peek(stream: AsyncIterable<Buffer | string>, onBytes?: (by
       yield chunk;
     }
   }
-  return { head, stream: rest() };
+  return { head, stream: rest(), ended };
 }
 
 const toBuffer = (v: Buffer | string): Buffer => (typeof v === 'string' ? Buffer.from(v) : v);

@@ -36,7 +36,7 @@ const LITERALS = ['null', 'true', 'false'];
 /**
  * Top-level values may follow one another (exports appended to one file). A string longer than `maxString`
  * characters of JSON text is kept to about that many (the reader cuts its lines shorter still): memory stays flat
- * whatever one value holds. Replacing stream-json's parser (a token object each), the bench's 100 MB export
+ * whatever one value holds. Replacing stream-json's parser (a token object each) here, the bench's 100 MB export
  * was read in 1.65 s of CPU instead of 2.64 s, at a peak RSS of 93 MB instead of 122 MB.
  */
 export class JsonTokenizer {

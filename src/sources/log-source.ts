@@ -5,6 +5,7 @@ import type { SourceAnalyzer } from '../diagnose/analyzer.js';
 import type { KeywordAutomaton } from '../rules/keywords.js';
 import { DEFAULT_MAX_LINE_BYTES, LineReader } from './line-reader.js';
 import { InputError } from '../errors.js';
+import { restShape } from './json-shape.js';
 
 export interface ReadOptions {
   maxLineBytes?: number;
@@ -52,17 +53,28 @@ export function endBroken(reader: LineReader, analyzer: SourceAnalyzer, err: unk
 
 export type InputKind = 'gzip' | 'json' | 'xml' | 'html' | 'text' | 'binary';
 
+/** How much of an input's start is read, at most, to tell a REST export from text that starts like JSON. */
+export const SNIFF_LIMIT = 1 << 16;
+
 /**
  * The first bytes of an input tell what it is: gzip, a JSON export, log text, or what is no log at all:
  * binary data, an XML REST response (Bamboo answers XML unless JSON is asked for) or an HTML page.
+ * JSON is decided by content, not by the first character: a Maven or npm paste starts with `[INFO]`, a
+ * structured log with `{"level":…}`; only a Bamboo REST shape is read as an export (see json-shape.ts).
+ * With `atEnd` false, `more` means the head ends before it tells: read on, up to SNIFF_LIMIT bytes.
  */
-export function sniff(head: Buffer): InputKind {
+export function sniff(head: Buffer): InputKind;
+export function sniff(head: Buffer, atEnd: boolean): InputKind | 'more';
+export function sniff(head: Buffer, atEnd = true): InputKind | 'more' {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (looksBinary(head)) return 'binary';
   let i = 0;
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3; // UTF-8 BOM
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
-  if (head[i] === 0x7b || head[i] === 0x5b) return 'json';
+  if (head[i] === 0x7b || head[i] === 0x5b) {
+    const shape = restShape(head.toString('utf8', i, Math.min(head.length, SNIFF_LIMIT)), atEnd || head.length >= SNIFF_LIMIT);
+    return shape === 'json' ? 'json' : shape === 'more' ? 'more' : 'text';
+  }
   if (head[i] !== 0x3c) return 'text';
   // A log line never starts with these; a fragment that starts with other markup (`<dependency>`) is still text.
   const start = head.toString('latin1', i, i + 16).toLowerCase();

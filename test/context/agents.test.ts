@@ -101,10 +101,10 @@ describe('analyze --agents (real CLI)', () => {
     expect(d.fix).toBe('Agent build-linux-02 (remote, home /home/bamboo) lost the server after 11 minutes.');
   });
 
-  it('without the inventory the same diagnosis stays undetermined', async () => {
+  it('without the inventory the agent\'s own log still shows a remote agent, but not its home', async () => {
     const r = await runCli(['analyze', agentLog, '--no-db', '--format', 'ndjson', '--rules', rules]);
     const [d] = ndjson(r.stdout).filter((x) => x.rule === 'test-agent-heartbeat');
-    expect(d).toMatchObject({ scenario: 'undetermined', agent: { name: 'build-linux-02', type: 'unknown' } });
+    expect(d).toMatchObject({ scenario: 'any-agent', agent: { name: 'build-linux-02', type: 'remote', home: null } });
   });
 
   it('fills the type of a build-log agent, and exits 2 naming a bad --agents file', async () => {

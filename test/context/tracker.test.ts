@@ -133,8 +133,8 @@ describe('Windows agents', () => {
 });
 
 describe('agent type from the header alone', () => {
-  it('takes a named agent that is neither elastic nor local for a remote one', () => {
-    expect(track([T('Build A - B #3 (A-B-JOB1-3) started building on agent build-linux-07')]).ctx.agent.type).toBe('remote');
+  it('leaves a named agent that is neither elastic nor local unknown: a name is no evidence of a remote agent', () => {
+    expect(track([T('Build A - B #3 (A-B-JOB1-3) started building on agent build-linux-07')]).ctx.agent.type).toBe('unknown');
   });
 });
 

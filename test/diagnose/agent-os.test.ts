@@ -16,6 +16,7 @@ function ctxOf(os: AgentOs, runner: RunnerKind): JobContext {
 }
 
 const sc = (id: string, when: ScenarioDef['when']): ScenarioDef => ({ id, title: id, when, fix: id });
+const ruleSet = new RuleSet(loadRules());
 /** The shape the shipped rules use: the Windows scenario first, only outside a Docker Runner. */
 const SCENARIOS = [
   sc('windows-agent', { 'agent.os': 'windows', 'runner.kind': ['agent', 'unknown'] }),
@@ -58,6 +59,30 @@ describe('agent.os as a scenario condition', () => {
   });
 });
 
+describe('evidence paths when the OS is not known', () => {
+  const pick = (evidence: string[]) => chooseScenario(SCENARIOS, ctxOf('unknown', 'agent'), 'task', evidence);
+
+  it('never offers the Windows scenario first when the evidence shows POSIX paths', () => {
+    const choice = pick(['/bin/sh: 1: /opt/tools/bin/mvn: not found']);
+    expect(choice.candidates.map((s) => s.id)).toEqual(['agent-environment', 'windows-agent']);
+    expect(choice.id).toBe(UNDETERMINED);
+    // Without paths it stays first, as the rule orders it.
+    expect(pick(["'mvn' is not recognized as an internal or external command,"]).candidates[0].id).toBe('windows-agent');
+  });
+
+  it('takes a drive path in the evidence for a Windows agent', () => {
+    expect(pick(["Could not find file 'D:\\bamboo-agent-home\\xml-data\\build-dir\\A-B-JOB1\\app.csproj'"]).id).toBe('windows-agent');
+  });
+
+  it('lets the shipped executable-not-found rule list its Linux fix first for a POSIX fragment', () => {
+    // A fragment with no header and no working directory: only the evidence shows the paths.
+    const [d] = diagnoseLines(ruleSet, ['error\t12-Jan-2026 14:02:10\t/home/ci/build.sh: line 3: /opt/tools/bin/mvn: No such file or directory', 'error\t12-Jan-2026 14:02:10\t/home/ci/build.sh: line 4: gradle: command not found']).filter((x) => x.rule === 'executable-not-found');
+    expect(d.agent.os).toBe('unknown');
+    expect(d.candidates?.[0]).not.toBe('windows-agent');
+    expect(d.candidates).toContain('windows-agent');
+  });
+});
+
 describe('placeholders', () => {
   it('{{agent.os}} gives the OS, or the fallback when unknown; {{agent.user}} reads a Windows home', () => {
     const c = ctxOf('windows', 'agent');
@@ -68,7 +93,6 @@ describe('placeholders', () => {
 });
 
 describe('the shipped rules on a Windows job and on a Linux job', () => {
-  const ruleSet = new RuleSet(loadRules());
   const T = (msg: string, type = 'simple') => `${type}\t12-Jan-2026 14:02:10\t${msg}`;
   const WIN = 'D:\\bamboo-agent-home';
   const LINUX = '/home/bamboo/bamboo-agent-home';

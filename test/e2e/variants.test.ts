@@ -124,7 +124,8 @@ describe('variant logs into a database', () => {
     const rows = conn.prepare('SELECT build_key, state, agent_type, runner_kind FROM builds ORDER BY build_key').all();
     conn.close();
     expect(rows).toEqual([
-      { build_key: `${fixture('atlassian-bamboo-windows-agent.log')}#1`, state: 'unknown', agent_type: 'unknown', runner_kind: 'unknown' },
+      // An agent's own log: only remote agents have one.
+      { build_key: `${fixture('atlassian-bamboo-windows-agent.log')}#1`, state: 'unknown', agent_type: 'remote', runner_kind: 'unknown' },
       { build_key: '2981890-3145731-3637262', state: 'failed', agent_type: 'remote', runner_kind: 'agent' },
       { build_key: 'ACME-API-JOB1-88', state: 'failed', agent_type: 'remote', runner_kind: 'docker' },
       { build_key: 'ACME-INST-WIN-412', state: 'failed', agent_type: 'remote', runner_kind: 'agent' },
@@ -134,8 +135,9 @@ describe('variant logs into a database', () => {
       { build_key: 'LAGER-BE-JOB1-77', state: 'failed', agent_type: 'remote', runner_kind: 'agent' },
       { build_key: 'MOB-NIGHTLY-JOB1-229', state: 'failed', agent_type: 'local', runner_kind: 'agent' },
       { build_key: 'PLAT-IMG-JOB1-19', state: 'failed', agent_type: 'remote', runner_kind: 'docker' },
-      { build_key: 'QTRAC-REL4-JOB1-7', state: 'failed', agent_type: 'remote', runner_kind: 'agent' },
-      { build_key: 'QTRAC-REL4-JOB1-8', state: 'failed', agent_type: 'remote', runner_kind: 'agent' },
+      // UI copies that name the agent ("Base Agent") but show no "Remote agent on host" line: the type is not told.
+      { build_key: 'QTRAC-REL4-JOB1-7', state: 'failed', agent_type: 'unknown', runner_kind: 'agent' },
+      { build_key: 'QTRAC-REL4-JOB1-8', state: 'failed', agent_type: 'unknown', runner_kind: 'agent' },
       { build_key: 'SVC-BUILD-JOB1-301', state: 'failed', agent_type: 'remote', runner_kind: 'docker' },
       { build_key: 'ZAIKO-NIGHT-JOB1-311', state: 'failed', agent_type: 'elastic', runner_kind: 'agent' },
     ]);

@@ -86,11 +86,10 @@ describe('agent-side logs through the engine', () => {
       plan: null,
       line: 7,
       time: '2018-07-19T01:23:44',
-      agent: { name: 'build-linux-02', type: 'unknown', container: null },
+      // Only a remote agent has a log of its own ([RemoteAgent] "ready to receive builds"); its name is no elastic one.
+      agent: { name: 'build-linux-02', type: 'remote', container: null },
       captures: { ago: '11 minutes', timeout: '10 minutes' },
-      // Without an inventory the agent type stays unknown, so the elastic scenario cannot be ruled out.
-      scenario: 'undetermined',
-      candidates: ['elastic-agent', 'any-agent'],
+      scenario: 'any-agent',
     });
     expect(d.severity).toBe('error');
   });

@@ -38,6 +38,16 @@ describe('lintRules', () => {
     expect(lint({ 'my-rule.yaml': GOOD }).findings).toEqual([]);
   });
 
+  it('reports a consequence-of naming no rule, or the rule itself; built-in ids are known', () => {
+    const linked = GOOD.replace('keywords: [boom]', 'consequence-of: [maven-build-failure, no-such-rule, my-rule]\nkeywords: [boom]');
+    const { dir, findings } = lint({ 'my-rule.yaml': linked });
+    expect(findings.map((f) => [f.check, f.message, f.line])).toEqual([
+      ['consequence-of', "consequence-of.1: no rule 'no-such-rule'", 5],
+      ['consequence-of', 'consequence-of.2: a rule cannot be its own consequence', 5],
+    ]);
+    expect(findings[0].file).toBe(join(dir, 'my-rule.yaml'));
+  });
+
   it('reports a pattern that is quadratic on a long line, with its field and line', () => {
     const { dir, findings } = lint({ 'my-rule.yaml': GOOD.replace("'boom (?<what>\\w+) exploded'", "'(?<what>[^\\s,]+) boom'") });
     const f = findings.find((x) => x.check === 'super-linear')!;
@@ -108,7 +118,7 @@ describe('lintRules: scenario tests', () => {
   const NO_SCENARIO_TESTS = GOOD.replace(/ {2}scenarios:\n.*\n$/, '');
   const SECOND = '  - id: docker-runner\n    title: In a runner\n    when: { runner.kind: docker }\n    fix: In the runner\ntests:';
 
-  it('asks a rule that is not a built-in awaiting its tests for one scenario test per scenario', () => {
+  it('asks a rule for one scenario test per scenario', () => {
     const { findings } = lint({ 'my-rule.yaml': NO_SCENARIO_TESTS });
     expect(findings).toEqual([
       expect.objectContaining({ check: 'scenario-test', line: 8, message: expect.stringMatching(/^scenarios\.0\.id: scenario 'any-agent' has no scenario test/) }),
@@ -120,10 +130,10 @@ describe('lintRules: scenario tests', () => {
     expect(findings).toEqual([expect.objectContaining({ check: 'scenario-test', line: 11, message: expect.stringMatching(/^scenarios\.1\.id: scenario 'docker-runner'/) })]);
   });
 
-  it('lets a built-in rule written before scenario tests go without them, but not once it has some', () => {
-    const legacy = (text: string) => text.replaceAll('my-rule', 'disk-full');
-    expect(lint({ 'disk-full.yaml': legacy(NO_SCENARIO_TESTS) }).findings).toEqual([]);
-    expect(checks(lint({ 'disk-full.yaml': legacy(GOOD.replace('tests:', SECOND)) }).findings)).toEqual(['scenario-test']);
+  it("asks a rule with a built-in rule's id (a user's copy of it) the same: no rule goes without scenario tests", () => {
+    const copy = (text: string) => text.replaceAll('my-rule', 'disk-full');
+    expect(checks(lint({ 'disk-full.yaml': copy(NO_SCENARIO_TESTS) }).findings)).toEqual(['scenario-test']);
+    expect(checks(lint({ 'disk-full.yaml': copy(GOOD.replace('tests:', SECOND)) }).findings)).toEqual(['scenario-test']);
   });
 
   it('reports a scenario test that names no scenario of the rule as a finding with its line', () => {

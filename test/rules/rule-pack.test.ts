@@ -1,4 +1,5 @@
-// Every rule in rules/ loads, and passes its own match / no-match tests through the real engine.
+// Every rule in rules/ loads, and passes its own tests through the real engine: the lines it must match (with captures)
+// and must not, and the scenario and fix each of its scenario tests' logs gets (what `rules test` runs).
 import { describe, expect, it } from 'vitest';
 import { loadRules } from '../../src/rules/load.js';
 import { testRule } from '../../src/diagnose/rule-tests.js';

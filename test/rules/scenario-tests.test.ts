@@ -80,7 +80,7 @@ describe('testRule: scenario tests', () => {
     const rule = compileRule(
       definition([
         { lines: ['boom core exploded'], context: { 'runner.kind': 'agent', 'agent.home': '/home/ci' }, expect: { scenario: 'agent-environment', 'fix-includes': 'Clean /home/ci of core' } },
-        { lines: ['boom core exploded'], expect: { scenario: 'undetermined', candidates: ['agent-environment', 'docker-runner'] } },
+        { lines: ['boom core exploded'], expect: { scenario: 'undetermined', candidates: ['docker-runner', 'agent-environment'] } },
       ]),
     );
     expect(testRule(rule)).toEqual([]);
@@ -104,9 +104,12 @@ describe('testRule: scenario tests', () => {
     ]);
   });
 
-  it('checks the candidates of an undetermined log, and takes them only with scenario: undetermined', () => {
-    const rule = compileRule(definition([{ lines: ['boom core exploded'], expect: { scenario: 'undetermined', candidates: ['docker-runner', 'agent-environment'] } }]));
-    expect(testRule(rule)).toEqual([]);
+  it("checks the candidates of an undetermined log, in the rule's order, and takes them only with scenario: undetermined", () => {
+    const undetermined = (candidates: string[]) => compileRule(definition([{ lines: ['boom core exploded'], expect: { scenario: 'undetermined', candidates } }]));
+    expect(testRule(undetermined(['docker-runner', 'agent-environment']))).toEqual([]);
+    expect(testRule(undetermined(['agent-environment', 'docker-runner'])).map((f) => f.expected)).toEqual([
+      'candidates to include agent-environment, docker-runner in that order, got (candidates docker-runner, agent-environment)',
+    ]);
     const runner = [...job(true, 'boom core exploded')];
     const wrong = compileRule(definition([{ lines: runner, expect: { scenario: 'undetermined', candidates: ['agent-environment', 'docker-runner'] } }]));
     expect(testRule(wrong).map((f) => f.expected)).toEqual(['scenario undetermined, got docker-runner']);
