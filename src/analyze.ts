@@ -10,7 +10,6 @@ import { readLogStream } from './sources/log-source.js';
 import { readInput, readOpened } from './sources/read-input.js';
 import { readAhead } from './pool/ahead.js';
 import { JobCollector, deliver, type JobStep } from './pool/hand-off.js';
-import type { WorkerSetup } from './pool/worker.js';
 import type { SourceInfo, Store } from './store/store.js';
 import { StoreSink } from './store/store-sink.js';
 import { followFile, type FollowEvent } from './sources/follow.js';
@@ -42,8 +41,8 @@ export interface AnalyzeOptions {
   keepDiagnoses?: boolean;
   /** Worker threads that read files ahead (default 1: this thread reads); stdin is read in this thread. */
   jobs?: number;
-  /** How workers make the same rules and user context as `ruleSet` and `enrich`; without it, one thread reads. */
-  workerSetup?: WorkerSetup;
+  /** The `--agents` files and `--specs` paths `enrich` was made from: workers make their own (else one thread reads). */
+  context?: { agents?: string[]; specs?: string[] };
   /** Run in this thread on each finished job of a batch input, in input order, before the sinks (see JobStep). */
   jobSteps?: JobStep[];
 }

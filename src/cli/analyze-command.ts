@@ -39,10 +39,10 @@ export const restoreDash = (arg: string): string => (arg === STDIN_STAND_IN ? '-
 
 export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number> {
   if (args.paths.length === 0) throw new UsageError('analyze needs at least one file, folder, or - for stdin');
-  // What the rules and the user's context are made from: the workers of --jobs make their own from it.
-  const setup = { rules: userPaths(io, args.rules), agents: userPaths(io, args.agents), specs: userPaths(io, args.specs) };
-  const ruleSet = loadRuleSet(setup.rules);
-  const enrich = await userContext(setup.agents, setup.specs);
+  const ruleSet = loadRuleSet(userPaths(io, args.rules));
+  // What the user's context is made from: the workers of --jobs make their own from it.
+  const context = { agents: userPaths(io, args.agents), specs: userPaths(io, args.specs) };
+  const enrich = await userContext(context.agents, context.specs);
   const store = openStoreOption(args.db, io);
   const progress = progressLine(io.stderr);
   const sharesTerminal = (io.stdout as { isTTY?: boolean }).isTTY === true;
@@ -69,7 +69,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
       maxLineBytes: args.maxLineBytes,
       enrich,
       jobs: args.jobs ?? availableParallelism(),
-      workerSetup: setup,
+      context,
       keepDiagnoses: false,
       onInput: (e) => {
         if (e.kind === 'notice') {

@@ -14,7 +14,8 @@ import type { PartResult, TaskResult, WorkerSetup } from './worker.js';
 
 export interface AheadOptions {
   jobs?: number;
-  workerSetup?: WorkerSetup;
+  /** The files `enrich` was made from (`--agents`, `--specs`): without them, an `enrich` keeps the reading here. */
+  context?: { agents?: string[]; specs?: string[] };
   ruleSet: RuleSet;
   enrich?: (ctx: JobContext) => void;
   maxLineBytes?: number;
@@ -34,10 +35,11 @@ const MIN_PARALLEL_BYTES = 4 << 20;
  */
 export function readAhead(inputs: Input[], read: (input: Input) => boolean, options: AheadOptions): ReadAhead | null {
   const jobs = options.jobs ?? 1;
-  if (jobs <= 1 || !options.workerSetup) return null;
+  if (jobs <= 1 || (options.enrich && !options.context)) return null;
   const plan = planTasks(inputs, read, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   if (plan.tasks.length < 2 || plan.bytes < MIN_PARALLEL_BYTES) return null;
-  const pool = new WorkerPool(Math.min(jobs, plan.tasks.length), { ...options.workerSetup, maxLineBytes: options.maxLineBytes });
+  const setup: WorkerSetup = { rules: options.ruleSet.rules, ...options.context, maxLineBytes: options.maxLineBytes };
+  const pool = new WorkerPool(Math.min(jobs, plan.tasks.length), setup);
   return new ReadAhead(plan, pool, options);
 }
 

@@ -36,7 +36,6 @@ describe('job steps', () => {
       store: null,
       sinks: [{ diagnosis: (d) => void printed.push(d) }],
       jobs,
-      workerSetup: { rules: [] },
       jobSteps: [step],
     });
     return { seen, printed, result };
