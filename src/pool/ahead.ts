@@ -9,8 +9,9 @@ import { readLogFile } from '../sources/text-file.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../sources/line-reader.js';
 import { JobCollector, deliver, inputError, readFailure, shiftLines, type JobStep } from './hand-off.js';
 import { WorkerPool } from './pool.js';
-import { planTasks, type PartRef, type Plan } from './split.js';
-import type { PartResult, TaskResult, WorkerSetup } from './worker.js';
+import { planTasks, type PartRef, type Plan, type Task } from './split.js';
+import { runTask, type PartResult, type Reading, type TaskResult } from './task.js';
+import type { WorkerSetup } from './worker.js';
 
 export interface AheadOptions {
   jobs?: number;
@@ -39,12 +40,21 @@ export function readAhead(inputs: Input[], read: (input: Input) => boolean, opti
   const plan = planTasks(inputs, read, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   if (plan.tasks.length < 2 || plan.bytes < MIN_PARALLEL_BYTES) return null;
   const setup: WorkerSetup = { rules: options.ruleSet.rules, ...options.context, maxLineBytes: options.maxLineBytes };
-  const pool = new WorkerPool(Math.min(jobs, plan.tasks.length), setup);
+  // The main thread reads too, while it waits: N readers are N - 1 workers and it.
+  const pool = new WorkerPool(Math.min(jobs, plan.tasks.length) - 1, setup);
   return new ReadAhead(plan, pool, options);
 }
 
+/** A task sent to the pool: its result, and whether it is in. */
+interface Pending {
+  result: Promise<TaskResult>;
+  done: boolean;
+}
+
 export class ReadAhead {
-  private readonly results: (Promise<TaskResult> | undefined)[] = [];
+  private readonly pending: (Pending | undefined)[] = [];
+  private readonly indexOf = new Map<Task, number>();
+  private readonly reading: Reading;
   /** Parts of each task not yet taken: a task's result is let go once all are. */
   private readonly left: number[];
   private sent = 0;
@@ -58,6 +68,8 @@ export class ReadAhead {
     private readonly options: AheadOptions,
   ) {
     this.window = 2 * (options.jobs ?? 1) + 2;
+    this.reading = { ruleSet: options.ruleSet, enrich: options.enrich, maxLineBytes: options.maxLineBytes };
+    plan.tasks.forEach((task, i) => this.indexOf.set(task, i));
     this.left = plan.tasks.map(() => 0);
     for (const refs of plan.parts.values()) for (const ref of refs) this.left[ref.task]++;
     this.fill();
@@ -106,14 +118,22 @@ export class ReadAhead {
   }
 
   private async part(ref: PartRef): Promise<PartResult> {
-    const result = await this.results[ref.task]!;
+    const pending = this.pending[ref.task]!;
+    // While the part needed next is still being read, this thread reads a task that no worker has taken yet.
+    while (!pending.done) {
+      const queued = this.pool.steal();
+      if (!queued) break;
+      this.pending[this.indexOf.get(queued.task)!]!.done = true;
+      await runTask(queued.task, this.reading).then(queued.resolve, queued.reject);
+    }
+    const result = await pending.result;
     this.settle(ref);
     return result.parts[ref.index];
   }
 
   private settle(ref: PartRef): void {
     if (--this.left[ref.task] > 0) return;
-    this.results[ref.task] = undefined;
+    this.pending[ref.task] = undefined;
     this.settled++;
     this.fill();
   }
@@ -121,10 +141,10 @@ export class ReadAhead {
   private fill(): void {
     const tasks = this.plan.tasks;
     while (this.sent < tasks.length && this.sent - this.settled < this.window) {
-      const result = this.pool.run(tasks[this.sent]);
+      const pending: Pending = { result: this.pool.run(tasks[this.sent]), done: false };
       // Awaited in turn; until then a failed worker must not count as an unhandled rejection.
-      result.catch(() => {});
-      this.results[this.sent++] = result;
+      pending.result.then(() => void (pending.done = true), () => void (pending.done = true));
+      this.pending[this.sent++] = pending;
     }
   }
 

@@ -3,12 +3,13 @@
 import { Worker } from 'node:worker_threads';
 import { WorkerError } from '../errors.js';
 import type { Task } from './split.js';
-import type { TaskResult, WorkerSetup } from './worker.js';
+import type { TaskResult } from './task.js';
+import type { WorkerSetup } from './worker.js';
 
 /** The worker's module: dist's compiled file, also when this module runs from src/ under the test runner. */
 const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? '../../dist/pool/worker.js' : './worker.js', import.meta.url);
 
-interface Queued {
+export interface Queued {
   task: Task;
   resolve: (result: TaskResult) => void;
   reject: (err: Error) => void;
@@ -40,6 +41,11 @@ export class WorkerPool {
       this.queue.push({ task, resolve, reject });
       this.next();
     });
+  }
+
+  /** The next task no worker has taken yet, taken out of the queue (the main thread reads it itself), if any. */
+  steal(): Queued | undefined {
+    return this.queue.shift();
   }
 
   async close(): Promise<void> {
