@@ -123,7 +123,9 @@ export class ReadAhead {
     while (!pending.done) {
       const queued = this.pool.steal();
       if (!queued) break;
-      this.pending[this.indexOf.get(queued.task)!]!.done = true;
+      // Its result may be let go already (an input dropped after all): then it is read for nothing.
+      const stolen = this.pending[this.indexOf.get(queued.task)!];
+      if (stolen) stolen.done = true;
       await runTask(queued.task, this.reading).then(queued.resolve, queued.reject);
     }
     const result = await pending.result;
@@ -141,6 +143,11 @@ export class ReadAhead {
   private fill(): void {
     const tasks = this.plan.tasks;
     while (this.sent < tasks.length && this.sent - this.settled < this.window) {
+      // Every input of it dropped before it was sent: not read at all.
+      if (this.left[this.sent] === 0) {
+        this.sent++;
+        continue;
+      }
       const pending: Pending = { result: this.pool.run(tasks[this.sent]), done: false };
       // Awaited in turn; until then a failed worker must not count as an unhandled rejection.
       pending.result.then(() => void (pending.done = true), () => void (pending.done = true));
