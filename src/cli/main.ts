@@ -1,7 +1,7 @@
 // Parses the command line and runs a command; returns the exit code (only bin/ touches process.exit).
 
 import yargs from 'yargs';
-import { InputError, RuleError, ServerError, UsageError } from '../errors.js';
+import { InputError, RuleError, ServerError, StoreError, UsageError } from '../errors.js';
 import { analyzeCommand, protectDash, restoreDash } from './analyze-command.js';
 import { followCommand } from './follow-command.js';
 import { EXIT, type Io } from './io.js';
@@ -39,6 +39,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
               format: a.format,
               db: a.db as string | false,
               rules: a.rules as string[],
+              allowSlowRules: a['allow-slow-rules'],
               failOn: a['fail-on'],
               force: a.force,
               maxLineBytes: a['max-line-bytes'],
@@ -55,8 +56,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
         .positional('action', { choices: ['list', 'test', 'lint', 'hits'] as const, demandOption: true })
         .positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'logs for hits (files, folders)' })
         .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
-        .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders or files' }),
-      (a) => run(import('./rules-command.js').then(({ rulesCommand }) => rulesCommand(a.action, { format: a.format, rules: a.rules as string[], paths: a.paths as string[] }, io))),
+        .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders or files' })
+        .option('allow-slow-rules', { type: 'boolean', default: false, describe: 'hits: load --rules patterns that can backtrack exponentially' }),
+      (a) =>
+        run(
+          import('./rules-command.js').then(({ rulesCommand }) =>
+            rulesCommand(a.action, { format: a.format, rules: a.rules as string[], paths: a.paths as string[], allowSlowRules: a['allow-slow-rules'] }, io),
+          ),
+        ),
     )
     .command(historyCli(io, run))
     .command(showCli(io, run))
@@ -82,7 +89,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 function report(err: unknown, io: Io): number {
-  if (err instanceof UsageError || err instanceof RuleError || err instanceof InputError || err instanceof ServerError) {
+  if (err instanceof UsageError || err instanceof RuleError || err instanceof InputError || err instanceof ServerError || err instanceof StoreError) {
     io.stderr.write(`bamboo-doctor: ${err.message}\n`);
     return EXIT.usage;
   }

@@ -3,6 +3,8 @@
 
 import type { JobContext } from '../model.js';
 import { SourceAnalyzer, type Sink } from '../diagnose/analyzer.js';
+import type { Rule } from '../rules/load.js';
+import { patternFields } from '../rules/match.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import type { Input } from '../sources/inputs.js';
 import { readLogFile } from '../sources/text-file.js';
@@ -36,7 +38,7 @@ const MIN_PARALLEL_BYTES = 4 << 20;
  */
 export function readAhead(inputs: Input[], read: (input: Input) => boolean, options: AheadOptions): ReadAhead | null {
   const jobs = options.jobs ?? 1;
-  if (jobs <= 1 || (options.enrich && !options.context)) return null;
+  if (jobs <= 1 || (options.enrich && !options.context) || !options.ruleSet.rules.every(crossesThreads)) return null;
   const plan = planTasks(inputs, read, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   if (plan.tasks.length < 2 || plan.bytes < MIN_PARALLEL_BYTES) return null;
   const setup: WorkerSetup = { rules: options.ruleSet.rules, ...options.context, maxLineBytes: options.maxLineBytes };
@@ -50,6 +52,12 @@ interface Pending {
   result: Promise<TaskResult>;
   done: boolean;
 }
+
+/**
+ * A user's patterns run bounded (rules/bounded.ts): their matchers are functions, which cannot be sent to a worker,
+ * and the lines they gave up on are told at the end of the run from this thread's rules. Such rules read here.
+ */
+const crossesThreads = (rule: Rule): boolean => patternFields(rule).every(([, p]) => !p.exec);
 
 export class ReadAhead {
   private readonly pending: (Pending | undefined)[] = [];

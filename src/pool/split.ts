@@ -4,7 +4,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isBuildHeader } from '../context/tracker.js';
 import { parseEnvelope } from '../parse/envelope.js';
-import { sniff } from '../sources/log-source.js';
+import { sniff, SNIFF_LIMIT } from '../sources/log-source.js';
 import type { Input } from '../sources/inputs.js';
 
 export interface FileRef {
@@ -92,7 +92,8 @@ export function splitPoints(path: string, size: number, maxLineBytes: number): S
   const fd = openSync(path, 'r');
   try {
     const window = Buffer.allocUnsafe(SEARCH_BYTES);
-    const head = window.subarray(0, readSync(fd, window, 0, 8192, 0));
+    // Judged as openStream judges a file's start (a file this large is never JSON that parses whole).
+    const head = window.subarray(0, readSync(fd, window, 0, SNIFF_LIMIT, 0));
     if (sniff(head) !== 'text') return [];
     const splits: Split[] = [];
     for (let target = PART_BYTES; target + PART_BYTES / 2 < size; target += PART_BYTES) {

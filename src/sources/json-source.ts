@@ -7,21 +7,20 @@ import { DEFAULT_MAX_LINE_BYTES } from './line-reader.js';
 import { type ReadOptions } from './log-source.js';
 import { RestWalker } from './rest-walker.js';
 import { JsonSyntaxError, JsonTokenizer } from './json-tokens.js';
-import { InputError } from '../errors.js';
+import { InputError, StoreError } from '../errors.js';
 
 /**
  * Bytes are decoded and fed to the tokenizer 32 KB at a time. Pieces stay in V8's young generation (1 MB
  * strings go to the large-object space and live until a major GC: peak RSS ~270 MB instead of ~130 MB on a
- * 100 MB export); the values taken from a piece are slices of it. When the tokenizer meets broken JSON it
- * throws, what came before it in the piece already read.
+ * 100 MB export); the values taken from a piece are slices of it.
  */
 const PIECE = 1 << 15;
 
 /**
  * Feeds the log entries of a REST export to the analyzer; returns the number of entries read. Memory stays
- * flat whatever the size: the tokenizer hands on keys and values as it meets them, and a job result is never
- * assembled: only the entry being read is held. When the JSON is cut or broken, the jobs read so far are ended
- * (and so stored) before the InputError is raised.
+ * flat whatever the size: the tokenizer hands on keys and values as it meets them (a string kept to 8x the line
+ * cap), and a job result is never assembled: only the entry being read is held. When the JSON
+ * is cut or broken, the jobs read so far are ended (and so stored) before the InputError is raised.
  */
 export async function readJsonStream(
   stream: AsyncIterable<Buffer | string>,
@@ -32,7 +31,8 @@ export async function readJsonStream(
   const maxChars = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const walker = new RestWalker(analyzer, automaton, maxChars);
   // Exports appended to one file (`curl … >> results.json`, one result a line) are read one after another. A
-  // value is kept to 8x the line cap (escapes take room): the walker cuts it to the cap.
+  // string is kept to 8x the line cap (escapes take room; a 100 MB log entry is not held whole): entryLine cuts it.
+  // What the tokenizer hands on does not depend on where the input is cut: what came before a break is all read.
   const tokenizer = new JsonTokenizer(walker, 8 * maxChars);
   const decoder = new StringDecoder('utf8');
   let first = true;
@@ -51,10 +51,13 @@ export async function readJsonStream(
     atEnd = true;
     tokenizer.end();
   } catch (err) {
+    if (err instanceof StoreError) throw err;
     walker.end();
     throw new InputError(analyzer.source, walker.entryReached(), `${walker.where()}: ${describe(err as Error, atEnd)}`);
   }
   walker.end();
+  const notBamboo = walker.notBamboo();
+  if (notBamboo) throw new InputError(analyzer.source, null, notBamboo);
   for (const notice of walker.coverage.notices()) options.notice?.(notice);
   return walker.entries;
 }

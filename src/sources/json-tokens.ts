@@ -6,9 +6,9 @@ export interface JsonSink {
   open(isObject: boolean): void;
   close(): void;
   key(name: string): void;
-  scalar(value: string): void;
-  /** `null`, `true` or `false`: nothing the export's reader keeps. */
-  literal(): void;
+  scalar(value: string, isString: boolean): void;
+  /** `null`, `true` or `false`: nothing the export's reader keeps but what the input is (see rest-shape.ts). */
+  literal(word: 'null' | 'true' | 'false'): void;
 }
 
 /** Broken JSON: the reader says "not valid JSON"; `end()` with a value still open says the input was cut. */
@@ -31,7 +31,7 @@ const enum Expect {
 
 const QUOTE = 34;
 const BACKSLASH = 92;
-const LITERALS = ['null', 'true', 'false'];
+const LITERALS = ['null', 'true', 'false'] as const;
 
 /**
  * Top-level values may follow one another (exports appended to one file). A string longer than `maxString`
@@ -118,12 +118,12 @@ export class JsonTokenizer {
       if (j >= text.length && !atEnd) return false;
       const number = text.slice(i, j);
       if (Number.isNaN(Number(number))) this.fail(text, i, 'a number');
-      this.sink.scalar(number);
+      this.sink.scalar(number, false);
       return this.after(j);
     }
     for (const word of LITERALS) {
       if (text.startsWith(word, i)) {
-        this.sink.literal();
+        this.sink.literal(word);
         return this.after(i + word.length);
       }
       if (!atEnd && text.length - i < word.length && word.startsWith(text.slice(i))) return false;
@@ -178,7 +178,7 @@ export class JsonTokenizer {
     if (isKey) {
       this.sink.key(value);
       this.expect = Expect.Colon;
-    } else this.sink.scalar(value);
+    } else this.sink.scalar(value, true);
   }
 
   /** After a scalar ending before `end`. */

@@ -12,6 +12,8 @@ export interface InputReadOptions {
   automaton: KeywordAutomaton;
   maxLineBytes?: number;
   stdin?: Readable;
+  /** Stops reading stdin (see AnalyzeOptions.signal). */
+  signal?: AbortSignal;
   /** Told how many bytes were read (before gunzip), as they are read (progress). */
   onBytes?: (bytes: number) => void;
   /** Told what the input lacked though it was read (a REST export without log entries). */
@@ -25,7 +27,7 @@ export async function readInput(input: Input, analyzer: SourceAnalyzer, options:
     const lines = await readLogFile(input.path, options.automaton, analyzer, options);
     if (lines !== null) return lines;
   }
-  return readOpened(await openInput(input, options.stdin, options.onBytes), analyzer, options);
+  return readOpened(await openInput(input, options.stdin, options.onBytes, options.signal), analyzer, options);
 }
 
 /** Feeds an opened input (a file, stdin or a download) to the analyzer, as its first bytes said to read it. */

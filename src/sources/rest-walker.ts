@@ -6,6 +6,7 @@ import type { JobContext, LogLine } from '../model.js';
 import type { KeywordAutomaton } from '../rules/keywords.js';
 import { emptyEntry, entryLine, entryText, type EntryFields } from './rest-entry.js';
 import { EntryCoverage } from './rest-coverage.js';
+import { BAMBOO_FIELDS, describeTop, notBambooMessage } from './rest-shape.js';
 import type { JsonSink } from './json-tokens.js';
 
 /**
@@ -46,12 +47,17 @@ interface ResultState {
 const MAX_WAITING = 10_000;
 
 const RESULT_FIELDS = new Set(['buildResultKey', 'key', 'state']);
+
 const ENTRY_FIELDS = new Set(['log', 'unstyledLog', 'formattedDate', 'cssStyle']);
 const STATES: Record<string, JobContext['state']> = { Failed: 'failed', Successful: 'successful' };
 
 export class RestWalker implements JsonSink {
   /** Entries read in the whole input. */
   entries = 0;
+  /** True once a field of Bamboo's result resources was seen (see `notBamboo`). */
+  private bambooShaped = false;
+  /** What the input's first JSON value is, for a message when it is not an export. */
+  private top: string | null = null;
   /** Results with no entries, or only a page of them: what the user is told after the reading. */
   readonly coverage = new EntryCoverage();
   private readonly stack: Frame[] = [];
@@ -69,10 +75,20 @@ export class RestWalker implements JsonSink {
 
   key(name: string): void {
     this.field = name;
+    if (BAMBOO_FIELDS.has(name)) this.bambooShaped = true;
   }
 
-  literal(): void {
+  literal(word: 'null' | 'true' | 'false'): void {
+    this.top ??= describeTop(`${word}Value`, word);
     this.field = null;
+  }
+
+  /**
+   * Why this JSON is no Bamboo REST export, or null when it is one: none of its objects has a field of Bamboo's
+   * result resources (an array of numbers, a string, null, another service's answer).
+   */
+  notBamboo(): string | null {
+    return this.bambooShaped ? null : notBambooMessage(this.top);
   }
 
   /** The input ended (or broke): a job still waiting for its key starts with what is known; all jobs end. */
@@ -94,6 +110,7 @@ export class RestWalker implements JsonSink {
   }
 
   open(isObject: boolean): void {
+    this.top ??= describeTop(isObject ? 'startObject' : 'startArray', undefined);
     const parent = this.stack.at(-1);
     const key = this.field;
     this.field = null;
@@ -121,7 +138,9 @@ export class RestWalker implements JsonSink {
     this.coverage.result(result.hasEntries, result.nested, result.build, result.first, result.entries, result.total);
   }
 
-  scalar(value: string): void {
+  /** A string or a number (its text); a string is kept to 8x the line cap by the tokenizer, cut to it by entryLine. */
+  scalar(value: string, isString = true): void {
+    this.top ??= describeTop(isString ? 'stringValue' : 'numberValue', value);
     const key = this.field;
     this.field = null;
     const frame = this.stack.at(-1);
@@ -158,7 +177,6 @@ export class RestWalker implements JsonSink {
     this.entries++;
     const line = result.first + ++result.entries;
     const text = entryText(this.entry);
-    // Other entries cannot change the analysis: no line is made for them.
     if (!this.automaton.holds(text)) return;
     const entry = entryLine(this.entry, text, line, this.maxChars);
     if (result.ctx) this.analyzer.line(entry);

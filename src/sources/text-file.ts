@@ -3,7 +3,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { SourceAnalyzer } from '../diagnose/analyzer.js';
 import type { KeywordAutomaton } from '../rules/keywords.js';
-import { endBroken, logLineReader, sniff, type ReadOptions } from './log-source.js';
+import { endBroken, foreignJson, logLineReader, sniff, SNIFF_LIMIT, type ReadOptions } from './log-source.js';
 
 /** 1 MiB reads: ~3.5 GB/s from the page cache, 64 KB reads only ~1 GB/s (PERF-FACTS). */
 const CHUNK = 1 << 20;
@@ -48,7 +48,7 @@ export async function readLogFile(
     const end = options.end ?? Infinity;
     let at = options.start ?? 0;
     let n = readSync(fd, buf, 0, Math.min(CHUNK, end - at), at);
-    if (at === 0 && sniff(buf.subarray(0, n)) !== 'text') return null;
+    if (at === 0 && !plainText(buf.subarray(0, n))) return null;
     const reader = logLineReader(automaton, analyzer, options.maxLineBytes);
     for (let chunks = 1; n > 0; chunks++) {
       options.onBytes?.(n);
@@ -69,4 +69,10 @@ export async function readLogFile(
   } finally {
     closeSync(fd);
   }
+}
+
+/** Whether a file's first read says log text, judged as openStream judges its first SNIFF_LIMIT bytes. */
+function plainText(first: Buffer): boolean {
+  const head = first.subarray(0, SNIFF_LIMIT);
+  return sniff(head) === 'text' && foreignJson(head, first.length < SNIFF_LIMIT) === null;
 }

@@ -38,8 +38,8 @@ describe('analyze --jobs', () => {
     const folder = join(dir, 'export');
     let runs: Awaited<ReturnType<typeof both>>;
     beforeAll(async () => {
-      // ~5 MB in ~200 job logs: more than one worker's batch, so both workers read.
-      for (let n = 0; n < 200; n++) {
+      // ~6 MB in 300 job logs: above what one thread reads alone (4 MiB), and several batches.
+      for (let n = 0; n < 300; n++) {
         const sub = join(folder, `PLAN${n % 7}`);
         mkdirSync(sub, { recursive: true });
         const text = n % 23 === 5 ? fragment(n) + job(n) : job(n);

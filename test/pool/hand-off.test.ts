@@ -8,8 +8,10 @@ import { SourceAnalyzer } from '../../src/diagnose/analyzer.js';
 import type { Diagnosis } from '../../src/model.js';
 import { parseEnvelope } from '../../src/parse/envelope.js';
 import type { FinishedJob } from '../../src/pool/hand-off.js';
+import { readAhead } from '../../src/pool/ahead.js';
+import { expandInputs } from '../../src/sources/inputs.js';
 import { loadRuleSet } from '../../src/rules/rule-set.js';
-import { tempDir } from '../helpers/cli.js';
+import { ROOT, tempDir } from '../helpers/cli.js';
 import { fragment, job } from '../helpers/job-logs.js';
 
 const ruleSet = loadRuleSet();
@@ -17,9 +19,9 @@ const ruleSet = loadRuleSet();
 describe('job steps', () => {
   const folder = tempDir('bamboo-doctor-hand-off-');
   beforeAll(() => {
-    // ~5 MB in 200 job logs: enough for two workers.
+    // ~6 MB in 300 job logs: above what one thread reads alone (4 MiB), and several tasks.
     mkdirSync(join(folder, 'logs'));
-    for (let n = 0; n < 200; n++) writeFileSync(join(folder, 'logs', `job-${String(n).padStart(3, '0')}.log`), job(n));
+    for (let n = 0; n < 300; n++) writeFileSync(join(folder, 'logs', `job-${String(n).padStart(3, '0')}.log`), job(n));
   });
 
   async function run(jobs: number) {
@@ -44,13 +46,28 @@ describe('job steps', () => {
   it('run in input order before the sinks, the same with two workers as with one thread', async () => {
     const one = await run(1);
     const two = await run(2);
-    expect(one.seen.length).toBe(200);
+    expect(one.seen.length).toBe(300);
     expect(one.seen.slice(0, 2)).toEqual([job(0).match(/\((ACME-WEB-JOB1-1000)\)/)![1], 'BILL-SVC-JOB1-1001']);
     expect(two.seen).toEqual(one.seen);
     expect(one.printed.length).toBeGreaterThan(200);
     expect(one.printed.every((d) => d.note?.startsWith('job '))).toBe(true);
     expect(two.printed).toEqual(one.printed);
     expect(two.result).toEqual(one.result);
+  });
+});
+
+describe('--jobs with rules of the user', () => {
+  it('reads in this thread: their bounded matchers (functions) cannot cross to a worker', async () => {
+    const folder = tempDir('bamboo-doctor-hand-off-user-');
+    for (let n = 0; n < 300; n++) writeFileSync(join(folder, `job-${n}.log`), job(n));
+    const inputs = expandInputs([folder]);
+    const builtIn = readAhead(inputs, () => true, { ruleSet, jobs: 2 });
+    expect(builtIn).not.toBeNull();
+    await builtIn?.close();
+    const withUserRules = loadRuleSet([join(ROOT, 'test', 'fixtures', 'rules')]);
+    expect(readAhead(inputs, () => true, { ruleSet: withUserRules, jobs: 2 })).toBeNull();
+    const run = (jobs: number) => analyze({ paths: [folder], ruleSet: withUserRules, store: null, sinks: [], jobs });
+    expect(await run(2)).toEqual(await run(1));
   });
 });
 
