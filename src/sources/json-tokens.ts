@@ -204,7 +204,8 @@ export class JsonTokenizer {
   }
 
   private fail(text: string, i: number, wanted: string): never {
-    throw new JsonSyntaxError(`expected ${wanted}, found ${JSON.stringify(text.slice(i, i + 12))}`);
+    // One character: what follows it depends on where the input was cut, and the message must not.
+    throw new JsonSyntaxError(`expected ${wanted}, found ${JSON.stringify(text.charAt(i))}`);
   }
 }
 
