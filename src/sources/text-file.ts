@@ -16,8 +16,10 @@ const CHUNK = 1 << 20;
  */
 let shared: Buffer | undefined;
 
-/** The reading yields to the event loop (timers, signals, a worker's messages) every this many chunks. */
-const YIELD_EVERY = 32;
+/**
+ * The reading yields to the event loop after each chunk (~1 µs a MiB): a SIGTERM, a timer or a worker's message is
+ * handled between chunks, as with a read stream, and not only once a whole batch is read.
+ */
 const yieldToLoop = () => new Promise<void>((done) => setImmediate(done));
 
 export interface FileReadOptions extends ReadOptions {
@@ -50,12 +52,12 @@ export async function readLogFile(
     let n = readSync(fd, buf, 0, Math.min(CHUNK, end - at), at);
     if (at === 0 && !plainText(buf.subarray(0, n))) return null;
     const reader = logLineReader(automaton, analyzer, options.maxLineBytes);
-    for (let chunks = 1; n > 0; chunks++) {
+    while (n > 0) {
       options.onBytes?.(n);
       reader.push(buf.subarray(0, n));
       at += n;
+      await yieldToLoop();
       if (at >= end) break;
-      if (chunks % YIELD_EVERY === 0) await yieldToLoop();
       try {
         n = readSync(fd, buf, 0, Math.min(CHUNK, end - at), at);
       } catch (err) {
