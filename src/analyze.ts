@@ -11,6 +11,7 @@ import { JobCollector, deliver, type JobStep } from './pool/hand-off.js';
 import type { SourceInfo, Store } from './store/store.js';
 import { StoreSink } from './store/store-sink.js';
 import { InputError, StoreError, WorkerError } from './errors.js';
+import type { Baseline } from './diagnose/job-causes.js';
 
 export interface AnalyzeOptions {
   paths: string[];
@@ -41,6 +42,8 @@ export interface AnalyzeOptions {
    * a year of builds or a --follow that runs for weeks (each diagnosis holds ~2 KB of fix and evidence).
    */
   keepDiagnoses?: boolean;
+  /** The green baseline of each job (see AnalyzerOptions.baseline); by default the store's. */
+  baseline?: Baseline;
   /** Readers of files (default 1: this thread): N - 1 worker threads and this one (see src/pool/ahead.ts). */
   jobs?: number;
   /** The `--agents` files and `--specs` paths `enrich` was made from: workers make their own (else one thread reads). */
@@ -109,7 +112,9 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const collect = collector(result, options.keepDiagnoses !== false);
   const inputs = expandEach(options.paths, result, options.cwd);
   options.onInput?.({ kind: 'start', inputs });
-  const ahead = readAhead(inputs, (input) => !alreadyStored(options, sourceInfo(input)), options);
+  // A green baseline is looked up in the database while a job is read: workers cannot, so one thread reads until it
+  // is applied as a job step (on this thread, to each finished job) instead.
+  const ahead = baselineOf(options) ? null : readAhead(inputs, (input) => !alreadyStored(options, sourceInfo(input)), options);
   try {
     for (const input of inputs) {
       if (options.signal?.aborted) break;
@@ -175,7 +180,7 @@ function expandEach(paths: string[], result: AnalyzeResult, cwd?: string): Input
 }
 
 /** What reading one source needs, whatever it comes from. */
-type SourceOptions = Pick<AnalyzeOptions, 'ruleSet' | 'store' | 'sinks' | 'maxLineBytes' | 'enrich' | 'jobSteps'>;
+type SourceOptions = Pick<AnalyzeOptions, 'ruleSet' | 'store' | 'sinks' | 'maxLineBytes' | 'enrich' | 'baseline' | 'jobSteps'>;
 
 /**
  * Reads one source into the sinks and the store: its `sources` row ends 'done', or 'partial' with the error when
@@ -251,11 +256,17 @@ function sourceSinks(options: SourceOptions, name: string, sourceId: number | nu
   return [...(options.store ? [new StoreSink(options.store, sourceId, storedAs, live)] : []), ...options.sinks, collect()];
 }
 
+/** The green baseline jobs are read against: given, or the store's (a database lookup: this thread only). */
+export function baselineOf(options: Pick<AnalyzeOptions, 'store' | 'baseline'>): Baseline | undefined {
+  const store = options.store;
+  return options.baseline ?? (store ? (plan: string, job: string) => store.causes.greenHashes(plan, job) : undefined);
+}
+
 /**
  * The analyzer of one source read in this thread. A batch source's jobs go through the same hand-off as a worker's
  * (the steps, then the sinks); live diagnoses go to the sinks as they arise.
  */
 export function analyzerFor(options: SourceOptions, name: string, live: boolean, sinks: Sink[]): SourceAnalyzer {
   const out = live ? sinks : [new JobCollector((job) => deliver(job, sinks, options.jobSteps))];
-  return new SourceAnalyzer(name, options.ruleSet, out, { live, enrich: options.enrich });
+  return new SourceAnalyzer(name, options.ruleSet, out, { live, enrich: options.enrich, baseline: baselineOf(options) });
 }

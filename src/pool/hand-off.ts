@@ -53,7 +53,15 @@ export function deliver(job: FinishedJob, sinks: readonly Sink[], steps: readonl
  */
 export function shiftLines(job: FinishedJob, offset: number): void {
   if (offset === 0) return;
-  for (const d of new Set([...job.summary.diagnoses, ...job.emitted])) d.line += offset;
+  // Once each: the same line object may be the cause of two diagnoses.
+  const lined = new Set<{ line: number }>();
+  for (const d of [...job.summary.diagnoses, ...job.emitted]) {
+    lined.add(d);
+    for (const c of d.cause ?? []) lined.add(c);
+    for (const c of d.causePool ?? []) lined.add(c);
+  }
+  // Line 0 is no line (a diagnosis of the job as a whole: unexplained-failure).
+  for (const item of lined) if (item.line > 0) item.line += offset;
 }
 
 /** An InputError as plain data (an Error loses its fields crossing threads), its line counted in its part. */

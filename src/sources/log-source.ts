@@ -43,7 +43,9 @@ export function logLineReader(automaton: KeywordAutomaton, analyzer: SourceAnaly
     if (truncated) entry.truncated = true;
     analyzer.line(entry);
   };
-  return new LineReader(automaton, toAnalyzer, maxLineBytes);
+  const reader = new LineReader(automaton, toAnalyzer, maxLineBytes);
+  analyzer.useLookBack((count) => reader.linesBefore(count).map((l) => parseEnvelope(l.text, l.line)));
+  return reader;
 }
 
 /** A reading broke: what was read is analysed and its jobs ended; the error to raise names the line reached. */

@@ -49,7 +49,9 @@ export async function readLogFile(
     const buf = (shared ??= Buffer.allocUnsafe(CHUNK));
     const end = options.end ?? Infinity;
     let at = options.start ?? 0;
-    let n = readSync(fd, buf, 0, Math.min(CHUNK, end - at), at);
+    // A range's first read stops at a multiple of CHUNK: its reads then fall where a reading of the whole file's do,
+    // and so do the chunks a failed task's last lines are looked back for (LineReader.linesBefore).
+    let n = readSync(fd, buf, 0, Math.min(CHUNK - (at % CHUNK), end - at), at);
     if (at === 0 && !plainText(buf.subarray(0, n))) return null;
     const reader = logLineReader(automaton, analyzer, options.maxLineBytes);
     while (n > 0) {

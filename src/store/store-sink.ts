@@ -29,6 +29,6 @@ export class StoreSink implements Sink {
     if (this.storedUnkeyed && job.ctx.build) this.store.dropBuild(unkeyedBuildKey(this.sourcePath, this.unkeyed + 1));
     this.storedUnkeyed = false;
     if (!job.ctx.build) this.unkeyed++;
-    this.store.saveJob(this.sourceId, this.sourcePath, job.ctx, this.unkeyed, job.diagnoses);
+    this.store.saveJob(this.sourceId, this.sourcePath, job.ctx, this.unkeyed, job.diagnoses, job.green);
   }
 }

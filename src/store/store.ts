@@ -4,9 +4,10 @@ import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
 import type { Diagnosis, JobContext } from '../model.js';
 import { explain, openForReading, openForWriting } from './database.js';
-import { buildKeyOf, now, prepare, unkeyedBuildKey } from './statements.js';
+import { buildKeyOf, now, prepare, unkeyedBuildKey, type WrittenBuild } from './statements.js';
+import { CauseStore, type GreenLines } from './causes.js';
 
-export { buildKeyOf, unkeyedBuildKey };
+export { buildKeyOf, unkeyedBuildKey, type WrittenBuild };
 
 /** Default database file, overridden by `--db` or BAMBOO_DOCTOR_DB. */
 export const DEFAULT_DB = './bamboo-doctor.db';
@@ -41,6 +42,8 @@ const OWNER = `${hostname()}:${process.pid}`;
  */
 export class Store {
   readonly db: Database.Database;
+  /** Cause lines: the green baseline per job and builds' signatures. */
+  readonly causes: CauseStore;
   private readonly stmts;
 
   /** `readonly`: for queries (history, show, report); the file is never written then. */
@@ -49,7 +52,8 @@ export class Store {
     options: { readonly?: boolean } = {},
   ) {
     this.db = options.readonly ? openForReading(path) : openForWriting(path);
-    this.stmts = this.guard(() => prepare(this.db));
+    this.causes = this.guard(() => new CauseStore(this.db));
+    this.stmts = this.guard(() => prepare(this.db, this.causes));
   }
 
   close(): void {
@@ -99,10 +103,11 @@ export class Store {
 
   /**
    * Writes a build and replaces its diagnoses in one transaction: reading the same build again (the same
-   * file, or the same build from a REST export) leaves one row each.
+   * file, or the same build from a REST export) leaves one row each. A successful build's error-like lines
+   * (`green`) become its job's baseline in the same transaction.
    */
-  saveJob(sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, diagnoses: Diagnosis[]): boolean {
-    return this.count(this.guard(() => this.stmts.saveJob(sourceId, sourcePath, ctx, ordinal, diagnoses)));
+  saveJob(sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, diagnoses: Diagnosis[], green?: GreenLines): boolean {
+    return this.count(this.guard(() => this.stmts.saveJob(sourceId, sourcePath, ctx, ordinal, diagnoses, green)));
   }
 
   /** Live input: a diagnosis is written as soon as it arises (its build row first), then updated at the job's end. */

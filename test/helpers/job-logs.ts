@@ -31,3 +31,9 @@ export function fragment(n: number, findings = true): string {
   return `${lines.join('\n')}\n`;
 }
 
+
+/** Sample n, failed without any rule's failure in it (generated: the green sample with its tasks failing). */
+export function unexplained(n: number): string {
+  const green = samples[SAMPLES.indexOf('successful-build-noisy-stderr')];
+  return green.text.replaceAll(green.key, `${green.key.slice(0, green.key.lastIndexOf('-'))}-${1000 + n}`).replaceAll('with result: Success', 'with result: Failed');
+}
