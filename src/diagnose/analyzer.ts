@@ -51,6 +51,8 @@ export class SourceAnalyzer {
   private readonly segmenter = new JobSegmenter();
   /** The lines before the one being read, from the reader (a `.log`); absent for other inputs. */
   private lookBack: ((count: number) => LogLine[]) | null = null;
+  /** Candidate lines read since the job being read began. */
+  private linesInJob = 0;
 
   constructor(
     readonly source: string,
@@ -72,6 +74,7 @@ export class SourceAnalyzer {
   }
 
   line(line: LogLine): void {
+    this.linesInJob++;
     const hits = this.ruleSet.match(line.text, line.parts);
     let event = null;
     const lifecycle = hits.context || line.key !== undefined || line.agent !== undefined;
@@ -107,6 +110,14 @@ export class SourceAnalyzer {
     seed(this.job.ctx);
   }
 
+  /**
+   * True when the given build header, read next, would begin a job with nothing carried over from the lines read
+   * before it: a log split there reads the same in parts (src/pool/split.ts).
+   */
+  splitsBefore(header: LogLine): boolean {
+    return this.linesInJob === 0 || this.segmenter.startsJob(this.job, header);
+  }
+
   /** Ends the input: the job being read ends with it. */
   end(): void {
     this.endJob();
@@ -129,6 +140,7 @@ export class SourceAnalyzer {
   private endJob(): void {
     const job = this.job;
     this.job = this.newJob();
+    this.linesInJob = 0;
     if (job.drafts.size === 0 && !showsJob(job.ctx) && !(job.ctx.state === 'failed' && job.ctx.finished)) return;
     this.options.enrich?.(job.ctx);
     const diagnoses: Diagnosis[] = [];
