@@ -70,6 +70,9 @@ export const RECOGNISERS: readonly Recogniser[] = [
   // Bamboo 2.x–4.x: "Error occurred while executing the build for KEY : <reason>" (an error outside any task).
   { keyword: 'executing the build for ', read: text(readBuildError) },
   { keyword: 'went offline while building ', read: text(readAgentOffline) },
+  // Every job runs its post-build plugins, on the agent and on the server: in a server's or agent's own log that line
+  // carries the build's key and the local agent's thread (trackLine reads both), also in a fragment with no header.
+  { keyword: 'Running post build plugin', read: () => null },
   { keyword: 'Finished building', read: text(finishBuild) },
   { keyword: 'Finished processing deployment result', read: text(finishBuild) },
   { keyword: 'completed.', read: text(readCompleted) },
