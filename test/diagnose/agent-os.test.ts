@@ -75,11 +75,19 @@ describe('evidence paths when the OS is not known', () => {
   });
 
   it('lets the shipped executable-not-found rule list its Linux fix first for a POSIX fragment', () => {
-    // A fragment with no header and no working directory: only the evidence shows the paths.
-    const [d] = diagnoseLines(ruleSet, ['error\t12-Jan-2026 14:02:10\t/home/ci/build.sh: line 3: /opt/tools/bin/mvn: No such file or directory', 'error\t12-Jan-2026 14:02:10\t/home/ci/build.sh: line 4: gradle: command not found']).filter((x) => x.rule === 'executable-not-found');
+    // A fragment with no header and no working directory: only the evidence shows the paths, and these (/tmp, /usr)
+    // Git Bash prints on Windows too, so the Windows scenario stays a candidate, last.
+    const [d] = diagnoseLines(ruleSet, ['error\t12-Jan-2026 14:02:10\t/tmp/build.sh: line 3: /usr/local/bin/mvn: No such file or directory', 'error\t12-Jan-2026 14:02:10\t/tmp/build.sh: line 4: gradle: command not found']).filter((x) => x.rule === 'executable-not-found');
     expect(d.agent.os).toBe('unknown');
     expect(d.candidates?.[0]).not.toBe('windows-agent');
     expect(d.candidates).toContain('windows-agent');
+  });
+
+  it('takes a path under a host root (/home, /opt) for the agent OS when nothing else told it', () => {
+    // User homes under /home and software under /opt are a POSIX host's layout: the Windows scenario is no candidate then.
+    const [d] = diagnoseLines(ruleSet, ['error\t12-Jan-2026 14:02:10\t/home/ci/build.sh: line 3: /opt/tools/bin/mvn: No such file or directory', 'error\t12-Jan-2026 14:02:10\t/home/ci/build.sh: line 4: gradle: command not found']).filter((x) => x.rule === 'executable-not-found');
+    expect(d.agent.os).toBe('linux');
+    expect(d.candidates ?? [d.scenario]).not.toContain('windows-agent');
   });
 });
 
