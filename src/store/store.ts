@@ -4,6 +4,16 @@ import Database from 'better-sqlite3';
 import type { Diagnosis, JobContext } from '../model.js';
 import { MIGRATIONS } from './migrations/index.js';
 
+/** A diagnosis read back from NDJSON (`ingest`) and the build it is stored under. */
+export interface IngestItem {
+  /** The log it came from on the machine that analysed it (its `source`; stdin's `-` named apart). */
+  sourcePath: string;
+  /** For a job with no build key: which of that source's unkeyed jobs it is. */
+  ordinal: number;
+  ctx: JobContext;
+  diagnosis: Diagnosis;
+}
+
 /** Default database file, overridden by `--db` or BAMBOO_DOCTOR_DB. */
 export const DEFAULT_DB = './bamboo-doctor.db';
 
@@ -66,6 +76,17 @@ export class Store {
     return this.stmts.saveOne(sourceId, sourcePath, ctx, ordinal, d);
   }
 
+  /**
+   * Diagnoses read back from NDJSON (`ingest`), in one transaction: each is added to its build (made when new)
+   * or replaces that build's diagnosis of the same rule, so ingesting the same lines again changes nothing.
+   * Returns how many were kept out because their build is stored from a log read to its end.
+   */
+  ingestDiagnoses(sourceId: number, items: IngestItem[]): number {
+    const kept = this.stmts.ingest(sourceId, items);
+    this.keptComplete += kept;
+    return kept;
+  }
+
   /** Deletes a build and its diagnoses (a live fragment's row stored before its build key was known). */
   dropBuild(key: string): void {
     this.stmts.dropBuild.run(key);
@@ -118,13 +139,14 @@ export function buildKeyOf(ctx: JobContext, sourcePath: string, ordinal: number)
 export const unkeyedBuildKey = (sourcePath: string, ordinal: number): string => `${sourcePath}#${ordinal}`;
 
 function prepare(db: Database.Database) {
-  const upsertBuild = db.prepare(`
+  const insertBuild = `
     INSERT INTO builds (build_key, keyed, plan, job, number, state, bamboo_version, agent_name, agent_type,
       agent_container, agent_service, agent_home, runner_kind, runner_image, runner_volumes, started, source_id,
       source_path, analyzed_at, finished, agent_os)
     VALUES (@key, @keyed, @plan, @job, @number, @state, @bambooVersion, @agentName, @agentType, @agentContainer,
       @agentService, @agentHome, @runnerKind, @runnerImage, @runnerVolumes, @started, @sourceId, @sourcePath, @at,
-      @finished, @agentOs)
+      @finished, @agentOs)`;
+  const upsertBuild = db.prepare(`${insertBuild}
     ON CONFLICT (build_key) DO UPDATE SET keyed = excluded.keyed, plan = excluded.plan, job = excluded.job,
       number = excluded.number, state = excluded.state, bamboo_version = excluded.bamboo_version,
       agent_name = excluded.agent_name, agent_type = excluded.agent_type, agent_container = excluded.agent_container,
@@ -134,6 +156,8 @@ function prepare(db: Database.Database) {
       source_path = excluded.source_path, analyzed_at = excluded.analyzed_at, finished = excluded.finished,
       agent_os = excluded.agent_os
     RETURNING id`);
+  // An ingested diagnosis (NDJSON) carries less about its build than the log did: a stored build row stays as it is.
+  const addBuild = db.prepare(`${insertBuild} ON CONFLICT (build_key) DO UPDATE SET build_key = excluded.build_key RETURNING id`);
   const deleteDiagnoses = db.prepare('DELETE FROM diagnoses WHERE build_id = ?');
   const deleteDiagnosis = db.prepare('DELETE FROM diagnoses WHERE build_id = ? AND rule = ?');
   const upsertDiagnosis = db.prepare(`
@@ -156,9 +180,9 @@ function prepare(db: Database.Database) {
   const keepsComplete = (ctx: JobContext, sourcePath: string, ordinal: number): boolean =>
     !ctx.finished && finishedOf.get(buildKeyOf(ctx, sourcePath, ordinal).key) === 1;
 
-  const writeBuild = (sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number): { id: number; key: string } => {
+  const writeBuild = (sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, statement = upsertBuild): { id: number; key: string } => {
     const { key, keyed } = buildKeyOf(ctx, sourcePath, ordinal);
-    const row = upsertBuild.get({
+    const row = statement.get({
       key,
       keyed: keyed ? 1 : 0,
       plan: ctx.plan,
@@ -239,6 +263,14 @@ function prepare(db: Database.Database) {
         return true;
       },
     ),
+    ingest: db.transaction((sourceId: number, items: IngestItem[]) => {
+      let kept = 0;
+      for (const { sourcePath, ordinal, ctx, diagnosis } of items) {
+        if (keepsComplete(ctx, sourcePath, ordinal)) kept++;
+        else writeDiagnosis(writeBuild(sourceId, sourcePath, ctx, ordinal, addBuild), ctx, diagnosis);
+      }
+      return kept;
+    }),
     saveOne: db.transaction((sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, d: Diagnosis) => {
       if (keepsComplete(ctx, sourcePath, ordinal)) return false;
       writeDiagnosis(writeBuild(sourceId, sourcePath, ctx, ordinal), ctx, d);

@@ -1,0 +1,52 @@
+// `bamboo-doctor ingest [files|-]`: stores the NDJSON of `analyze --format ndjson` from other machines.
+
+import type { Argv } from 'yargs';
+import { ingest } from '../ingest/ingest.js';
+import { openStore } from '../store/open.js';
+import { UsageError } from '../errors.js';
+import { storePath, type DbOption } from './shared.js';
+import { EXIT, type Io } from './io.js';
+import { restoreDash } from './analyze-command.js';
+
+export interface IngestArgs {
+  paths: string[];
+  db?: DbOption;
+}
+
+/** 0 when every line was stored; 2 when a line was bad or an input unreadable (all else is stored all the same). */
+export async function ingestCommand(args: IngestArgs, io: Io): Promise<number> {
+  const path = storePath(args.db, io);
+  if (path === false) throw new UsageError('ingest stores what it reads: --no-db does not apply');
+  const store = openStore(path);
+  try {
+    const result = await ingest({
+      paths: args.paths.length ? args.paths : ['-'],
+      store,
+      stdin: io.stdin,
+      cwd: io.cwd,
+      onBadLine: (error) => io.stderr.write(`bamboo-doctor: ${error.message} (line skipped)\n`),
+    });
+    for (const error of result.failed) io.stderr.write(`bamboo-doctor: ${error.message}\n`);
+    const kept = result.kept ? `, ${result.kept} left out (their builds are stored from complete logs)` : '';
+    const bad = result.bad ? `, ${result.bad} bad line${result.bad === 1 ? '' : 's'} skipped` : '';
+    const failed = result.failed.length ? `, ${result.failed.length} input${result.failed.length === 1 ? '' : 's'} not read to the end` : '';
+    io.stderr.write(`ingest: ${result.stored} diagnos${result.stored === 1 ? 'is' : 'es'} stored from ${result.inputs} input${result.inputs === 1 ? '' : 's'}${kept}${bad}${failed}\n`);
+    return result.bad || result.failed.length ? EXIT.usage : EXIT.ok;
+  } finally {
+    store.close();
+  }
+}
+
+const ingestBuilder = <T>(y: Argv<T>) =>
+  y
+    .positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'NDJSON files (globs quoted), or - for stdin (the default)' })
+    .option('db', { type: 'string', describe: 'SQLite file (default $BAMBOO_DOCTOR_DB or ./bamboo-doctor.db)' });
+
+export function ingestCli(io: Io, run: (p: Promise<number>) => void) {
+  return {
+    command: 'ingest [paths..]',
+    describe: 'Store the diagnoses that analyze --format ndjson printed elsewhere (agents, a log shipper)',
+    builder: ingestBuilder,
+    handler: (a: Awaited<ReturnType<typeof ingestBuilder>['argv']>) => run(ingestCommand({ paths: (a.paths as string[]).map(restoreDash), db: a.db }, io)),
+  };
+}
