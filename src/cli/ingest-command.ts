@@ -3,6 +3,8 @@
 import type { Argv } from 'yargs';
 import { ingest } from '../ingest/ingest.js';
 import { openStore } from '../store/open.js';
+import { isPostgresUrl } from '../store/db-url.js';
+import { PgStore } from '../store/pg-store.js';
 import { UsageError } from '../errors.js';
 import { storePath, type DbOption } from './shared.js';
 import { EXIT, type Io } from './io.js';
@@ -17,7 +19,7 @@ export interface IngestArgs {
 export async function ingestCommand(args: IngestArgs, io: Io): Promise<number> {
   const path = storePath(args.db, io);
   if (path === false) throw new UsageError('ingest stores what it reads: --no-db does not apply');
-  const store = openStore(path);
+  const store = isPostgresUrl(path) ? await PgStore.open(path) : openStore(path);
   try {
     const result = await ingest({
       paths: args.paths.length ? args.paths : ['-'],
@@ -33,14 +35,14 @@ export async function ingestCommand(args: IngestArgs, io: Io): Promise<number> {
     io.stderr.write(`ingest: ${result.stored} diagnos${result.stored === 1 ? 'is' : 'es'} stored from ${result.inputs} input${result.inputs === 1 ? '' : 's'}${kept}${bad}${failed}\n`);
     return result.bad || result.failed.length ? EXIT.usage : EXIT.ok;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
 const ingestBuilder = <T>(y: Argv<T>) =>
   y
     .positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'NDJSON files (globs quoted), or - for stdin (the default)' })
-    .option('db', { type: 'string', describe: 'SQLite file (default $BAMBOO_DOCTOR_DB or ./bamboo-doctor.db)' });
+    .option('db', { type: 'string', describe: 'SQLite file or postgres://user@host/db (default $BAMBOO_DOCTOR_DB or ./bamboo-doctor.db)' });
 
 export function ingestCli(io: Io, run: (p: Promise<number>) => void) {
   return {

@@ -1,7 +1,7 @@
 // Parses the command line and runs a command; returns the exit code (only bin/ touches process.exit).
 
 import yargs from 'yargs';
-import { InputError, RuleError, ServerError, UsageError } from '../errors.js';
+import { InputError, RuleError, ServerError, StoreError, UsageError } from '../errors.js';
 import { analyzeCommand, protectDash, restoreDash } from './analyze-command.js';
 import { followCommand } from './follow-command.js';
 import { EXIT, type Io } from './io.js';
@@ -82,7 +82,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 function report(err: unknown, io: Io): number {
-  if (err instanceof UsageError || err instanceof RuleError || err instanceof InputError || err instanceof ServerError) {
+  if (err instanceof UsageError || err instanceof RuleError || err instanceof InputError || err instanceof ServerError || err instanceof StoreError) {
     io.stderr.write(`bamboo-doctor: ${err.message}\n`);
     return EXIT.usage;
   }

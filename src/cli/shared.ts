@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { dbPath, openStore, type DbOption } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { UsageError } from '../errors.js';
+import { isPostgresUrl } from '../store/db-url.js';
 import { SEVERITIES, severitiesAtLeast, type Severity } from '../model.js';
 import { EXIT, userPath, type Io } from './io.js';
 
@@ -24,7 +25,7 @@ export function readingOptions<T>(y: Argv<T>) {
 /** The database a command names, as the process opens it: `--db`, else BAMBOO_DOCTOR_DB, else the default. */
 export function storePath(option: DbOption | undefined, io: Io): string | false {
   const path = dbPath(option, io.env);
-  return path === false || path === ':memory:' ? path : userPath(io, path);
+  return path === false || path === ':memory:' || isPostgresUrl(path) ? path : userPath(io, path);
 }
 
 /** The store `analyze` writes to (created when missing); null for `--no-db`. */

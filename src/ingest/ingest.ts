@@ -11,8 +11,8 @@ import { parseRecord, RecordError } from './record.js';
 
 /** What ingest writes through: a source row per input, and batches of diagnoses. */
 export interface IngestStore {
-  beginSource(info: SourceInfo): number;
-  finishSource(id: number, lines: number, status: 'done' | 'partial', error?: string | null): void;
+  beginSource(info: SourceInfo): number | Promise<number>;
+  finishSource(id: number, lines: number, status: 'done' | 'partial', error?: string | null): void | Promise<void>;
   /** Stores the items; returns how many were kept out (their build is stored from a log read to its end). */
   ingestDiagnoses(sourceId: number, items: IngestItem[]): number | Promise<number>;
 }
@@ -45,14 +45,14 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const result: IngestResult = { inputs: 0, stored: 0, kept: 0, bad: 0, failed: [] };
   for (const input of expand(options.paths, result, options.cwd)) {
     result.inputs++;
-    const id = options.store.beginSource({ path: input.path ?? '-', kind: 'ndjson', size: input.stat?.size ?? null, mtimeMs: input.stat ? Math.trunc(input.stat.mtimeMs) : null, fingerprint: null });
+    const id = await options.store.beginSource({ path: input.path ?? '-', kind: 'ndjson', size: input.stat?.size ?? null, mtimeMs: input.stat ? Math.trunc(input.stat.mtimeMs) : null, fingerprint: null });
     try {
       const lines = await ingestInput(input, id, options, result);
-      options.store.finishSource(id, lines, 'done');
+      await options.store.finishSource(id, lines, 'done');
     } catch (err) {
       const error = err instanceof InputError ? err : new InputError(input.name, null, (err as Error).message);
       result.failed.push(error);
-      options.store.finishSource(id, error.line ?? 0, 'partial', error.message);
+      await options.store.finishSource(id, error.line ?? 0, 'partial', error.message);
     }
   }
   return result;
