@@ -1,31 +1,20 @@
-// The store in PostgreSQL: many analyzers and ingesters write one database at once. A batch of builds and their
-// diagnoses is a few set-based statements in one transaction, rows locked in key order so writers never deadlock.
+// The store in PostgreSQL: many analyzers and ingesters on several machines write one database at once; each
+// batch is one transaction, run again when it lost a deadlock or serialization conflict to another writer.
 
 import type pg from 'pg';
-import type { SourceInfo, IngestItem } from './store.js';
+import type { IngestItem, SourceInfo, SourceRow } from './store.js';
 import { openPostgres, type PgDatabase } from './pg-database.js';
-import { BUILD_COLUMNS, DIAGNOSIS_COLUMNS, buildRow, diagnosisRow, now, type BuildRow, type DiagnosisRow } from './rows.js';
+import { addIngested, applyOps } from './pg-writes.js';
+import { now } from './rows.js';
+import type { WriteOp, WriteOutcome } from './writes.js';
 
 /** PostgreSQL's codes for a transaction that lost to another (deadlock, serialization): it is run again. */
 const RETRY = new Set(['40P01', '40001']);
 
-const recordset = (columns: Record<string, string>, extra = '') =>
-  `jsonb_to_recordset($1::jsonb) AS r(${extra}${Object.entries(columns).map(([c, t]) => `${c} ${t}`).join(', ')})`;
-const names = (columns: Record<string, string>) => Object.keys(columns).join(', ');
-const updateAll = (columns: Record<string, string>, except: string[]) =>
-  Object.keys(columns).filter((c) => !except.includes(c)).map((c) => `${c} = excluded.${c}`).join(', ');
-
-/** Builds of a batch; a build already stored from a log read to its end is left alone (no row returned for it). */
-const ADD_BUILDS = `INSERT INTO builds (${names(BUILD_COLUMNS)})
-  SELECT ${names(BUILD_COLUMNS)} FROM ${recordset(BUILD_COLUMNS)} ORDER BY build_key
-  ON CONFLICT (build_key) DO UPDATE SET build_key = excluded.build_key WHERE builds.finished = 0
-  RETURNING id, build_key`;
-
-const UPSERT_DIAGNOSES = `INSERT INTO diagnoses (build_id, ${names(DIAGNOSIS_COLUMNS)})
-  SELECT build_id, ${names(DIAGNOSIS_COLUMNS)} FROM ${recordset(DIAGNOSIS_COLUMNS, 'build_id bigint, ')} ORDER BY build_id, rule
-  ON CONFLICT (build_id, rule) DO UPDATE SET ${updateAll(DIAGNOSIS_COLUMNS, ['rule'])}`;
-
 export class PgStore {
+  /** Builds not written because the database holds them from a complete log (see Store.keptComplete). */
+  keptComplete = 0;
+
   private constructor(private readonly db: PgDatabase) {}
 
   static async open(url: string): Promise<PgStore> {
@@ -41,6 +30,16 @@ export class PgStore {
     await this.db.pool.end();
   }
 
+  /** A source read completely before, unchanged since (same path, size and modification time). */
+  async findSource(info: SourceInfo): Promise<SourceRow | undefined> {
+    const r = await this.query<SourceRow>(
+      `SELECT id, path, kind, size, mtime_ms AS "mtimeMs", fingerprint, lines, status FROM sources
+       WHERE path = $1 AND size IS NOT DISTINCT FROM $2 AND mtime_ms IS NOT DISTINCT FROM $3 AND status = 'done' ORDER BY id DESC LIMIT 1`,
+      [info.path, info.size, info.mtimeMs],
+    );
+    return r.rows[0];
+  }
+
   async beginSource(info: SourceInfo): Promise<number> {
     const r = await this.query<{ id: number }>(
       "INSERT INTO sources (path, kind, size, mtime_ms, fingerprint, status, ingested_at) VALUES ($1, $2, $3, $4, $5, 'reading', $6) RETURNING id",
@@ -53,26 +52,19 @@ export class PgStore {
     await this.query('UPDATE sources SET lines = $1, status = $2, error = $3 WHERE id = $4', [lines, status, error, id]);
   }
 
+  /** Applies queued writes in order, in one transaction. */
+  async write(ops: WriteOp[]): Promise<WriteOutcome> {
+    if (ops.length === 0) return { kept: 0 };
+    const kept = await this.transaction((client) => applyOps(client, ops));
+    this.keptComplete += kept;
+    return { kept };
+  }
+
   /** As Store.ingestDiagnoses: added to their builds, the same rule of a build replaced; returns how many were kept out. */
   async ingestDiagnoses(sourceId: number, items: IngestItem[]): Promise<number> {
-    const builds = new Map<string, BuildRow>();
-    const diagnoses = new Map<string, { key: string; row: DiagnosisRow }>();
-    const keys: string[] = [];
-    for (const { sourcePath, ordinal, ctx, diagnosis } of items) {
-      const build = buildRow(sourceId, sourcePath, ctx, ordinal);
-      const key = build.build_key as string;
-      keys.push(key);
-      if (!builds.has(key)) builds.set(key, build);
-      // One row per build and rule (a statement may not touch a row twice): the later line wins, as in SQLite.
-      diagnoses.set(`${key}\u0000${diagnosis.rule}`, { key, row: diagnosisRow(key, ctx, diagnosis) });
-    }
-    return this.transaction(async (client) => {
-      const written = await client.query<{ id: number; build_key: string }>(ADD_BUILDS, [JSON.stringify([...builds.values()])]);
-      const ids = new Map(written.rows.map((r) => [r.build_key, r.id]));
-      const rows = [...diagnoses.values()].filter((d) => ids.has(d.key)).map((d) => ({ build_id: ids.get(d.key), ...d.row }));
-      if (rows.length) await client.query(UPSERT_DIAGNOSES, [JSON.stringify(rows)]);
-      return keys.filter((k) => !ids.has(k)).length;
-    });
+    const kept = await this.transaction((client) => addIngested(client, sourceId, items));
+    this.keptComplete += kept;
+    return kept;
   }
 
   async counts(): Promise<{ sources: number; builds: number; diagnoses: number }> {
@@ -82,7 +74,8 @@ export class PgStore {
     return r.rows[0];
   }
 
-  private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+  /** One statement on any pooled connection; the database's errors as StoreErrors. */
+  async query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
     try {
       return await this.db.pool.query<R>(sql, params);
     } catch (err) {

@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import type { Diagnosis, JobContext } from '../model.js';
 import { MIGRATIONS } from './migrations/index.js';
+import type { WriteOp, WriteOutcome } from './writes.js';
 
 /** A diagnosis read back from NDJSON (`ingest`) and the build it is stored under. */
 export interface IngestItem {
@@ -85,6 +86,26 @@ export class Store {
     const kept = this.stmts.ingest(sourceId, items);
     this.keptComplete += kept;
     return kept;
+  }
+
+  /** Applies queued writes in order, in one transaction (each op a savepoint): see writes.ts. */
+  write(ops: WriteOp[]): WriteOutcome {
+    let kept = 0;
+    this.db.transaction(() => {
+      for (const op of ops) {
+        if (op.kind === 'drop') this.stmts.dropBuild.run(op.key);
+        else if (!this.applyOne(op)) kept++;
+      }
+    })();
+    this.keptComplete += kept;
+    return { kept };
+  }
+
+  private applyOne(op: Exclude<WriteOp, { kind: 'drop' }>): boolean {
+    const { sourceId, sourcePath, ctx, ordinal } = op;
+    if (op.kind === 'job') return this.stmts.saveJob(sourceId, sourcePath, ctx, ordinal, op.diagnoses);
+    if (op.kind === 'live') return this.stmts.saveOne(sourceId, sourcePath, ctx, ordinal, op.diagnosis);
+    return this.stmts.replaceSome(sourceId, sourcePath, ctx, ordinal, op.changed, op.removed);
   }
 
   /** Deletes a build and its diagnoses (a live fragment's row stored before its build key was known). */
