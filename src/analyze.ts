@@ -1,17 +1,15 @@
 // The main job as a library call: read inputs, diagnose, print and store. The CLI only turns words into options.
 
 import type { Readable } from 'node:stream';
-import { resolve } from 'node:path';
 import type { Diagnosis, JobContext, Severity } from './model.js';
 import { SourceAnalyzer, type Sink } from './diagnose/analyzer.js';
 import type { RuleSet } from './rules/rule-set.js';
-import { expandInputs, notFollowable, openInput, openStream, peek, type Input, type OpenedInput } from './sources/inputs.js';
+import { expandInputs, openInput, openStream, type Input, type OpenedInput } from './sources/inputs.js';
 import { readLogStream } from './sources/log-source.js';
 import { readJsonStream } from './sources/json-source.js';
 import type { SourceInfo, Store } from './store/store.js';
 import { StoreSink } from './store/store-sink.js';
-import { followFile, type FollowEvent } from './sources/follow.js';
-import { InputError } from './errors.js';
+import { InputError, StoreError } from './errors.js';
 
 export interface AnalyzeOptions {
   paths: string[];
@@ -23,6 +21,11 @@ export interface AnalyzeOptions {
   /** Read even sources the database already holds unchanged. */
   force?: boolean;
   stdin?: Readable;
+  /**
+   * Stops a run that reads stdin (a pipe from `tail -F`): stdin is read no more, its open jobs are ended, printed
+   * and stored, and the inputs after it are not read; `result.stopped` says so.
+   */
+  signal?: AbortSignal;
   /** The folder relative paths are taken from (names stay as given); the process's own when absent. */
   cwd?: string;
   maxLineBytes?: number;
@@ -48,6 +51,10 @@ export type InputEvent =
   | { kind: 'notice'; input: Input; message: string };
 
 export interface AnalyzeResult {
+  /** True when `signal` stopped the run. */
+  stopped?: boolean;
+  /** Set when the database failed: the run stopped there; what was committed before stays. */
+  storeError?: StoreError;
   inputs: number;
   skipped: number;
   failed: InputError[];
@@ -58,20 +65,37 @@ export interface AnalyzeResult {
   severities: Record<Severity, number>;
 }
 
-function emptyResult(): AnalyzeResult {
+export function emptyResult(): AnalyzeResult {
   return { inputs: 0, skipped: 0, failed: [], builds: 0, diagnoses: [], severities: { error: 0, warning: 0, info: 0 } };
 }
 
-/** The sink that fills the result: counts, and the diagnoses themselves when they are kept. */
-function collector(result: AnalyzeResult, keep: boolean): Sink {
-  return {
-    diagnosis: (d) => {
-      result.severities[d.severity]++;
-      if (keep) result.diagnoses.push(d);
-    },
-    jobEnd: () => void result.builds++,
+/**
+ * The sinks that fill the result, one a source: counts, and the diagnoses themselves when they are kept. A job's
+ * diagnoses count once it has ended and been stored (the store's sink comes first): when the database fails, the
+ * summary counts only what it holds.
+ */
+export type Collector = () => Sink;
+
+export function collector(result: AnalyzeResult, keep: boolean): Collector {
+  return () => {
+    const pending: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+    return {
+      diagnosis: (d) => {
+        pending[d.severity]++;
+        if (keep) result.diagnoses.push(d);
+      },
+      jobEnd: () => {
+        result.builds++;
+        for (const s of SEVERITIES) {
+          result.severities[s] += pending[s];
+          pending[s] = 0;
+        }
+      },
+    };
   };
 }
+
+const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
 
 export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const result = emptyResult();
@@ -79,23 +103,40 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const inputs = expandEach(options.paths, result, options.cwd);
   options.onInput?.({ kind: 'start', inputs });
   for (const input of inputs) {
-    result.inputs++;
-    const info = sourceInfo(input);
-    if (options.store && !options.force && info.size !== null && options.store.findSource(info)) {
-      result.skipped++;
-      options.onInput?.({ kind: 'skipped', input, reason: 'already analysed, unchanged since (use --force to read it again)' });
-      continue;
-    }
-    const read = (analyzer: SourceAnalyzer) => readInput(input, options, analyzer);
-    const outcome = await readSource(options, input.name, info, input.path === null, collect, read);
-    if (outcome.error) {
-      result.failed.push(outcome.error);
-      options.onInput?.({ kind: 'failed', input, error: outcome.error });
-    } else {
-      options.onInput?.({ kind: 'done', input, lines: outcome.lines });
+    if (options.signal?.aborted) break;
+    try {
+      await analyzeInput(input, options, result, collect);
+    } catch (err) {
+      // The database failed: nothing more can be stored, so the batch stops; committed jobs stay.
+      if (!(err instanceof StoreError)) throw err;
+      result.storeError = err;
+      break;
     }
   }
+  if (options.signal?.aborted) result.stopped = true;
   return result;
+}
+
+async function analyzeInput(input: Input, options: AnalyzeOptions, result: AnalyzeResult, collect: Collector): Promise<void> {
+  result.inputs++;
+  const info = sourceInfo(input);
+  const store = options.store;
+  if (store && !options.force && info.size !== null && store.findSource(info)) {
+    result.skipped++;
+    options.onInput?.({ kind: 'skipped', input, reason: 'already analysed, unchanged since (use --force to read it again)' });
+    return;
+  }
+  if (store && input.path !== null && store.takeInterrupted(info.path) > 0) {
+    options.onInput?.({ kind: 'notice', input, message: 'an earlier run was stopped while reading it (interrupted): reading it again' });
+  }
+  const read = (analyzer: SourceAnalyzer) => readInput(input, options, analyzer);
+  const outcome = await readSource(options, input.name, info, input.path === null, collect, read);
+  if (outcome.error) {
+    result.failed.push(outcome.error);
+    options.onInput?.({ kind: 'failed', input, error: outcome.error });
+  } else {
+    options.onInput?.({ kind: 'done', input, lines: outcome.lines });
+  }
 }
 
 /** Expands each path on its own, so a missing one is reported while the others are still read. */
@@ -112,7 +153,7 @@ function expandEach(paths: string[], result: AnalyzeResult, cwd?: string): Input
 }
 
 async function readInput(input: Input, options: AnalyzeOptions, analyzer: SourceAnalyzer): Promise<number> {
-  const opened = await openInput(input, options.stdin, options.onBytes);
+  const opened = await openInput(input, options.stdin, options.onBytes, options.signal);
   return readOpened(opened, options, analyzer, (message) => options.onInput?.({ kind: 'notice', input, message }));
 }
 
@@ -126,14 +167,14 @@ type SourceOptions = Pick<AnalyzeOptions, 'ruleSet' | 'store' | 'sinks' | 'maxLi
 
 /**
  * Reads one source into the sinks and the store: its `sources` row ends 'done', or 'partial' with the error when
- * the reading broke (what was read before it is stored).
+ * the reading broke (what was read before it is stored). A StoreError passes: the database cannot take more.
  */
-async function readSource(
+export async function readSource(
   options: SourceOptions,
   name: string,
   info: SourceInfo,
   live: boolean,
-  collect: Sink,
+  collect: Collector,
   read: (analyzer: SourceAnalyzer) => Promise<number>,
 ): Promise<{ lines: number; error?: undefined } | { error: InputError }> {
   const sourceId = options.store?.beginSource(info) ?? null;
@@ -142,6 +183,7 @@ async function readSource(
     if (sourceId !== null) options.store!.finishSource(sourceId, lines, 'done');
     return { lines };
   } catch (err) {
+    if (err instanceof StoreError) throw err;
     const error = err instanceof InputError ? err : new InputError(name, null, (err as Error).message);
     if (sourceId !== null) options.store!.finishSource(sourceId, error.line ?? 0, 'partial', error.message);
     return { error };
@@ -189,48 +231,10 @@ function sourceInfo(input: Input) {
 }
 
 /** The analyzer of one source, its diagnoses going to the given sinks and, live or per job, to the store. */
-function sourceAnalyzer(options: SourceOptions, name: string, sourceId: number | null, live: boolean, collect: Sink): SourceAnalyzer {
-  const sinks = [...options.sinks, collect];
+function sourceAnalyzer(options: SourceOptions, name: string, sourceId: number | null, live: boolean, collect: Collector): SourceAnalyzer {
   // Jobs with no build key are stored under `<source>#n`: two separate runs on stdin must not share `-#1`.
   const storedAs = name === '-' ? `-@${new Date().toISOString()}` : name;
-  if (options.store) sinks.push(new StoreSink(options.store, sourceId, storedAs, live));
+  // The store first: when it fails, the diagnosis is neither printed nor counted as stored.
+  const sinks = [...(options.store ? [new StoreSink(options.store, sourceId, storedAs, live)] : []), ...options.sinks, collect()];
   return new SourceAnalyzer(name, options.ruleSet, sinks, { live, enrich: options.enrich });
-}
-
-export interface FollowAnalyzeOptions extends Omit<AnalyzeOptions, 'force' | 'stdin' | 'onInput' | 'onBytes'> {
-  /** Stops following; jobs still open are ended, printed and stored before the call returns. */
-  signal: AbortSignal;
-  pollMs?: number;
-  onFollow?: (event: FollowEvent) => void;
-}
-
-/**
- * `--follow`: reads files as they grow (tail -F), live: diagnoses are printed and stored as they arise. Each
- * generation of a file (before and after a rotation or truncation) is a source of its own. Runs until stopped.
- */
-export async function analyzeFollow(options: FollowAnalyzeOptions): Promise<AnalyzeResult> {
-  const result = emptyResult();
-  const collect = collector(result, options.keepDiagnoses !== false);
-  const followOne = async (path: string) => {
-    const follow = { signal: options.signal, pollMs: options.pollMs, onEvent: options.onFollow, cwd: options.cwd };
-    for await (const generation of followFile(path, follow)) {
-      const { head, stream } = await peek(generation.chunks);
-      const refused = notFollowable(head);
-      if (refused) {
-        // Told at once (the other files go on being followed), and the file is followed no more.
-        options.onFollow?.({ kind: 'problem', path, message: `no longer followed: ${refused}` });
-        throw new InputError(generation.name, null, refused);
-      }
-      result.inputs++;
-      const info = { path: resolve(options.cwd ?? '.', path), kind: 'follow', size: null, mtimeMs: null, fingerprint: null };
-      // readLogStream ends the jobs read before a failure (the file may have gone unreadable): they are stored.
-      const read = (analyzer: SourceAnalyzer) => readLogStream(stream, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes });
-      const outcome = await readSource(options, generation.name, info, true, collect, read);
-      if (outcome.error) result.failed.push(outcome.error);
-    }
-  };
-  await Promise.all(
-    options.paths.map((path) => followOne(path).catch((err) => void result.failed.push(err instanceof InputError ? err : new InputError(path, null, String(err))))),
-  );
-  return result;
 }

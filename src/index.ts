@@ -1,6 +1,7 @@
 // The library: analyse Bamboo logs from code, with the same engine as the CLI.
 
 export * from './model.js';
+export { analyzeFollow, type FollowAnalyzeOptions } from './analyze-follow.js';
 export { analyze, analyzeStream, type AnalyzeOptions, type AnalyzeResult, type StreamAnalyzeOptions } from './analyze.js';
 export { SourceAnalyzer, type Sink, type JobSummary } from './diagnose/analyzer.js';
 export { loadRules, loadRuleFile, compileRule, BUILTIN_RULES_DIR, type Rule } from './rules/load.js';

@@ -9,12 +9,15 @@ import { counted, exitCode, openStoreOption, type DbOption } from './shared.js';
 import { userPaths, type Io } from './io.js';
 import { progressLine } from './progress.js';
 import { InputError, UsageError } from '../errors.js';
+import { overBudgetNotes } from '../rules/bounded.js';
 
 export interface AnalyzeArgs {
   paths: string[];
   format: Format;
   db: DbOption;
   rules: string[];
+  /** `--allow-slow-rules`: load --rules patterns lint flags as exponential. */
+  allowSlowRules?: boolean;
   failOn: Severity | 'none';
   force: boolean;
   maxLineBytes?: number;
@@ -36,7 +39,7 @@ export const restoreDash = (arg: string): string => (arg === STDIN_STAND_IN ? '-
 
 export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number> {
   if (args.paths.length === 0) throw new UsageError('analyze needs at least one file, folder, or - for stdin');
-  const ruleSet = loadRuleSet(userPaths(io, args.rules));
+  const ruleSet = loadRuleSet(userPaths(io, args.rules), { allowSlow: args.allowSlowRules });
   const enrich = await userContext(userPaths(io, args.agents), userPaths(io, args.specs));
   const store = openStoreOption(args.db, io);
   const progress = progressLine(io.stderr);
@@ -52,6 +55,10 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
   const told = new Set<InputError>();
   const noticed = new Set<string>();
   let skips = 0;
+  // Reading a pipe (`tail -F log | … analyze -`), a stop (SIGINT/SIGTERM) ends it as its end would: as --follow does.
+  const signal = args.paths.includes('-') ? io.signal : undefined;
+  const stopping = () => say('bamboo-doctor: stopping; ending the open jobs');
+  signal?.addEventListener('abort', stopping, { once: true });
   try {
     const result = await analyze({
       paths: args.paths,
@@ -60,6 +67,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
       sinks: [out],
       force: args.force,
       stdin: io.stdin,
+      signal,
       cwd: io.cwd,
       maxLineBytes: args.maxLineBytes,
       enrich,
@@ -82,6 +90,8 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
     progress?.clear();
     out.finish();
     for (const e of result.failed.filter((f) => !told.has(f))) say(`error: ${e.message}`);
+    for (const note of overBudgetNotes(ruleSet.rules)) say(`bamboo-doctor: ${note}`);
+    if (result.storeError) say(`error: ${result.storeError.message}; stopped there (what was stored before stays)`);
     if (skips > SKIPS_NAMED) say(`… and ${skips - SKIPS_NAMED} more inputs skipped, already analysed and unchanged (use --force to read them again)`);
     const parts = [`${result.inputs} input${result.inputs === 1 ? '' : 's'}`, `${result.builds} build${result.builds === 1 ? '' : 's'}`, counted(result.severities)];
     if (result.skipped) parts.push(`${result.skipped} skipped`);
@@ -90,8 +100,10 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
     if (store?.keptComplete) {
       say(`bamboo-doctor: ${store.keptComplete} build(s) kept as stored: the database has them from a complete log, this input stops short of their end`);
     }
-    return exitCode(result.failed.length, result.severities, args.failOn);
+    // A stop is the normal end of reading a pipe: --fail-on does not apply.
+    return exitCode(result.failed.length + (result.storeError ? 1 : 0), result.severities, result.stopped ? 'none' : args.failOn);
   } finally {
+    signal?.removeEventListener('abort', stopping);
     store?.close();
   }
 }

@@ -1,6 +1,6 @@
 // `bamboo-doctor analyze --follow FILE…`: diagnoses from files as they grow, until SIGINT or SIGTERM.
 
-import { analyzeFollow } from '../analyze.js';
+import { analyzeFollow } from '../analyze-follow.js';
 import { userContext } from '../context/user-context.js';
 import { printer, type Format } from '../output/printers.js';
 import type { FollowEvent } from '../sources/follow.js';
@@ -8,12 +8,14 @@ import { loadRuleSet } from '../rules/rule-set.js';
 import { openStoreOption, type DbOption } from './shared.js';
 import { EXIT, userPaths, type Io } from './io.js';
 import { UsageError } from '../errors.js';
+import { overBudgetNotes } from '../rules/bounded.js';
 
 export interface FollowArgs {
   paths: string[];
   format: Format;
   db: DbOption;
   rules: string[];
+  allowSlowRules?: boolean;
   agents?: string[];
   specs?: string[];
   maxLineBytes?: number;
@@ -27,12 +29,13 @@ export interface FollowArgs {
 export async function followCommand(args: FollowArgs, io: Io): Promise<number> {
   if (args.paths.length === 0) throw new UsageError('--follow needs at least one file');
   if (args.paths.includes('-')) throw new UsageError('--follow follows files; for a pipe use: tail -F FILE | bamboo-doctor analyze -');
-  const ruleSet = loadRuleSet(userPaths(io, args.rules));
+  const ruleSet = loadRuleSet(userPaths(io, args.rules), { allowSlow: args.allowSlowRules });
   const enrich = await userContext(userPaths(io, args.agents), userPaths(io, args.specs));
   const store = openStoreOption(args.db, io);
   const out = printer(args.format, (s) => io.stdout.write(s));
   const say = (s: string) => io.stderr.write(`${s}\n`);
   const signal = io.signal ?? new AbortController().signal;
+  const told = new Set<string>();
   const stopping = () => say('bamboo-doctor: stopping; ending the open jobs');
   signal.addEventListener('abort', stopping, { once: true });
   try {
@@ -46,16 +49,22 @@ export async function followCommand(args: FollowArgs, io: Io): Promise<number> {
       keepDiagnoses: false,
       signal,
       cwd: io.cwd,
-      onFollow: (e) => say(describe(e)),
+      onFollow: (e) => {
+        if (e.kind === 'problem') told.add(`${e.path}: ${e.message}`);
+        say(describe(e));
+      },
     });
     out.finish();
-    for (const e of result.failed) say(`error: ${e.message}`);
+    // What was told while following (a file that could not be read) is not repeated.
+    for (const e of result.failed.filter((f) => !told.has(f.message))) say(`error: ${e.message}`);
+    for (const note of overBudgetNotes(ruleSet.rules)) say(`bamboo-doctor: ${note}`);
+    if (result.storeError) say(`error: ${result.storeError.message}; stopped following (what was stored before stays)`);
     const n = result.severities.error + result.severities.warning + result.severities.info;
     say(
       `bamboo-doctor: followed ${args.paths.length} file${args.paths.length === 1 ? '' : 's'} (${result.inputs} source${result.inputs === 1 ? '' : 's'}), ` +
         `${result.builds} build${result.builds === 1 ? '' : 's'}, ${n} diagnos${n === 1 ? 'is' : 'es'}${store ? ` → ${store.db.name}` : ''}`,
     );
-    return result.failed.length ? EXIT.usage : EXIT.ok;
+    return result.failed.length || result.storeError ? EXIT.usage : EXIT.ok;
   } finally {
     signal.removeEventListener('abort', stopping);
     store?.close();

@@ -48,6 +48,8 @@ export async function historyCommand(args: HistoryArgs, io: Io): Promise<number>
       write(historyText(by, rows, trend));
     }
     return EXIT.ok;
+  } catch (err) {
+    throw store.explain(err);
   } finally {
     store.close();
   }

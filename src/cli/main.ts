@@ -39,6 +39,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
               format: a.format,
               db: a.db as string | false,
               rules: a.rules as string[],
+              allowSlowRules: a['allow-slow-rules'],
               failOn: a['fail-on'],
               force: a.force,
               maxLineBytes: a['max-line-bytes'],
@@ -54,8 +55,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
         .positional('action', { choices: ['list', 'test', 'lint', 'hits'] as const, demandOption: true })
         .positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'logs for hits (files, folders)' })
         .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
-        .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders or files' }),
-      (a) => run(import('./rules-command.js').then(({ rulesCommand }) => rulesCommand(a.action, { format: a.format, rules: a.rules as string[], paths: a.paths as string[] }, io))),
+        .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders or files' })
+        .option('allow-slow-rules', { type: 'boolean', default: false, describe: 'hits: load --rules patterns that can backtrack exponentially' }),
+      (a) =>
+        run(
+          import('./rules-command.js').then(({ rulesCommand }) =>
+            rulesCommand(a.action, { format: a.format, rules: a.rules as string[], paths: a.paths as string[], allowSlowRules: a['allow-slow-rules'] }, io),
+          ),
+        ),
     )
     .command(historyCli(io, run))
     .command(showCli(io, run))

@@ -3,7 +3,7 @@
 import type { Argv } from 'yargs';
 import { openExistingStore } from '../store/open.js';
 import { loadRuleSet } from '../rules/rule-set.js';
-import { reanalyze, type Changes, type SourceOutcome } from '../history/reanalyze.js';
+import { reanalyze, remaskStored, type Changes, type SourceOutcome } from '../history/reanalyze.js';
 import { parseBound } from '../history/time.js';
 import { readingOptions, storePath, type DbOption } from './shared.js';
 import { EXIT, userPaths, type Io } from './io.js';
@@ -13,6 +13,7 @@ export interface ReanalyzeArgs {
   db?: DbOption;
   since?: string;
   rules: string[];
+  allowSlowRules?: boolean;
   format: 'text' | 'json';
   maxLineBytes?: number;
   agents?: string[];
@@ -23,17 +24,19 @@ const KINDS: (keyof Changes)[] = ['replaced', 'added', 'removed', 'unchanged', '
 
 export async function reanalyzeCommand(args: ReanalyzeArgs, io: Io): Promise<number> {
   const since = args.since ? parseBound(args.since, 'since', new Date()) : undefined;
-  const ruleSet = loadRuleSet(userPaths(io, args.rules));
-  const store = openExistingStore(storePath(args.db, io));
+  const ruleSet = loadRuleSet(userPaths(io, args.rules), { allowSlow: args.allowSlowRules });
+  const store = openExistingStore(storePath(args.db, io), 'write');
   try {
     const enrich = await userContext(userPaths(io, args.agents), userPaths(io, args.specs));
+    const masked = remaskStored(store);
     const outcomes = await reanalyze({ store, ruleSet, since, maxLineBytes: args.maxLineBytes, enrich });
     const totals = Object.fromEntries(KINDS.map((k) => [k, outcomes.reduce((n, o) => n + o[k], 0)])) as unknown as Changes;
     const missing = outcomes.filter((o) => o.status === 'missing').length;
     const failed = outcomes.filter((o) => o.status === 'failed').length;
     if (args.format === 'json') {
-      io.stdout.write(`${JSON.stringify({ sources: outcomes, totals: { ...totals, missing, failed } }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ sources: outcomes, totals: { ...totals, missing, failed, masked } }, null, 2)}\n`);
     } else {
+      if (masked) io.stdout.write(`${masked} stored diagnos${masked === 1 ? 'is' : 'es'} had secrets in clear (stored by an older version): masked now\n`);
       for (const o of outcomes) {
         const line = describe(o);
         if (line) io.stdout.write(`${line}\n`);
@@ -44,6 +47,8 @@ export async function reanalyzeCommand(args: ReanalyzeArgs, io: Io): Promise<num
       );
     }
     return failed ? EXIT.usage : EXIT.ok;
+  } catch (err) {
+    throw store.explain(err);
   } finally {
     store.close();
   }
@@ -59,8 +64,9 @@ function counts(c: Changes): string {
 function describe(o: SourceOutcome): string | null {
   if (o.status === 'missing') return `${o.path}: no longer there, its diagnoses are kept as they are`;
   if (o.status === 'failed') return `${o.path}: ${o.error} (what was read before it is kept)`;
-  if (o.replaced + o.added + o.removed === 0) return null;
-  return `${o.path}: ${counts({ ...o, unchanged: 0, kept: 0 })}`;
+  const changed = counts({ ...o, unchanged: 0, kept: 0 });
+  if (o.interrupted) return `${o.path}: an earlier run was stopped while reading it (interrupted): read again${changed ? `, ${changed}` : ''}`;
+  return changed ? `${o.path}: ${changed}` : null;
 }
 
 const reanalyzeBuilder = <T>(y: Argv<T>) =>
@@ -77,7 +83,7 @@ export function reanalyzeCli(io: Io, run: (p: Promise<number>) => void) {
     handler: (a: Awaited<ReturnType<typeof reanalyzeBuilder>['argv']>) =>
       run(
         reanalyzeCommand(
-          { db: a.db, since: a.since, rules: a.rules, format: a.format, maxLineBytes: a['max-line-bytes'], agents: a.agents as string[], specs: a.specs as string[] },
+          { db: a.db, since: a.since, rules: a.rules, allowSlowRules: a['allow-slow-rules'], format: a.format, maxLineBytes: a['max-line-bytes'], agents: a.agents as string[], specs: a.specs as string[] },
           io,
         ),
       ),

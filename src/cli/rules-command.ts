@@ -18,6 +18,8 @@ export interface RulesArgs {
   rules: string[];
   /** Logs for `hits`. */
   paths?: string[];
+  /** `hits`: load --rules patterns lint flags as exponential. */
+  allowSlowRules?: boolean;
 }
 
 export async function rulesCommand(action: RulesAction, args: RulesArgs, io: Io): Promise<number> {
@@ -33,7 +35,7 @@ export async function rulesCommand(action: RulesAction, args: RulesArgs, io: Io)
 }
 
 export async function rulesListCommand(args: { format: 'text' | 'json'; rules: string[] }, io: Io): Promise<number> {
-  const { rules } = loadRuleSet(userPaths(io, args.rules));
+  const { rules } = loadRuleSet(userPaths(io, args.rules), { allowSlow: true });
   const rows = rules.map((r) => ({
     id: r.id,
     title: r.title,
@@ -56,7 +58,8 @@ export async function rulesListCommand(args: { format: 'text' | 'json'; rules: s
 
 /** Runs every rule's own match / no-match / scenario tests through the real engine; exit 1 when one fails. */
 export async function rulesTestCommand(args: RulesArgs, io: Io): Promise<number> {
-  const { rules } = loadRuleSet(userPaths(io, args.rules));
+  // A slow rule's own tests still run (its patterns bound): that is where its author looks first.
+  const { rules } = loadRuleSet(userPaths(io, args.rules), { allowSlow: true });
   const failures = rules.flatMap(testRule);
   const tests = rules.reduce((n, r) => n + r.tests.match.length + r.tests['no-match'].length + (r.tests.scenarios?.length ?? 0), 0);
   const failedTests = new Set(failures.map((f) => `${f.rule} ${f.test}`)).size;
@@ -64,7 +67,7 @@ export async function rulesTestCommand(args: RulesArgs, io: Io): Promise<number>
   if (args.format === 'json') {
     io.stdout.write(`${JSON.stringify({ rules: rules.length, tests, failures }, null, 2)}\n`);
   } else {
-    const { fieldLine } = await import('../rules/lint.js');
+    const { fieldLine } = await import('../rules/field-line.js');
     for (const f of failures) io.stdout.write(formatFailure(f, fieldLine(f.file, testField(f.test))));
     const outcome = failures.length ? `${failedTests} failed in ${failedRules} rule${failedRules === 1 ? '' : 's'}` : 'all passed';
     io.stdout.write(`bamboo-doctor: ${rules.length} rules, ${tests} tests: ${outcome}\n`);
@@ -115,7 +118,7 @@ interface HitRow {
 
 /** How often each rule fires on the given logs; on successful builds every hit is a sign of a too-broad rule. */
 export async function rulesHitsCommand(args: RulesArgs & { paths: string[] }, io: Io): Promise<number> {
-  const ruleSet = loadRuleSet(userPaths(io, args.rules));
+  const ruleSet = loadRuleSet(userPaths(io, args.rules), { allowSlow: args.allowSlowRules });
   const result = await analyze({
     paths: args.paths,
     ruleSet,

@@ -17,6 +17,7 @@ export type { DbOption };
 export function readingOptions<T>(y: Argv<T>) {
   return y
     .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders or files' })
+    .option('allow-slow-rules', { type: 'boolean', default: false, describe: 'load --rules patterns that can backtrack exponentially (still run within a time budget)' })
     .option('max-line-bytes', { type: 'number', coerce: lineBytesOption, describe: 'cut lines longer than this (default 1 MiB)' })
     .option('agents', { type: 'string', array: true, default: [] as string[], describe: 'GET /rest/api/latest/agent JSON, or YAML/JSON facts per agent name' })
     .option('specs', { type: 'string', array: true, default: [] as string[], describe: "Bamboo Specs YAML files or folders (the jobs' docker: blocks)" });

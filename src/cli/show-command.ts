@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { openExistingStore } from '../store/open.js';
 import { diagnosesOfBuild, findBuild, planResultJobs, similarBuildKeys } from '../history/stored.js';
 import { formatText, toRecord } from '../output/printers.js';
+import { escapeControls } from '../output/terminal.js';
 import { storePath, type DbOption } from './shared.js';
 import { EXIT, type Io } from './io.js';
 import { UsageError } from '../errors.js';
@@ -34,13 +35,15 @@ export async function showCommand(args: ShowArgs, io: Io): Promise<number> {
     }
     const n = diagnoses.length;
     io.stdout.write(
-      `${build.key}  ${build.state}${build.started ? `  started ${build.started.replace('T', ' ')}` : ''}\n` +
+      escapeControls(`${build.key}  ${build.state}${build.started ? `  started ${build.started.replace('T', ' ')}` : ''}\n` +
         `  read from ${build.sourcePath}${build.finished || !build.keyed ? '' : ' (it stops short of the build\'s end: a later failure is not in it)'}, ` +
         `analysed ${build.analyzedAt.slice(0, 19).replace('T', ' ')} UTC\n` +
-        `  ${n ? `${n} diagnos${n === 1 ? 'is' : 'es'}` : 'no diagnoses: no rule recognised this build'}\n\n`,
+        `  ${n ? `${n} diagnos${n === 1 ? 'is' : 'es'}` : 'no diagnoses: no rule recognised this build'}\n\n`),
     );
     for (const d of diagnoses) io.stdout.write(formatText(d));
     return EXIT.ok;
+  } catch (err) {
+    throw store.explain(err);
   } finally {
     store.close();
   }

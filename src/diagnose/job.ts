@@ -5,6 +5,7 @@ import { emptyContext, type Diagnosis, type LogLine, type Severity } from '../mo
 import type { Rule } from '../rules/load.js';
 import type { LineHits, RuleSet } from '../rules/rule-set.js';
 import { chooseScenario, renderFix, type Phase } from './scenario.js';
+import { redactMatch } from '../secrets/redact.js';
 
 export interface Draft {
   rule: Rule;
@@ -29,7 +30,13 @@ interface Partial {
 
 /** Evidence is for a person to read: a matched 3 MB line is kept to its first 2,000 characters. */
 export const MAX_EVIDENCE_CHARS = 2000;
-const clip = (text: string): string => (text.length > MAX_EVIDENCE_CHARS ? `${text.slice(0, MAX_EVIDENCE_CHARS)}…` : text);
+/**
+ * A waiting line keeps this much more until its secrets are masked (when the rule fires), so that a token or URL
+ * that the cut at 2,000 would split is still whole, and so found, when it is masked.
+ */
+const MASK_MARGIN = 1000;
+const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+const keep = (text: string): string => cut(text, MAX_EVIDENCE_CHARS + MASK_MARGIN);
 
 export class JobRun {
   readonly ctx = emptyContext();
@@ -60,7 +67,7 @@ export class JobRun {
       const last = rule.steps.length - 1;
       const at = { line: line.line, time: line.time, taskIndex, phase };
       if (ref.step === 0) {
-        const partial: Partial = { step: 0, lastLine: line.line, first: at, evidence: [clip(text)], captures };
+        const partial: Partial = { step: 0, lastLine: line.line, first: at, evidence: [keep(text)], captures };
         this.prune(ref.rule, line.line);
         const early = rule.anyOrder ? this.takeEarly(ref.rule, line.line) : undefined;
         if (early) this.fire(rule, { ...early, evidence: [...early.evidence, ...partial.evidence], captures: { ...early.captures, ...captures } }, fresh);
@@ -74,13 +81,13 @@ export class JobRun {
         // The second line came first: it waits, within the window, for the first. Those whose window has passed
         // go now: in a fragment that never ends (a pipe, --follow) they would pile up.
         const early = this.earlyOf(ref.rule).filter((p) => line.line - p.lastLine <= within);
-        early.push({ step: ref.step, lastLine: line.line, first: at, evidence: [clip(text)], captures });
+        early.push({ step: ref.step, lastLine: line.line, first: at, evidence: [keep(text)], captures });
         this.early.set(ref.rule, early);
       }
       for (const p of waiting) {
         p.step = ref.step;
         p.lastLine = line.line;
-        p.evidence.push(clip(text));
+        p.evidence.push(keep(text));
         p.captures = { ...p.captures, ...captures };
         if (ref.step === last) this.fire(rule, p, fresh);
       }
@@ -136,12 +143,14 @@ export class JobRun {
       for (const [name, value] of Object.entries(match.captures)) if (!(name in draft.captures)) draft.captures[name] = value;
       return;
     }
+    // Secrets are masked here, once per rule and job, before anything prints, stores or templates them.
+    const shown = redactMatch(match.evidence, match.captures);
     const created: Draft = {
       rule,
       line: match.first.line,
       time: match.first.time,
-      evidence: match.evidence,
-      captures: match.captures,
+      evidence: shown.evidence.map((e) => cut(e, MAX_EVIDENCE_CHARS)),
+      captures: shown.captures,
       count: 1,
       taskIndex: match.first.taskIndex,
       phase: match.first.phase,

@@ -3,6 +3,7 @@
 import type { Dimension } from './dimensions.js';
 import { groupKey, type HistoryRow, type Trend } from './query.js';
 import type { Unexplained } from './unexplained.js';
+import { escapeControls } from '../output/terminal.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 
@@ -22,7 +23,9 @@ function groupCells(by: Dimension[], row: HistoryRow): string[] {
 }
 
 /** Columns padded to their widest cell; numbers right-aligned. */
-export function table(head: string[], rows: string[][], numeric: Set<number> = new Set()): string {
+export function table(head: string[], given: string[][], numeric: Set<number> = new Set()): string {
+  // Agent names, plans and sources come from logs: a control character in them is shown, not acted on.
+  const rows = given.map((r) => r.map(escapeControls));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => [...r[i]].length)));
   const line = (r: string[]) =>
     r.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]) : i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ');

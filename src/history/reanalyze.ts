@@ -2,12 +2,13 @@
 
 import { existsSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import { analyze } from '../analyze.js';
+import { analyze, type InputEvent } from '../analyze.js';
 import type { JobSummary, Sink } from '../diagnose/analyzer.js';
 import type { Diagnosis, JobContext } from '../model.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import { buildKeyOf, type Store } from '../store/store.js';
 import type { Bound } from './time.js';
+import { REDACTION_VERSION, redactStored } from '../secrets/redact.js';
 
 export interface ReanalyzeOptions {
   store: Store;
@@ -35,18 +36,28 @@ export interface Changes {
 export interface SourceOutcome extends Changes {
   path: string;
   status: 'read' | 'missing' | 'failed';
+  /** The newest reading of it was left unfinished: a run was killed while reading it. */
+  interrupted?: boolean;
   error?: string;
 }
 
 interface Recorded {
   id: number;
   path: string;
+  status: string;
 }
 
 const ZERO: Changes = { replaced: 0, added: 0, removed: 0, unchanged: 0, kept: 0 };
 
+/** Masks the secrets in what older versions stored (all rows, sources gone or not); returns how many rows changed. */
+export function remaskStored(store: Store): number {
+  return store.remask(REDACTION_VERSION, redactStored);
+}
+
 export async function reanalyze(options: ReanalyzeOptions): Promise<SourceOutcome[]> {
   const outcomes: SourceOutcome[] = [];
+  // Readings a killed run left unfinished are read again below, as the sources they are.
+  options.store.takeInterrupted();
   for (const source of recordedSources(options.store.db, options.since)) {
     if (!existsSync(source.path)) {
       outcomes.push({ path: source.path, status: 'missing', ...ZERO });
@@ -62,7 +73,7 @@ function recordedSources(db: Database.Database, since: Bound | undefined): Recor
   const owns = 'SELECT 1 FROM builds b JOIN sources o ON o.id = b.source_id WHERE o.path = s.path';
   return db
     .prepare(
-      `SELECT max(s.id) AS id, s.path FROM sources s WHERE s.kind IN ('file', 'follow') AND s.status IN ('done', 'partial')
+      `SELECT max(s.id) AS id, s.path, s.status FROM sources s WHERE s.kind IN ('file', 'follow') AND s.status IN ('done', 'partial', 'interrupted')
        GROUP BY s.path
        HAVING ? IS NULL OR EXISTS (${owns} AND b.started >= ?) OR (NOT EXISTS (${owns}) AND max(s.ingested_at) >= ?)
        ORDER BY s.path`,
@@ -78,8 +89,15 @@ async function reanalyzeSource(options: ReanalyzeOptions, source: Recorded): Pro
   let unkeyed = 0;
   // Numbers jobs without a build key the way StoreSink did, so they meet their stored rows.
   const sink: Sink = { jobEnd: (summary) => jobs.push({ summary, ordinal: summary.ctx.build ? unkeyed : ++unkeyed }) };
-  const result = await analyze({ paths: [source.path], ruleSet, store: null, sinks: [sink], force: true, maxLineBytes: options.maxLineBytes, enrich: options.enrich });
+  let lines: number | null = null;
+  const onInput = (e: InputEvent) => void (e.kind === 'done' && (lines = e.lines));
+  const result = await analyze({ paths: [source.path], ruleSet, store: null, sinks: [sink], force: true, maxLineBytes: options.maxLineBytes, enrich: options.enrich, onInput });
   const outcome: SourceOutcome = { path: source.path, status: result.failed.length ? 'failed' : 'read', ...ZERO };
+  if (source.status === 'interrupted') {
+    outcome.interrupted = true;
+    // Read to its end now: the record is complete.
+    if (lines !== null) store.finishSource(source.id, lines, 'done');
+  }
   if (result.failed.length) outcome.error = result.failed[0].message;
   const versions = new Map(ruleSet.rules.map((r) => [r.id, r.version]));
   for (const { summary, ordinal } of jobs) {

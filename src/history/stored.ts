@@ -2,6 +2,7 @@
 
 import type Database from 'better-sqlite3';
 import { SEVERITIES, type AgentOs, type AgentType, type Diagnosis, type RunnerKind, type Severity } from '../model.js';
+import { REDACTION_VERSION, redactStored } from '../secrets/redact.js';
 
 /** A stored build: its key, state and where it was read from. */
 export interface StoredBuild {
@@ -103,6 +104,8 @@ function toDiagnosis(r: Row): Diagnosis {
     fix: s('fix')!,
     ruleVersion: s('rule_version')!,
   };
+  // Stored by a version that masked less (reanalyze rewrites them): masked on the way out, the file is not written.
+  if ((r.masked as number) < REDACTION_VERSION) Object.assign(d, redactStored(d));
   if (r.candidates !== null) d.candidates = JSON.parse(s('candidates')!);
   if (r.note !== null) d.note = s('note')!;
   return d;

@@ -2,6 +2,7 @@
 
 import type { Diagnosis } from '../model.js';
 import type { Sink } from '../diagnose/analyzer.js';
+import { escapeControls } from './terminal.js';
 
 export type Format = 'text' | 'json' | 'ndjson';
 
@@ -53,7 +54,7 @@ export function formatText(d: Diagnosis): string {
   if (d.note) out.push(`  note      ${d.note}`);
   out.push('  fix:');
   out.push(...d.fix.split('\n').map((l) => (l ? `    ${l}` : '')));
-  return `${out.join('\n')}\n\n`;
+  return `${escapeControls(out.join('\n'))}\n\n`;
 }
 
 function describeAgent(d: Diagnosis): string {

@@ -1,12 +1,15 @@
 // `rules lint`: checks rule files beyond what loading enforces, and reports every finding instead of stopping.
 
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { analyse, type Report } from 'scslre';
-import { LineCounter, parseDocument } from 'yaml';
 import { parseEnvelope } from '../parse/envelope.js';
 import { BUILTIN_RULES_DIR, loadRuleFile, replacesRule, ruleFiles, type CompiledPattern, type Rule } from './load.js';
+import { matchPattern, patternFields } from './match.js';
+import { boundPattern } from './bounded.js';
+import { superLinear } from './complexity.js';
+import { fieldLine, fieldLocator } from './field-line.js';
 import { RuleError } from '../errors.js';
+
+export { superLinear };
 
 export type LintCheck =
   | 'schema'
@@ -41,8 +44,12 @@ export function lintRules(paths: string[]): LintResult {
   const seen = new Map<string, string>();
   const links: { file: string; rule: Rule }[] = [];
   for (const file of files) {
-    const add = (field: string, check: LintCheck, message: string, rule: string | null = null) =>
-      findings.push({ file, line: fieldLine(file, field), rule, check, message: field ? `${field}: ${message}` : message });
+    // The file is parsed once for all its findings (a YAML parse each made 2,000 keyword findings take 30 s).
+    let lineOf: ((field: string) => number | null) | null = null;
+    const add = (field: string, check: LintCheck, message: string, rule: string | null = null) => {
+      lineOf ??= fieldLocator(file);
+      findings.push({ file, line: lineOf(field), rule, check, message: field ? `${field}: ${message}` : message });
+    };
     let rule: Rule;
     try {
       rule = loadRuleFile(file);
@@ -54,6 +61,8 @@ export function lintRules(paths: string[]): LintResult {
     const earlier = seen.get(rule.id);
     if (earlier && !replacesRule(earlier, file)) add('id', 'duplicate-id', `duplicate rule id '${rule.id}' (also in ${earlier})`, rule.id);
     seen.set(rule.id, file);
+    // A user's test lines are matched as analyze would match them: bound, so a catastrophic pattern cannot hang lint.
+    if (!file.startsWith(BUILTIN_RULES_DIR)) for (const [, p] of patternFields(rule)) boundPattern(p);
     for (const f of lintRule(rule)) add(f.field, f.check, f.message, rule.id);
     if (rule.consequenceOf.length) links.push({ file, rule });
   }
@@ -89,10 +98,7 @@ function detail(err: RuleError): string {
 
 const stepField = (step: number): string => (step === 0 ? '' : `followed-by.${step - 1}.`);
 
-/**
- * Super-linear time on a long line, found by scslre (static analysis, the library behind eslint-plugin-regexp's
- * ReDoS checks). A log line can hold anything after the keyword, so a rejecting suffix is always assumed.
- */
+/** Super-linear time on a long line (see complexity.ts). */
 function checkPatterns(rule: Rule): RuleFinding[] {
   const out: RuleFinding[] = [];
   rule.steps.forEach((step, s) =>
@@ -101,30 +107,6 @@ function checkPatterns(rule: Rule): RuleFinding[] {
     }),
   );
   return out;
-}
-
-export function superLinear(p: CompiledPattern): string[] {
-  let reports: Report[];
-  try {
-    ({ reports } = analyse({ source: p.re.source, flags: p.re.flags }, { assumeRejectingSuffix: true }));
-  } catch (err) {
-    // V8 compiled it, so the analyser's parser lags behind: say so rather than pass the pattern unchecked.
-    return [`could not be analysed for super-linear time: ${(err as Error).message}`];
-  }
-  return [...new Set(reports.map(describeReport))];
-}
-
-function describeReport(r: Report): string {
-  const run = `a long run of ${JSON.stringify(r.character.pick)}`;
-  // XRegExp's free-spacing mode leaves `(?:)` between tokens; they only make the suggestion harder to read.
-  const fixed = r.fix()?.source.replace(/\(\?:\)/g, '');
-  const hint = fixed && fixed.length <= 160 ? ` (an equivalent without it: /${fixed}/)` : '';
-  if (r.type === 'Move') {
-    return `${r.quant.raw} is retried from every position of ${run}: O(n²) on a long line; anchor what comes before it or bound it ({1,200})${hint}`;
-  }
-  const cost = r.exponential ? 'exponential' : 'polynomial';
-  const where = r.type === 'Self' ? `${r.quant.raw} inside ${r.parentQuant.raw}` : `${r.startQuant.raw} and ${r.endQuant.raw}`;
-  return `${where} can split ${run} in many ways: ${cost} backtracking on a long line${hint}`;
 }
 
 /**
@@ -158,8 +140,8 @@ function matchedTexts(rule: Rule, patterns: CompiledPattern[]): string[] {
       const line = parseEnvelope(raw, n + 1);
       for (const text of line.parts ?? [line.text]) {
         for (const p of patterns) {
-          const m = p.re.exec(text);
-          if (m) out.push(m[0]);
+          const m = matchPattern(p, text);
+          if (m) out.push(m[0]!);
         }
       }
     });
@@ -218,23 +200,4 @@ function checkScenarioTests(rule: Rule): RuleFinding[] {
       ? []
       : [{ field: `scenarios.${i}.id`, check: 'scenario-test' as const, message: `scenario '${sc.id}' has no scenario test: add one to tests.scenarios with expect: { scenario: ${sc.id} }` }],
   );
-}
-
-/** The line of a field (`tests.match.2`) in a YAML file; a missing field is looked up as its nearest parent. */
-export function fieldLine(file: string, field: string): number | null {
-  if (!field) return null;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  const path = field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-  for (let n = path.length; n > 0; n--) {
-    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | null | undefined;
-    if (node && typeof node === 'object' && node.range) return lineCounter.linePos(node.range[0]).line;
-  }
-  return null;
 }

@@ -23,6 +23,14 @@ export interface CompiledPattern {
   /** Capture group names by group index (index 0 unused). */
   names: (string | undefined)[];
   source: string;
+  /**
+   * A user's pattern is matched through this instead of `re` (see bounded.ts): RE2's linear time, or V8 within a
+   * time budget. Built-in patterns have none and keep the fast native path.
+   */
+  exec?: (text: string) => ArrayLike<string | undefined> | null;
+  engine?: 're2' | 'budget';
+  /** Lines this pattern was given up on (over the time budget). */
+  overBudget?: number;
 }
 
 export interface RuleStep {
@@ -198,18 +206,6 @@ export function compilePattern(source: string, flags: string, file: string, fiel
   const names = [undefined, ...(x.xregexp?.captureNames ?? []).map((n) => n ?? undefined)];
   const nativeFlags = x.flags.replace(/[^imsu]/g, '');
   return { re: new RegExp(x.source, nativeFlags), names, source };
-}
-
-/** Runs a compiled pattern on a text; returns its named captures, or null when it does not match. */
-export function execPattern(p: CompiledPattern, text: string): Record<string, string> | null {
-  const m = p.re.exec(text);
-  if (!m) return null;
-  const captures: Record<string, string> = {};
-  for (let i = 1; i < m.length; i++) {
-    const name = p.names[i];
-    if (name && m[i] !== undefined) captures[name] = m[i];
-  }
-  return captures;
 }
 
 /** A scenario test names a scenario of the rule (or `undetermined`) and only context fields a test may set. */

@@ -2,7 +2,9 @@
 
 import { CONTEXT_KEYWORDS } from '../context/tracker.js';
 import { KeywordAutomaton } from './keywords.js';
-import { BUILTIN_RULES_DIR, execPattern, loadRules, type Rule } from './load.js';
+import { BUILTIN_RULES_DIR, loadRules, type Rule } from './load.js';
+import { execPattern, testPattern } from './match.js';
+import { prepareUserRules, type UserRuleOptions } from './user-rules.js';
 
 /** A step of a rule that a line may satisfy. */
 export interface StepRef {
@@ -74,14 +76,19 @@ export class RuleSet {
     for (const pattern of rule.steps[ref.step].patterns) {
       for (const text of texts) {
         const captures = execPattern(pattern, text);
-        if (captures && !rule.unless.some((u) => u.re.test(text))) return { captures, text };
+        if (captures && !rule.unless.some((u) => testPattern(u, text))) return { captures, text };
       }
     }
     return null;
   }
 }
 
-/** The built-in rules plus any `--rules` folders or files (a user's rule with a built-in id replaces it). */
-export function loadRuleSet(extra: string[] = []): RuleSet {
-  return new RuleSet(loadRules([BUILTIN_RULES_DIR, ...extra]));
+/**
+ * The built-in rules plus any `--rules` folders or files (a user's rule with a built-in id replaces it). The user's
+ * rules are checked for exponential patterns and bound (user-rules.ts); the built-in ones keep the native path.
+ */
+export function loadRuleSet(extra: string[] = [], options: UserRuleOptions = {}): RuleSet {
+  const rules = loadRules([BUILTIN_RULES_DIR, ...extra]);
+  prepareUserRules(rules.filter((r) => !r.file.startsWith(BUILTIN_RULES_DIR)), options);
+  return new RuleSet(rules);
 }

@@ -5,6 +5,7 @@ import type { JobContext } from '../model.js';
 import { runnerSpecRenderer } from '../context/runner-spec-renderer.js';
 import { agentContainerId, agentUser } from '../context/agent-user.js';
 import { jobKeyOf } from '../context/build-key.js';
+import { redact } from '../secrets/redact.js';
 
 type Getter = (ctx: JobContext) => string | null | undefined;
 
@@ -80,7 +81,8 @@ export function renderTemplate(text: string, ctx: JobContext, captures: Record<s
 function fill(template: string, ctx: JobContext, captures: Record<string, string>): string {
   return template.replace(PLACEHOLDER, (_, literal: string | undefined, name: string, fallback: string | undefined, at: number) => {
     if (literal !== undefined) return `{{${literal}}}`;
-    const value = name in captures ? captures[name] : CONTEXT[name]?.(ctx);
+    // Captures come masked (redactMatch); context values are read from the log too (docker run arguments, paths).
+    const value = name in captures ? captures[name] : maskOrNull(CONTEXT[name]?.(ctx));
     if (value !== null && value !== undefined && value !== '' && value !== 'unknown') {
       // A value of several lines keeps the indentation of the line it is placed in.
       const indent = /^[ \t]*/.exec(template.slice(template.lastIndexOf('\n', at) + 1))![0];
@@ -114,6 +116,9 @@ export function sectionsIn(template: string): string[] {
   return [...template.matchAll(/\{\{[#^]([A-Za-z]\w*)\}\}/g)].map((m) => m[1]);
 }
 
+
+const maskOrNull = (value: string | null | undefined): string | null | undefined => (value ? redact(value) : value);
+
 /**
  * `{{#runner.specs}}`…`{{/runner.specs}}`, each on a line of its own, around a generic `docker:` block: when the
  * Specs define the job's block, that block is shown instead, with the generic block's volumes and arguments
@@ -126,6 +131,6 @@ function specsSection(body: string, ctx: JobContext, captures: Record<string, st
   const renderSpec = runnerSpecRenderer();
   if (!ctx.runnerSpecs || !renderSpec) return generic;
   const indent = /^[ \t]*/.exec(generic)![0];
-  const block = renderSpec(ctx.runnerSpecs, generic);
+  const block = redact(renderSpec(ctx.runnerSpecs, generic));
   return `${block.replace(/^/gm, indent)}\n`;
 }

@@ -20,7 +20,8 @@ export interface FollowOptions {
 export type FollowEvent =
   | { kind: 'waiting' | 'following'; path: string }
   | { kind: 'rotated' | 'truncated'; path: string; generation: number }
-  | { kind: 'problem'; path: string; message: string };
+  /** `unreadable`: the file cannot be read now (a folder, no permission); told once, and a failure of the run. */
+  | { kind: 'problem'; path: string; message: string; unreadable?: boolean };
 
 /** One generation of a followed file: the bytes from its start until it is rotated, truncated, or followed no more. */
 export interface Generation {
@@ -36,11 +37,27 @@ export const DEFAULT_POLL_MS = 250;
 /** Counts the bytes it hands on, so that a rotation or truncation can be placed exactly in the byte stream. */
 class CountingTail extends TailFile {
   pushed = 0;
+  /** The reason last told that the file cannot be read; cleared when bytes come again. */
+  told: string | null = null;
 
   override push(chunk: Buffer | null, encoding?: BufferEncoding): boolean {
-    if (chunk) this.pushed += chunk.length;
+    if (chunk) {
+      this.pushed += chunk.length;
+      this.told = null;
+    }
     return super.push(chunk, encoding);
   }
+}
+
+/**
+ * Why the tail could not read the file, from its 'tail_error' (which says only "An error was encountered while
+ * tailing the file", each poll): the system's code, in words.
+ */
+function unreadable(e: { message: string; code?: string; meta?: { actual?: { code?: string; message?: string }; code?: string } }): string {
+  const code = e.meta?.actual?.code ?? e.meta?.code ?? e.code;
+  if (code === 'EISDIR') return 'cannot read it: EISDIR, it is a folder now';
+  if (code === 'EACCES' || code === 'EPERM') return `cannot read it: ${code}, permission denied`;
+  return `cannot read it: ${code ?? e.meta?.actual?.message ?? e.message}`;
 }
 
 /**
@@ -59,7 +76,13 @@ export async function* followFile(path: string, options: FollowOptions): AsyncGe
   };
   tail.on('renamed', cut('rotated')).on('truncated', cut('truncated'));
   tail.on('retry', (e: { attempts: number }) => e.attempts === 1 && options.onEvent?.({ kind: 'waiting', path }));
-  tail.on('tail_error', (e: { message: string }) => options.onEvent?.({ kind: 'problem', path, message: e.message }));
+  // Told once, not every poll; told again only after the file was read in between.
+  tail.on('tail_error', (e: Parameters<typeof unreadable>[0]) => {
+    const message = unreadable(e);
+    if (tail.told === message) return;
+    tail.told = message;
+    options.onEvent?.({ kind: 'problem', path, message, unreadable: true });
+  });
   const stop = () => feed.stop();
   options.signal.addEventListener('abort', stop, { once: true });
   try {

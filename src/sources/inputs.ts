@@ -5,7 +5,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { globSync, isDynamicPattern } from 'tinyglobby';
-import { sniff, SNIFF_LIMIT, type InputKind } from './log-source.js';
+import { foreignJson, sniff, SNIFF_LIMIT, type InputKind } from './log-source.js';
+import { notBambooMessage as notBamboo } from './rest-shape.js';
 import { InputError } from '../errors.js';
 
 export interface Input {
@@ -39,9 +40,23 @@ export function expandInputs(paths: string[], unreadable?: (error: InputError) =
     const stat = statOrNull(at(given));
     if (stat) addPath(given, stat, inputs, walker, at);
     else if (isDynamicPattern(given)) expandGlob(given, inputs, walker, at, cwd);
-    else throw new InputError(given, null, 'no such file or folder');
+    else throw new InputError(given, null, whyNot(at(given)));
   }
   return inputs;
+}
+
+/** Why a path that cannot be stat'ed cannot be read: missing, a symbolic link loop, no permission. */
+function whyNot(path: string): string {
+  try {
+    statSync(path);
+    return 'cannot be read';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return 'a loop of symbolic links (ELOOP): it leads back to itself, not to a file';
+    if (code === 'EACCES' || code === 'EPERM') return `cannot be reached (${code}: permission denied on a folder of its path)`;
+    if (code === 'ENAMETOOLONG') return 'the path is too long (ENAMETOOLONG)';
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file or folder' : `cannot be read (${code ?? (err as Error).message})`;
+  }
 }
 
 function statOrNull(path: string): Stats | null {
@@ -111,9 +126,37 @@ export interface OpenedInput {
  * Opens an input (stdin for `-`), gunzips it when its bytes say gzip, and says whether it is JSON or text.
  * `onBytes` is told the size of each chunk read from the file itself (compressed bytes for gzip).
  */
-export async function openInput(input: Input, stdin: Readable = process.stdin, onBytes?: (bytes: number) => void): Promise<OpenedInput> {
+export async function openInput(input: Input, stdin: Readable = process.stdin, onBytes?: (bytes: number) => void, stop?: AbortSignal): Promise<OpenedInput> {
   const raw: Readable = input.path === null ? stdin : createReadStream(input.path, { highWaterMark: 1 << 20 });
-  return openStream(input.name, raw, onBytes, () => raw.destroy());
+  // A pipe ends when it is stopped (SIGINT to `tail -F … | bamboo-doctor analyze -`), as if its writer had closed it.
+  const bytes = input.path === null && stop ? untilAborted(raw, stop, () => raw.destroy()) : raw;
+  return openStream(input.name, bytes, onBytes, () => raw.destroy(), input.path === null);
+}
+
+/**
+ * The chunks of a stream until the signal aborts; then it ends, and `release` lets the source go (a pipe still
+ * open must be destroyed, or it keeps the process alive: its iterator's return() waits behind the read pending).
+ */
+export async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal, release: () => void): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let onAbort = () => {};
+  const aborted = new Promise<null>((resolve) => (onAbort = () => resolve(null)));
+  signal.addEventListener('abort', onAbort, { once: true });
+  let pending: Promise<IteratorResult<T>> | null = null;
+  try {
+    while (!signal.aborted) {
+      pending = it.next();
+      const next = await Promise.race([pending, aborted]);
+      if (next === null || next.done) return;
+      pending = null;
+      yield next.value;
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    // The read left waiting ends with the stream; its outcome no longer matters.
+    pending?.catch(() => {});
+    release();
+  }
 }
 
 /**
@@ -125,12 +168,17 @@ export async function openStream(
   raw: AsyncIterable<Buffer | string>,
   onBytes?: (bytes: number) => void,
   release?: () => void,
+  live = false,
 ): Promise<OpenedInput> {
-  let { head, stream } = await peek(raw, onBytes, told);
+  // A pipe is told from as little as tells it (live input is not held back); anything else from its first
+  // SNIFF_LIMIT bytes, so the same bytes are judged alike however they come in chunks (found by `npm run fuzz`).
+  const enough = live ? told : null;
+  let { head, stream, ended } = await peek(raw, onBytes, enough);
   const gzip = sniff(head) === 'gzip';
-  if (gzip) ({ head, stream } = await peek(Readable.from(stream).pipe(createGunzip()), undefined, told));
+  if (gzip) ({ head, stream, ended } = await peek(Readable.from(stream).pipe(createGunzip()), undefined, enough));
   const kind = sniff(head);
-  const refused = NOT_A_LOG[kind];
+  const json = kind === 'text' ? foreignJson(head, ended) : null;
+  const refused = json ? notBamboo(json) : NOT_A_LOG[kind];
   if (refused) {
     release?.();
     throw new InputError(name, null, refused);
@@ -166,12 +214,13 @@ export function notFollowable(head: Buffer): string | null {
 
 /**
  * Reads the first chunk of a stream (more chunks, up to SNIFF_LIMIT bytes, while `enough` says the head does not
- * tell yet) and gives back a stream that still starts with it; `ended` when the stream ended within the head.
+ * tell yet, or up to SNIFF_LIMIT when `enough` is null) and gives back a stream that still starts with it;
+ * `ended` when the stream ended within the head.
  */
 export async function peek(
   stream: AsyncIterable<Buffer | string>,
   onBytes?: (bytes: number) => void,
-  enough: (head: Buffer) => boolean = () => true,
+  enough: ((head: Buffer) => boolean) | null = () => true,
 ): Promise<{ head: Buffer; stream: AsyncIterable<Buffer>; ended: boolean }> {
   const it = stream[Symbol.asyncIterator]();
   const chunks: Buffer[] = [];
@@ -186,7 +235,8 @@ export async function peek(
       chunks.push(chunk);
       size += chunk.length;
     }
-  } while (!ended && size < SNIFF_LIMIT && !enough(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    // With `enough` null, up to SNIFF_LIMIT is read whatever the head says (no head is built for each chunk).
+  } while (!ended && size < SNIFF_LIMIT && (!enough || !enough(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))));
   const head = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
   async function* rest(): AsyncGenerator<Buffer> {
     if (head.length) {

@@ -8,7 +8,7 @@ import type { KeywordAutomaton } from '../rules/keywords.js';
 import { DEFAULT_MAX_LINE_BYTES } from './line-reader.js';
 import { type ReadOptions } from './log-source.js';
 import { RestWalker } from './rest-walker.js';
-import { InputError } from '../errors.js';
+import { InputError, StoreError } from '../errors.js';
 
 /**
  * Bytes are decoded and fed to the parser 4 KB at a time. Small strings stay in V8's young generation (1 MB
@@ -33,7 +33,9 @@ export async function readJsonStream(
   const walker = new RestWalker(analyzer, automaton, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   // Called directly: a string in, a batch of tokens out; `none` flushes it (stream-chain's flushable protocol).
   // jsonStreaming: exports appended to one file (`curl … >> results.json`, one result a line) are read one after another.
-  const parse = jsonParser({ streamValues: false, jsonStreaming: true }) as unknown as (input: string | typeof none) => Many<Token> | typeof none;
+  // Strings come in chunks (the walker keeps --max-line-bytes of each: a 100 MB log entry must not be held whole);
+  // keys and numbers come whole.
+  const parse = jsonParser({ packKeys: true, streamKeys: false, packStrings: false, streamStrings: true, packNumbers: true, streamNumbers: false, jsonStreaming: true }) as unknown as (input: string | typeof none) => Many<Token> | typeof none;
   const decoder = new StringDecoder('utf8');
   const feed = (text: string): void => {
     const out = parse(text);
@@ -41,25 +43,42 @@ export async function readJsonStream(
   };
   let first = true;
   let atEnd = false;
+  const feedBytes = (bytes: Buffer): void => {
+    let text = decoder.write(bytes);
+    if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    first = false;
+    feed(text);
+  };
+  // Pieces start at fixed offsets of the input, whatever its chunks: where a broken export's last piece begins
+  // decides what is kept before the break, and the same bytes must keep the same (found by `npm run fuzz`).
+  let carry: Buffer | null = null;
   try {
     for await (const chunk of stream) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      for (let at = 0; at < bytes.length; at += PIECE) {
-        let text = decoder.write(bytes.subarray(at, at + PIECE));
-        if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        first = false;
-        feed(text);
+      let at = 0;
+      if (carry) {
+        at = Math.min(PIECE - carry.length, bytes.length);
+        carry = Buffer.concat([carry, bytes.subarray(0, at)]);
+        if (carry.length < PIECE) continue;
+        feedBytes(carry);
+        carry = null;
       }
+      for (; at + PIECE <= bytes.length; at += PIECE) feedBytes(bytes.subarray(at, at + PIECE));
+      if (at < bytes.length) carry = Buffer.from(bytes.subarray(at));
     }
+    if (carry) feedBytes(carry);
     feed(decoder.end());
     atEnd = true;
     const out = parse(none);
     if (out !== none) walker.tokens(out.values);
   } catch (err) {
+    if (err instanceof StoreError) throw err;
     walker.end();
     throw new InputError(analyzer.source, walker.entryReached(), `${walker.where()}: ${describe(err as Error, atEnd)}`);
   }
   walker.end();
+  const notBamboo = walker.notBamboo();
+  if (notBamboo) throw new InputError(analyzer.source, null, notBamboo);
   for (const notice of walker.coverage.notices()) options.notice?.(notice);
   return walker.entries;
 }

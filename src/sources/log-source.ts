@@ -4,7 +4,7 @@ import { parseEnvelope } from '../parse/envelope.js';
 import type { SourceAnalyzer } from '../diagnose/analyzer.js';
 import type { KeywordAutomaton } from '../rules/keywords.js';
 import { DEFAULT_MAX_LINE_BYTES, LineReader } from './line-reader.js';
-import { InputError } from '../errors.js';
+import { InputError, StoreError } from '../errors.js';
 import { restShape } from './json-shape.js';
 
 export interface ReadOptions {
@@ -15,7 +15,7 @@ export interface ReadOptions {
 
 /**
  * Feeds the lines of a text stream to the analyzer; returns the number of lines read. When the stream
- * breaks, what was read is still analysed and its jobs ended before the error is raised.
+ * breaks, what was read is still analysed and its jobs ended before the error is raised. A StoreError passes as it is.
  */
 export async function readLogStream(
   stream: AsyncIterable<Buffer | string>,
@@ -35,6 +35,8 @@ export async function readLogStream(
   try {
     for await (const chunk of stream) reader.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   } catch (err) {
+    // The database failed while storing a job: reading on (or ending the jobs, which stores them) cannot help.
+    if (err instanceof StoreError) throw err;
     reader.end();
     analyzer.end();
     throw new InputError(analyzer.source, reader.lines + 1, (err as Error).message);
@@ -92,4 +94,25 @@ function looksBinary(head: Buffer): boolean {
     if ((b < 0x20 && (b < 0x08 || b > 0x0d) && b !== 0x1b) || b === 0x7f) control++;
   }
   return end > 0 && control / end > BINARY_SHARE;
+}
+
+/**
+ * A whole input (`ended`, within SNIFF_LIMIT) that parses as one JSON value though sniff called it text: an array
+ * of numbers, a string, null, another service's answer; what it is, in words, or null. Told as "not a Bamboo REST
+ * export" rather than read as an empty log; a Maven paste (`[INFO] …`) or a structured log of several lines does
+ * not parse whole, so stays text.
+ */
+export function foreignJson(head: Buffer, ended: boolean): string | null {
+  if (!ended || head.length >= SNIFF_LIMIT) return null;
+  const text = head.toString('utf8').replace(/^\ufeff/, '').trim();
+  if (!/^[[{"\-\dntf]/.test(text)) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (Array.isArray(value)) return value.length && value.every((v) => typeof v === 'number') ? 'an array of numbers' : 'an array';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : typeof value === 'string' ? 'a string' : `the ${typeof value} ${String(value)}`;
 }

@@ -7,6 +7,7 @@ import type { JobContext, LogLine } from '../model.js';
 import type { KeywordAutomaton } from '../rules/keywords.js';
 import { emptyEntry, entryLine, entryText, hasKeyword, type EntryFields } from './rest-entry.js';
 import { EntryCoverage } from './rest-coverage.js';
+import { BAMBOO_FIELDS, describeTop, notBambooMessage } from './rest-shape.js';
 
 /**
  * What a JSON container is to us. A result is the top-level object, or an element of an array under a key
@@ -46,12 +47,19 @@ interface ResultState {
 const MAX_WAITING = 10_000;
 
 const RESULT_FIELDS = new Set(['buildResultKey', 'key', 'state']);
+
 const ENTRY_FIELDS = new Set(['log', 'unstyledLog', 'formattedDate', 'cssStyle']);
 const STATES: Record<string, JobContext['state']> = { Failed: 'failed', Successful: 'successful' };
 
 export class RestWalker {
   /** Entries read in the whole input. */
   entries = 0;
+  /** True once a field of Bamboo's result resources was seen (see `notBamboo`). */
+  private bambooShaped = false;
+  /** What the input's first JSON value is, for a message when it is not an export. */
+  private top: string | null = null;
+  /** The string value being read, kept to `maxChars` + 1 characters however long it is (a 100 MB log entry). */
+  private string: { parts: string[]; length: number } | null = null;
   /** Results with no entries, or only a page of them: what the user is told after the reading. */
   readonly coverage = new EntryCoverage();
   private readonly stack: Frame[] = [];
@@ -68,9 +76,21 @@ export class RestWalker {
 
   tokens(tokens: Token[]): void {
     for (const t of tokens) {
+      this.top ??= describeTop(t.name, 'value' in t ? t.value : undefined);
       switch (t.name) {
         case 'keyValue':
           this.key = t.value;
+          if (BAMBOO_FIELDS.has(t.value)) this.bambooShaped = true;
+          break;
+        case 'startString':
+          this.string = { parts: [], length: 0 };
+          break;
+        case 'stringChunk':
+          this.chunk(t.value);
+          break;
+        case 'endString':
+          this.scalar(this.string?.parts.join('') ?? '');
+          this.string = null;
           break;
         case 'startObject':
         case 'startArray':
@@ -91,6 +111,23 @@ export class RestWalker {
           break;
       }
     }
+  }
+
+  /**
+   * Why this JSON is no Bamboo REST export, or null when it is one: none of its objects has a field of Bamboo's
+   * result resources (an array of numbers, a string, null, another service's answer).
+   */
+  notBamboo(): string | null {
+    return this.bambooShaped ? null : notBambooMessage(this.top);
+  }
+
+  private chunk(value: string): void {
+    const s = this.string;
+    // One character past the limit tells entryLine that the text was cut.
+    if (!s || s.length > this.maxChars) return;
+    const part = value.length + s.length > this.maxChars + 1 ? value.slice(0, this.maxChars + 1 - s.length) : value;
+    s.parts.push(part);
+    s.length += part.length;
   }
 
   /** The input ended (or broke): a job still waiting for its key starts with what is known; all jobs end. */

@@ -1,5 +1,4 @@
-// Opens the SQLite file the user named: which file (--db, BAMBOO_DOCTOR_DB, default), and one clear line when
-// it cannot be a database.
+// Opens the SQLite file the user named: which file (--db, BAMBOO_DOCTOR_DB, default), to write or only to read.
 
 import { existsSync } from 'node:fs';
 import { UsageError } from '../errors.js';
@@ -15,28 +14,22 @@ export function dbPath(option: DbOption | undefined, env: NodeJS.ProcessEnv = pr
 }
 
 /**
- * Opens (or creates) the database; a path that cannot be one (a folder, a missing folder, a log given to --db by
- * mistake) is the user's mistake, named in one line rather than an internal error with a stack trace.
+ * Opens (or creates) the database to write; a path that cannot be one (a folder, a missing folder, a log or another
+ * application's database given to --db by mistake) is a StoreError naming it, in one line, and the file is left as it is.
  */
 export function openStore(path: string): Store {
-  try {
-    return new Store(path);
-  } catch (err) {
-    const e = err as Error & { code?: string };
-    if (e.name !== 'SqliteError' && !/directory does not exist/.test(e.message)) throw err;
-    const why = e.code === 'SQLITE_NOTADB' ? 'this file is not a bamboo-doctor database (SQLite)' : `cannot open it as a database (${e.message})`;
-    throw new UsageError(`database ${path} (--db or BAMBOO_DOCTOR_DB): ${why}`);
-  }
+  return new Store(path);
 }
 
 /**
- * The database a query reads: it must exist already (a query never creates an empty file). Opening applies new
- * migrations too (e.g. the history indexes), once, on the first query after an upgrade.
+ * The database a query reads: it must exist already (a query never creates an empty file). Opened read-only
+ * (`reanalyze` writes): a query never writes, and another application's file is refused untouched. A database of
+ * ours gets new migrations (e.g. the history indexes) once, on the first query after an upgrade.
  */
-export function openExistingStore(path: string | false): Store {
+export function openExistingStore(path: string | false, mode: 'read' | 'write' = 'read'): Store {
   if (path === false) throw new UsageError('this command reads the database: --no-db does not apply');
   if (path !== ':memory:' && !existsSync(path)) {
     throw new UsageError(`${path}: no such database (analyze some logs into it first, or name another with --db)`);
   }
-  return openStore(path);
+  return new Store(path, { readonly: mode === 'read' });
 }

@@ -2,7 +2,7 @@
 // batch is one transaction, run again when it lost a deadlock or serialization conflict to another writer.
 
 import type pg from 'pg';
-import type { IngestItem, SourceInfo, SourceRow } from './store.js';
+import { OWNER, type IngestItem, type SourceInfo, type SourceRow } from './store.js';
 import { openPostgres, type PgDatabase } from './pg-database.js';
 import { addIngested, applyOps } from './pg-writes.js';
 import { now } from './rows.js';
@@ -42,8 +42,8 @@ export class PgStore {
 
   async beginSource(info: SourceInfo): Promise<number> {
     const r = await this.query<{ id: number }>(
-      "INSERT INTO sources (path, kind, size, mtime_ms, fingerprint, status, ingested_at) VALUES ($1, $2, $3, $4, $5, 'reading', $6) RETURNING id",
-      [info.path, info.kind, info.size, info.mtimeMs, info.fingerprint, now()],
+      "INSERT INTO sources (path, kind, size, mtime_ms, fingerprint, status, ingested_at, owner) VALUES ($1, $2, $3, $4, $5, 'reading', $6, $7) RETURNING id",
+      [info.path, info.kind, info.size, info.mtimeMs, info.fingerprint, now(), OWNER],
     );
     return r.rows[0].id;
   }

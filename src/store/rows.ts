@@ -2,13 +2,10 @@
 // from the pipeline's objects to the schema, whatever database receives them.
 
 import type { Diagnosis, JobContext } from '../model.js';
+import { REDACTION_VERSION } from '../secrets/redact.js';
+import { buildKeyOf, now } from './statements.js';
 
-export const now = (): string => new Date().toISOString();
-
-/** The key a build is stored under: Bamboo's result key, or its source and position for a fragment. */
-export function buildKeyOf(ctx: JobContext, sourcePath: string, ordinal: number): { key: string; keyed: boolean } {
-  return ctx.build ? { key: ctx.build, keyed: true } : { key: `${sourcePath}#${ordinal}`, keyed: false };
-}
+export { now };
 
 const bool = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
 
@@ -54,7 +51,7 @@ export const DIAGNOSIS_COLUMNS = {
   rule: 'text', rule_version: 'text', title: 'text', severity: 'text', category: 'text', scenario: 'text',
   candidates: 'text', task_name: 'text', task_type: 'text', source: 'text', line: 'int', time: 'text', at: 'text',
   count: 'int', evidence: 'text', captures: 'text', fix: 'text', note: 'text', build_key: 'text', plan: 'text',
-  job: 'text', agent_name: 'text', agent_type: 'text', runner_kind: 'text',
+  job: 'text', agent_name: 'text', agent_type: 'text', runner_kind: 'text', masked: 'int',
 } as const;
 
 export type DiagnosisRow = Record<keyof typeof DIAGNOSIS_COLUMNS, string | number | null>;
@@ -85,5 +82,7 @@ export function diagnosisRow(buildKey: string, ctx: JobContext, d: Diagnosis): D
     agent_name: d.agent.name,
     agent_type: d.agent.type,
     runner_kind: d.runner.kind,
+    // Diagnoses come masked from the analyzer: say with which version (as SQLite's rows do).
+    masked: REDACTION_VERSION,
   };
 }

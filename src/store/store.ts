@@ -1,19 +1,13 @@
 // The SQLite file that keeps builds and diagnoses: one transaction per build, nothing stored twice.
 
-import Database from 'better-sqlite3';
+import { hostname } from 'node:os';
+import type Database from 'better-sqlite3';
 import type { Diagnosis, JobContext } from '../model.js';
-import { MIGRATIONS } from './migrations/index.js';
+import { explain, openForReading, openForWriting } from './database.js';
+import { buildKeyOf, now, prepare, unkeyedBuildKey, type IngestItem } from './statements.js';
 import type { WriteOp, WriteOutcome } from './writes.js';
 
-/** A diagnosis read back from NDJSON (`ingest`) and the build it is stored under. */
-export interface IngestItem {
-  /** The log it came from on the machine that analysed it (its `source`; stdin's `-` named apart). */
-  sourcePath: string;
-  /** For a job with no build key: which of that source's unkeyed jobs it is. */
-  ordinal: number;
-  ctx: JobContext;
-  diagnosis: Diagnosis;
-}
+export { buildKeyOf, unkeyedBuildKey, type IngestItem };
 
 /** Default database file, overridden by `--db` or BAMBOO_DOCTOR_DB. */
 export const DEFAULT_DB = './bamboo-doctor.db';
@@ -32,36 +26,76 @@ export interface SourceRow extends SourceInfo {
   status: string;
 }
 
+/** The texts of a stored diagnosis that come from the log and may hold secrets. */
+export interface StoredText {
+  evidence: string[];
+  captures: Record<string, string>;
+  fix: string;
+}
+
+/** `host:pid` of this process, kept with the sources it reads (see `takeInterrupted`). */
+export const OWNER = `${hostname()}:${process.pid}`;
+
+/**
+ * The database, opened only when it is ours (see database.ts). Every failure of SQLite (read-only, full, damaged,
+ * locked) comes out as a StoreError naming the file and the reason: `guard` and `explain` turn them into one.
+ */
 export class Store {
   readonly db: Database.Database;
   private readonly stmts;
 
-  constructor(path: string) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    migrate(this.db);
-    this.stmts = prepare(this.db);
+  /** `readonly`: for queries (history, show, report); the file is never written then. */
+  constructor(
+    readonly path: string,
+    options: { readonly?: boolean } = {},
+  ) {
+    this.db = options.readonly ? openForReading(path) : openForWriting(path);
+    this.stmts = this.guard(() => prepare(this.db));
   }
 
   close(): void {
     this.db.close();
   }
 
+  /** A SQLite failure as a StoreError naming this database; anything else as it is. */
+  explain(err: unknown): unknown {
+    return explain(this.path, err);
+  }
+
+  /** Runs a database call, its SQLite failure turned into a StoreError. */
+  guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw this.explain(err);
+    }
+  }
+
   /** A source read completely before, unchanged since (same path, size and modification time). */
   findSource(info: SourceInfo): SourceRow | undefined {
-    return this.stmts.findSource.get(info.path, info.size, info.mtimeMs) as SourceRow | undefined;
+    return this.guard(() => this.stmts.findSource.get(info.path, info.size, info.mtimeMs) as SourceRow | undefined);
   }
 
   beginSource(info: SourceInfo): number {
-    const r = this.stmts.insertSource.run(info.path, info.kind, info.size, info.mtimeMs, info.fingerprint, now());
-    return Number(r.lastInsertRowid);
+    return this.guard(() => Number(this.stmts.insertSource.run(info.path, info.kind, info.size, info.mtimeMs, info.fingerprint, now(), OWNER).lastInsertRowid));
   }
 
   finishSource(id: number, lines: number, status: 'done' | 'partial' | 'error', error: string | null = null): void {
-    this.stmts.finishSource.run(lines, status, error, id);
+    this.guard(() => this.stmts.finishSource.run(lines, status, error, id));
+  }
+
+  /**
+   * Readings of this path (or of any) that a run left `reading` when it was killed (its process is gone, or it was an older
+   * version that did not say which process it was) are marked `interrupted`; returns how many. A reading that
+   * another live process is doing now is left alone.
+   */
+  takeInterrupted(path?: string): number {
+    return this.guard(() => {
+      const left = (path === undefined ? this.stmts.readingAll.all() : this.stmts.readingOf.all(path)) as { id: number; owner: string | null }[];
+      const dead = left.filter((r) => r.owner !== OWNER && !isAlive(r.owner));
+      for (const r of dead) this.stmts.markInterrupted.run(r.id);
+      return dead.length;
+    });
   }
 
   /**
@@ -69,12 +103,12 @@ export class Store {
    * file, or the same build from a REST export) leaves one row each.
    */
   saveJob(sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, diagnoses: Diagnosis[]): boolean {
-    return this.count(this.stmts.saveJob(sourceId, sourcePath, ctx, ordinal, diagnoses));
+    return this.count(this.guard(() => this.stmts.saveJob(sourceId, sourcePath, ctx, ordinal, diagnoses)));
   }
 
   /** Live input: a diagnosis is written as soon as it arises (its build row first), then updated at the job's end. */
   saveDiagnosis(sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, d: Diagnosis): boolean {
-    return this.stmts.saveOne(sourceId, sourcePath, ctx, ordinal, d);
+    return this.guard(() => this.stmts.saveOne(sourceId, sourcePath, ctx, ordinal, d));
   }
 
   /**
@@ -83,7 +117,7 @@ export class Store {
    * Returns how many were kept out because their build is stored from a log read to its end.
    */
   ingestDiagnoses(sourceId: number, items: IngestItem[]): number {
-    const kept = this.stmts.ingest(sourceId, items);
+    const kept = this.guard(() => this.stmts.ingest(sourceId, items));
     this.keptComplete += kept;
     return kept;
   }
@@ -91,12 +125,14 @@ export class Store {
   /** Applies queued writes in order, in one transaction (each op a savepoint): see writes.ts. */
   write(ops: WriteOp[]): WriteOutcome {
     let kept = 0;
-    this.db.transaction(() => {
-      for (const op of ops) {
-        if (op.kind === 'drop') this.stmts.dropBuild.run(op.key);
-        else if (!this.applyOne(op)) kept++;
-      }
-    })();
+    this.guard(() =>
+      this.db.transaction(() => {
+        for (const op of ops) {
+          if (op.kind === 'drop') this.stmts.dropBuild.run(op.key);
+          else if (!this.applyOne(op)) kept++;
+        }
+      })(),
+    );
     this.keptComplete += kept;
     return { kept };
   }
@@ -110,7 +146,7 @@ export class Store {
 
   /** Deletes a build and its diagnoses (a live fragment's row stored before its build key was known). */
   dropBuild(key: string): void {
-    this.stmts.dropBuild.run(key);
+    this.guard(() => this.stmts.dropBuild.run(key));
   }
 
   /**
@@ -118,7 +154,7 @@ export class Store {
    * and deletes the listed rules' rows; the build's other diagnoses are left as they are.
    */
   replaceDiagnoses(sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, changed: Diagnosis[], removedRules: string[]): boolean {
-    return this.count(this.stmts.replaceSome(sourceId, sourcePath, ctx, ordinal, changed, removedRules));
+    return this.count(this.guard(() => this.stmts.replaceSome(sourceId, sourcePath, ctx, ordinal, changed, removedRules)));
   }
 
   /**
@@ -132,172 +168,51 @@ export class Store {
     return saved;
   }
 
+  /**
+   * Rows stored by an older masking (or none: `masked` 0) are masked again with `mask`, in batches of a thousand,
+   * each batch one transaction; returns how many rows changed.
+   */
+  remask(version: number, mask: (d: StoredText) => StoredText): number {
+    const next = this.db.prepare('SELECT id, evidence, captures, fix FROM diagnoses WHERE masked < ? AND id > ? ORDER BY id LIMIT 1000');
+    const update = this.db.prepare('UPDATE diagnoses SET evidence = ?, captures = ?, fix = ?, masked = ? WHERE id = ?');
+    let changed = 0;
+    const batch = this.db.transaction((rows: { id: number; evidence: string; captures: string; fix: string }[]) => {
+      for (const r of rows) {
+        const d = mask({ evidence: JSON.parse(r.evidence), captures: JSON.parse(r.captures), fix: r.fix });
+        const evidence = JSON.stringify(d.evidence);
+        const captures = JSON.stringify(d.captures);
+        if (evidence !== r.evidence || captures !== r.captures || d.fix !== r.fix) changed++;
+        update.run(evidence, captures, d.fix, version, r.id);
+      }
+    });
+    return this.guard(() => {
+      // The text replaced is overwritten with zeros in the file, not left in its free space.
+      this.db.pragma('secure_delete = ON');
+      for (let after = 0; ; ) {
+        const rows = next.all(version, after) as { id: number; evidence: string; captures: string; fix: string }[];
+        if (rows.length === 0) return changed;
+        batch(rows);
+        after = rows.at(-1)!.id;
+      }
+    });
+  }
+
   counts(): { sources: number; builds: number; diagnoses: number } {
     const one = (table: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    return { sources: one('sources'), builds: one('builds'), diagnoses: one('diagnoses') };
+    return this.guard(() => ({ sources: one('sources'), builds: one('builds'), diagnoses: one('diagnoses') }));
   }
 }
 
-function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (const m of MIGRATIONS) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
+/** Whether the process named by an owner (`host:pid`) still runs; another host's cannot be told, so it counts as alive. */
+function isAlive(owner: string | null): boolean {
+  if (owner === null) return false;
+  const at = owner.lastIndexOf(':');
+  if (owner.slice(0, at) !== hostname()) return true;
+  try {
+    process.kill(Number(owner.slice(at + 1)), 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
-const now = (): string => new Date().toISOString();
-
-/** The key a build is stored under: Bamboo's result key, or its source and position for a fragment. */
-export function buildKeyOf(ctx: JobContext, sourcePath: string, ordinal: number): { key: string; keyed: boolean } {
-  return ctx.build ? { key: ctx.build, keyed: true } : { key: unkeyedBuildKey(sourcePath, ordinal), keyed: false };
-}
-
-/** A job with no Bamboo build key: `<source>#<n>`, n counting such jobs in their source from 1. */
-export const unkeyedBuildKey = (sourcePath: string, ordinal: number): string => `${sourcePath}#${ordinal}`;
-
-function prepare(db: Database.Database) {
-  const insertBuild = `
-    INSERT INTO builds (build_key, keyed, plan, job, number, state, bamboo_version, agent_name, agent_type,
-      agent_container, agent_service, agent_home, runner_kind, runner_image, runner_volumes, started, source_id,
-      source_path, analyzed_at, finished, agent_os)
-    VALUES (@key, @keyed, @plan, @job, @number, @state, @bambooVersion, @agentName, @agentType, @agentContainer,
-      @agentService, @agentHome, @runnerKind, @runnerImage, @runnerVolumes, @started, @sourceId, @sourcePath, @at,
-      @finished, @agentOs)`;
-  const upsertBuild = db.prepare(`${insertBuild}
-    ON CONFLICT (build_key) DO UPDATE SET keyed = excluded.keyed, plan = excluded.plan, job = excluded.job,
-      number = excluded.number, state = excluded.state, bamboo_version = excluded.bamboo_version,
-      agent_name = excluded.agent_name, agent_type = excluded.agent_type, agent_container = excluded.agent_container,
-      agent_service = excluded.agent_service, agent_home = excluded.agent_home, runner_kind = excluded.runner_kind,
-      runner_image = excluded.runner_image, runner_volumes = excluded.runner_volumes,
-      started = coalesce(excluded.started, builds.started), source_id = excluded.source_id,
-      source_path = excluded.source_path, analyzed_at = excluded.analyzed_at, finished = excluded.finished,
-      agent_os = excluded.agent_os
-    RETURNING id`);
-  // An ingested diagnosis (NDJSON) carries less about its build than the log did: a stored build row stays as it is.
-  const addBuild = db.prepare(`${insertBuild} ON CONFLICT (build_key) DO UPDATE SET build_key = excluded.build_key RETURNING id`);
-  const deleteDiagnoses = db.prepare('DELETE FROM diagnoses WHERE build_id = ?');
-  const deleteDiagnosis = db.prepare('DELETE FROM diagnoses WHERE build_id = ? AND rule = ?');
-  const upsertDiagnosis = db.prepare(`
-    INSERT INTO diagnoses (build_id, rule, rule_version, title, severity, category, scenario, candidates, task_name,
-      task_type, source, line, time, at, count, evidence, captures, fix, note, build_key, plan, job, agent_name,
-      agent_type, runner_kind)
-    VALUES (@buildId, @rule, @ruleVersion, @title, @severity, @category, @scenario, @candidates, @taskName,
-      @taskType, @source, @line, @time, @at, @count, @evidence, @captures, @fix, @note, @buildKey, @plan, @job,
-      @agentName, @agentType, @runnerKind)
-    ON CONFLICT (build_id, rule) DO UPDATE SET rule_version = excluded.rule_version, title = excluded.title,
-      severity = excluded.severity, category = excluded.category, scenario = excluded.scenario,
-      candidates = excluded.candidates, task_name = excluded.task_name, task_type = excluded.task_type,
-      source = excluded.source, line = excluded.line, time = excluded.time, at = excluded.at,
-      count = excluded.count, evidence = excluded.evidence, captures = excluded.captures, fix = excluded.fix,
-      note = excluded.note, plan = excluded.plan, job = excluded.job, agent_name = excluded.agent_name,
-      agent_type = excluded.agent_type, runner_kind = excluded.runner_kind`);
-
-  const finishedOf = db.prepare('SELECT finished FROM builds WHERE build_key = ?').pluck();
-  /** A build stored from a log read to its end is not replaced by a reading that stops short of the end. */
-  const keepsComplete = (ctx: JobContext, sourcePath: string, ordinal: number): boolean =>
-    !ctx.finished && finishedOf.get(buildKeyOf(ctx, sourcePath, ordinal).key) === 1;
-
-  const writeBuild = (sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, statement = upsertBuild): { id: number; key: string } => {
-    const { key, keyed } = buildKeyOf(ctx, sourcePath, ordinal);
-    const row = statement.get({
-      key,
-      keyed: keyed ? 1 : 0,
-      plan: ctx.plan,
-      job: ctx.job,
-      number: ctx.number,
-      state: ctx.state,
-      bambooVersion: ctx.bambooVersion,
-      agentName: ctx.agent.name,
-      agentType: ctx.agent.type,
-      agentContainer: bool(ctx.agent.container),
-      agentService: bool(ctx.agent.service),
-      agentHome: ctx.agent.home,
-      runnerKind: ctx.runner.kind,
-      runnerImage: ctx.runner.image,
-      runnerVolumes: JSON.stringify(ctx.runner.volumes),
-      started: ctx.started,
-      sourceId,
-      sourcePath,
-      at: now(),
-      finished: ctx.finished ? 1 : 0,
-      agentOs: ctx.agent.os,
-    }) as { id: number };
-    return { id: row.id, key };
-  };
-
-  const writeDiagnosis = (build: { id: number; key: string }, ctx: JobContext, d: Diagnosis): void => {
-    upsertDiagnosis.run({
-      buildId: build.id,
-      rule: d.rule,
-      ruleVersion: d.ruleVersion,
-      title: d.title,
-      severity: d.severity,
-      category: d.category,
-      scenario: d.scenario,
-      candidates: d.candidates ? JSON.stringify(d.candidates) : null,
-      taskName: d.task?.name ?? null,
-      taskType: d.task?.type ?? null,
-      source: d.source,
-      line: d.line,
-      time: d.time,
-      at: d.time ?? ctx.started ?? now().slice(0, 19),
-      count: d.count,
-      evidence: JSON.stringify(d.evidence),
-      captures: JSON.stringify(d.captures),
-      fix: d.fix,
-      note: d.note ?? null,
-      buildKey: build.key,
-      plan: d.plan,
-      job: d.job,
-      agentName: d.agent.name,
-      agentType: d.agent.type,
-      runnerKind: d.runner.kind,
-    });
-  };
-
-  return {
-    findSource: db.prepare(
-      "SELECT * FROM sources WHERE path = ? AND size IS ? AND mtime_ms IS ? AND status = 'done' ORDER BY id DESC LIMIT 1",
-    ),
-    insertSource: db.prepare(
-      "INSERT INTO sources (path, kind, size, mtime_ms, fingerprint, status, ingested_at) VALUES (?, ?, ?, ?, ?, 'reading', ?)",
-    ),
-    finishSource: db.prepare('UPDATE sources SET lines = ?, status = ?, error = ? WHERE id = ?'),
-    dropBuild: db.prepare('DELETE FROM builds WHERE build_key = ?'),
-    saveJob: db.transaction((sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, diagnoses: Diagnosis[]) => {
-      if (keepsComplete(ctx, sourcePath, ordinal)) return false;
-      const build = writeBuild(sourceId, sourcePath, ctx, ordinal);
-      deleteDiagnoses.run(build.id);
-      for (const d of diagnoses) writeDiagnosis(build, ctx, d);
-      return true;
-    }),
-    replaceSome: db.transaction(
-      (sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, changed: Diagnosis[], removed: string[]) => {
-        if (keepsComplete(ctx, sourcePath, ordinal)) return false;
-        const build = writeBuild(sourceId, sourcePath, ctx, ordinal);
-        for (const rule of removed) deleteDiagnosis.run(build.id, rule);
-        for (const d of changed) writeDiagnosis(build, ctx, d);
-        return true;
-      },
-    ),
-    ingest: db.transaction((sourceId: number, items: IngestItem[]) => {
-      let kept = 0;
-      for (const { sourcePath, ordinal, ctx, diagnosis } of items) {
-        if (keepsComplete(ctx, sourcePath, ordinal)) kept++;
-        else writeDiagnosis(writeBuild(sourceId, sourcePath, ctx, ordinal, addBuild), ctx, diagnosis);
-      }
-      return kept;
-    }),
-    saveOne: db.transaction((sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, d: Diagnosis) => {
-      if (keepsComplete(ctx, sourcePath, ordinal)) return false;
-      writeDiagnosis(writeBuild(sourceId, sourcePath, ctx, ordinal), ctx, d);
-      return true;
-    }),
-  };
-}
-
-const bool = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);

@@ -1,12 +1,12 @@
 // Runs the CLI for a test: in-process through the Io seam (runCli, fast), or as the built bin in a child
 // process with real pipes (runCliProcess) where the process itself is the point (signals, EPIPE, TTY).
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { runProcess } from './process.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'bamboo-doctor.js');
@@ -81,20 +81,13 @@ function collect(): { stream: PassThrough; text: () => string; drained: () => Pr
   return { stream, text: () => Buffer.concat(chunks).toString('utf8'), drained: () => (stream.end(), ended) };
 }
 
-/** Runs the built bin (`npm run build` first) as a child process with real pipes. */
-export function runCliProcess(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: environment(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', fail);
-    child.on('close', (code) =>
-      done({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
-    );
-    child.stdin.end(options.input ?? '');
-  });
+/**
+ * Runs the built bin (`npm run build` first) as a child process with real pipes; process.ts's runProcess does the
+ * same with signals, another user or limits.
+ */
+export async function runCliProcess(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const r = await runProcess(args, { ...options, input: options.input ?? '' });
+  return { code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Parses NDJSON output into objects. */

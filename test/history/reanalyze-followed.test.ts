@@ -4,7 +4,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { analyzeFollow } from '../../src/analyze.js';
+import { analyzeFollow } from '../../src/analyze-follow.js';
 import { loadRuleSet } from '../../src/rules/rule-set.js';
 import { reanalyze } from '../../src/history/reanalyze.js';
 import { Store } from '../../src/store/store.js';

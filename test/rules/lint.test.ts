@@ -2,7 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fieldLine, lintRules, type LintFinding } from '../../src/rules/lint.js';
+import { fieldLine } from '../../src/rules/field-line.js';
+import { lintRules, type LintFinding } from '../../src/rules/lint.js';
 import { tempDir } from '../helpers/cli.js';
 
 const GOOD = `id: my-rule
@@ -61,6 +62,15 @@ describe('lintRules', () => {
     const f = findings.find((x) => x.check === 'super-linear' && /exponential/.test(x.message));
     expect(f?.message).toMatch(/^followed-by\.0\.patterns\.0: /);
     expect(f?.line).toBe(9);
+  });
+
+  it('reports a repeated group whose alternatives overlap, which scslre does not look for', () => {
+    for (const pattern of ['^boom (?<what>(a|aa)+)$', 'boom (?<what>(\\w|\\d)+)!', 'boom (?<what>(?:ab|a|b)*)$']) {
+      const { findings } = lint({ 'my-rule.yaml': GOOD.replace("'boom (?<what>\\w+) exploded'", () => `'${pattern}'`).replace(/, captures: \{ what: reactor \}/, '') });
+      const f = findings.find((x) => x.check === 'super-linear' && /exponentially many ways/.test(x.message));
+      expect(f?.message, pattern).toMatch(/^patterns\.0: .* can match (the same text|what the others match in a row), so .* exponential backtracking/);
+    }
+    expect(lint({ 'my-rule.yaml': GOOD.replace("'boom (?<what>\\w+) exploded'", "'boom (?<what>(?:foo|bar)+) exploded'") }).findings.filter((x) => x.check === 'super-linear')).toEqual([]);
   });
 
   it('reports a keyword that no matched text holds', () => {

@@ -207,6 +207,20 @@ describe('readJsonStream', () => {
 });
 
 describe('readJsonStream on exports appended to one file', () => {
+  it('keeps the same jobs before a break in every chunking (pieces at fixed offsets, found by npm run fuzz)', async () => {
+    const list = { results: { result: [jobResult('ACME-WEB-JOB1-57', 'Failed', jobLines()), jobResult('ACME-WEB-JOB1-58', 'Failed', jobLines('ACME-WEB-JOB1-58'))] } };
+    const json = JSON.stringify(list);
+    const at = json.indexOf('Remote agent on host', json.indexOf('ACME-WEB-JOB1-58'));
+    const broken = `${json.slice(0, at)}"}}{${json.slice(at)}`;
+    const whole = await read(broken);
+    expect(whole.error).toBeInstanceOf(InputError);
+    for (const size of [1, 16, 4095, 4097, 65536]) {
+      const got = await read(broken, size);
+      expect(got.diagnoses.map(essentials), `chunk ${size}`).toEqual(whole.diagnoses.map(essentials));
+      expect((got.error as InputError).message, `chunk ${size}`).toBe((whole.error as InputError).message);
+    }
+  });
+
   it('reads job results written one after another (`curl … >> results.json`, one a line), in every chunking', async () => {
     const one = (key: string) => JSON.stringify(jobResult(key, 'Failed', jobLines(key)));
     const appended = `${one('ACME-WEB-JOB1-57')}\n${one('ACME-WEB-JOB1-58')}\n`;

@@ -1,9 +1,9 @@
-// A --db path that cannot be a database is a usage error naming it, not an internal error with a stack trace.
+// A --db path that cannot be a database is a StoreError naming it, not an internal error with a stack trace.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open.js';
-import { UsageError } from '../../src/errors.js';
+import { StoreError } from '../../src/errors.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
 describe('openStore', () => {
@@ -13,9 +13,9 @@ describe('openStore', () => {
     const log = join(dir, 'build.log');
     writeFileSync(log, 'simple\t03-Nov-2025 09:41:07\tBuild working directory is /x\n'.repeat(100));
     mkdirSync(join(dir, 'folder'));
-    expect(() => openStore(join(dir, 'folder'))).toThrow(UsageError);
-    expect(() => openStore(join(dir, 'missing', 'h.db'))).toThrow(/missing\/h\.db \(--db or BAMBOO_DOCTOR_DB\): cannot open it as a database/);
-    expect(() => openStore(log)).toThrow(`database ${log} (--db or BAMBOO_DOCTOR_DB): this file is not a bamboo-doctor database (SQLite)`);
+    expect(() => openStore(join(dir, 'folder'))).toThrow(StoreError);
+    expect(() => openStore(join(dir, 'missing', 'h.db'))).toThrow(/missing\/h\.db: cannot open it as a database/);
+    expect(() => openStore(log)).toThrow(`database ${log}: this file is not a bamboo-doctor database (not SQLite); it is left as it is`);
     expect(readFileSync(log, 'utf8')).toBe('simple\t03-Nov-2025 09:41:07\tBuild working directory is /x\n'.repeat(100));
   });
 
