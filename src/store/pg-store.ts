@@ -7,6 +7,7 @@ import { openPostgres, type PgDatabase } from './pg-database.js';
 import { addIngested, applyOps } from './pg-writes.js';
 import { now } from './rows.js';
 import type { WriteOp, WriteOutcome } from './writes.js';
+import { pgReader, type SqlReader } from './sql.js';
 
 /** PostgreSQL's codes for a transaction that lost to another (deadlock, serialization): it is run again. */
 const RETRY = new Set(['40P01', '40001']);
@@ -24,6 +25,11 @@ export class PgStore {
   /** The database as it may be shown: its URL without the password. */
   get name(): string {
     return this.db.name;
+  }
+
+  /** Read queries on this database (see sql.ts). */
+  reader(): SqlReader {
+    return pgReader(this.db.pool, this.db.explain);
   }
 
   async close(): Promise<void> {
