@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { emptyContext, type AgentType, type BuildState, type Diagnosis, type JobContext, type RunnerKind, type Severity } from '../../src/model.js';
 import { Store } from '../../src/store/store.js';
+import type { WriteOp } from '../../src/store/writes.js';
 import { tempDir } from '../helpers/cli.js';
 
 interface Spec {
@@ -61,15 +62,20 @@ export function diagnosisOf(ctx: JobContext, rule: string, severity: Severity, s
   };
 }
 
+/** The builds as the store's write ops (one finished job each), for a database of either kind. */
+export function fixtureOps(builds: Spec[] = BUILDS): WriteOp[] {
+  return builds.map((spec) => {
+    const ctx = contextOf(spec);
+    const diagnoses = spec.diagnoses.map(([rule, sev, sc, at, count]) => diagnosisOf(ctx, rule, sev, sc, at, count));
+    return { kind: 'job', sourceId: null, sourcePath: `logs/${spec.key}.log`, ctx, ordinal: 0, diagnoses };
+  });
+}
+
 /** Writes the builds into a fresh database file; returns its path. */
 export function fixtureDb(builds: Spec[] = BUILDS): string {
   const path = join(tempDir('bamboo-doctor-history-'), 'history.db');
   const store = new Store(path);
-  for (const spec of builds) {
-    const ctx = contextOf(spec);
-    const diagnoses = spec.diagnoses.map(([rule, sev, sc, at, count]) => diagnosisOf(ctx, rule, sev, sc, at, count));
-    store.saveJob(null, `logs/${spec.key}.log`, ctx, 0, diagnoses);
-  }
+  store.write(fixtureOps(builds));
   store.close();
   return path;
 }
