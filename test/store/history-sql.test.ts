@@ -1,11 +1,13 @@
-// History's SQL on either database answers as history/query.ts does on SQLite: the same rows for every dimension,
-// pair of dimensions, filter and limit, over the same builds.
+// History's SQL on either database answers as history/query.ts and history/stored.ts do on SQLite: the same rows
+// for every dimension, pair of dimensions, filter and limit, and the same builds and diagnoses read back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { historyRows as sqliteHistoryRows } from '../../src/history/query.js';
 import { resolveFilter, type HistoryFilter } from '../../src/history/filters.js';
 import { historyRows, staleCount, totalsOf, type Dimension } from '../../src/store/history-sql.js';
 import { sqliteReader, type SqlReader } from '../../src/store/sql.js';
+import * as stored from '../../src/history/stored.js';
+import { diagnosesOfBuild, findBuild, latestPerRule, planResultJobs, similarBuildKeys } from '../../src/store/stored-sql.js';
 import { Store } from '../../src/store/store.js';
 import { PgStore } from '../../src/store/pg-store.js';
 import { fixtureDb, fixtureOps } from '../history/fixture.js';
@@ -57,5 +59,34 @@ describe.each(DATABASE_KINDS)('history SQL on %s', (kind) => {
     expect(await totalsOf(sql, resolveFilter({ since: '2025-10-14' }, NOW))).toEqual({ diagnoses: 5, builds: 5, first: '2025-10-14T09:10:00', last: '2025-10-28T23:59:40' });
     expect(await staleCount(sql, 'r-docker', 'v1')).toBe(0);
     expect(await staleCount(sql, 'r-docker', 'v2')).toBe(4);
+  });
+});
+
+describe.each(DATABASE_KINDS)('stored builds read back on %s', (kind) => {
+  let sql: SqlReader;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    const t = await newDatabase(kind);
+    const store = kind === 'sqlite' ? new Store(t.db) : await PgStore.open(t.db);
+    await store.write(fixtureOps());
+    sql = kind === 'sqlite' ? sqliteReader((store as Store).db) : (store as PgStore).reader();
+    close = async () => void (await store.close());
+  });
+  afterAll(() => close());
+
+  it('show: a build by its key in any case, its diagnoses as history/stored.ts reads them on SQLite', async () => {
+    const db = new Database(reference, { readonly: true });
+    const key = 'A-P-J1-2';
+    const expected = { build: stored.findBuild(db, key)!, diagnoses: stored.diagnosesOfBuild(db, stored.findBuild(db, key)!.id) };
+    const similar = stored.similarBuildKeys(db, 'a-p-j1-99');
+    db.close();
+    const build = await findBuild(sql, key.toLowerCase());
+    expect({ ...build, id: 0, analyzedAt: '' }).toEqual({ ...expected.build, id: 0, analyzedAt: '' });
+    expect(await diagnosesOfBuild(sql, build!.id)).toEqual(expected.diagnoses);
+    expect(await similarBuildKeys(sql, 'a-p-j1-99')).toEqual(similar);
+    expect(similar.length).toBe(3);
+    expect(await planResultJobs(sql, 'b-q-4')).toEqual(['B-Q-J1-4']);
+    expect(await planResultJobs(sql, 'B-Q-99')).toEqual([]);
+    expect((await latestPerRule(sql, ['r-disk', 'nope'])).get('r-disk')?.time).toBe('2025-10-28T23:59:40');
   });
 });
