@@ -47,7 +47,7 @@ export interface JobTally {
 
 export async function fetchJob(run: JobRun, job: JobRef, plan: string): Promise<JobOutcome> {
   try {
-    if (!run.force && run.state?.storedComplete(job.key)) {
+    if (!run.force && (await run.state?.storedComplete(job.key))) {
       await writeStored(run, job, plan);
       return 'stored';
     }

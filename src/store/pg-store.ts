@@ -28,7 +28,7 @@ export class PgStore {
   }
 
   /** Read queries on this database (see sql.ts). */
-  reader(): SqlReader {
+  sql(): SqlReader {
     return pgReader(this.db.pool, this.db.explain);
   }
 

@@ -6,10 +6,14 @@ import type pg from 'pg';
 
 export type Dialect = 'sqlite' | 'postgres';
 
-/** Runs read queries; rows come back with the column names the SQL gives them (quote camelCase aliases). */
+/**
+ * Runs queries: `all` returns rows with the column names the SQL gives them (quote camelCase aliases), `run` a
+ * statement's changed row count. For the store's small statements; batches of writes go through the port's write().
+ */
 export interface SqlReader {
   readonly dialect: Dialect;
   all<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  run(sql: string, params?: readonly unknown[]): Promise<number>;
 }
 
 /** `?` → `$1, $2, …` for PostgreSQL (our SQL holds no `?` inside a string literal). */
@@ -34,29 +38,40 @@ export const spell = {
     d === 'sqlite' ? `json_group_array(DISTINCT ${column})` : `coalesce(json_agg(DISTINCT ${column}) FILTER (WHERE ${column} IS NOT NULL), '[]')::text`,
 };
 
-/** SQLite through better-sqlite3: statements prepared once per text and kept. */
-export function sqliteReader(db: Database.Database): SqlReader {
+/** SQLite through better-sqlite3: statements prepared once per text and kept; `explain` turns its errors into StoreErrors. */
+export function sqliteReader(db: Database.Database, explain: (err: unknown) => unknown = (err) => err): SqlReader {
   const prepared = new Map<string, Database.Statement>();
+  const guarded = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      throw explain(err);
+    }
+  };
+  const statement = (sql: string) => {
+    let stmt = prepared.get(sql);
+    if (!stmt) prepared.set(sql, (stmt = db.prepare(sql)));
+    return stmt;
+  };
   return {
     dialect: 'sqlite',
-    all: async <T>(sql: string, params: readonly unknown[] = []) => {
-      let stmt = prepared.get(sql);
-      if (!stmt) prepared.set(sql, (stmt = db.prepare(sql)));
-      return stmt.all(...params) as T[];
-    },
+    all: async <T>(sql: string, params: readonly unknown[] = []) => guarded(() => statement(sql).all(...params) as T[]),
+    run: async (sql: string, params: readonly unknown[] = []) => guarded(() => statement(sql).run(...params).changes),
   };
 }
 
 /** PostgreSQL through a pool; `explain` turns its errors into StoreErrors. */
 export function pgReader(pool: pg.Pool, explain: (err: unknown) => unknown): SqlReader {
+  const query = async (sql: string, params: readonly unknown[]) => {
+    try {
+      return await pool.query(numbered(sql), params as unknown[]);
+    } catch (err) {
+      throw explain(err);
+    }
+  };
   return {
     dialect: 'postgres',
-    all: async <T>(sql: string, params: readonly unknown[] = []) => {
-      try {
-        return (await pool.query(numbered(sql), params as unknown[])).rows as T[];
-      } catch (err) {
-        throw explain(err);
-      }
-    },
+    all: async <T>(sql: string, params: readonly unknown[] = []) => (await query(sql, params)).rows as T[],
+    run: async (sql: string, params: readonly unknown[] = []) => (await query(sql, params)).rowCount ?? 0,
   };
 }

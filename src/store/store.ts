@@ -6,6 +6,7 @@ import type { Diagnosis, JobContext } from '../model.js';
 import { explain, openForReading, openForWriting } from './database.js';
 import { buildKeyOf, now, prepare, unkeyedBuildKey, type IngestItem } from './statements.js';
 import type { WriteOp, WriteOutcome } from './writes.js';
+import { sqliteReader, type SqlReader } from './sql.js';
 
 export { buildKeyOf, unkeyedBuildKey, type IngestItem };
 
@@ -56,6 +57,13 @@ export class Store {
   close(): void {
     this.db.close();
   }
+
+  /** Queries on this database through the SqlReader both databases share (its failures as StoreErrors). */
+  sql(): SqlReader {
+    return (this.reader ??= sqliteReader(this.db, (err) => this.explain(err)));
+  }
+
+  private reader?: SqlReader;
 
   /** A SQLite failure as a StoreError naming this database; anything else as it is. */
   explain(err: unknown): unknown {

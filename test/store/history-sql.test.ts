@@ -41,7 +41,7 @@ describe.each(DATABASE_KINDS)('history SQL on %s', (kind) => {
     const t = await newDatabase(kind);
     const store = kind === 'sqlite' ? new Store(t.db) : await PgStore.open(t.db);
     await store.write(fixtureOps());
-    sql = kind === 'sqlite' ? sqliteReader((store as Store).db) : (store as PgStore).reader();
+    sql = kind === 'sqlite' ? (store as Store).sql() : (store as PgStore).sql();
     close = async () => void (await store.close());
   });
   afterAll(() => close());
@@ -69,7 +69,7 @@ describe.each(DATABASE_KINDS)('stored builds read back on %s', (kind) => {
     const t = await newDatabase(kind);
     const store = kind === 'sqlite' ? new Store(t.db) : await PgStore.open(t.db);
     await store.write(fixtureOps());
-    sql = kind === 'sqlite' ? sqliteReader((store as Store).db) : (store as PgStore).reader();
+    sql = kind === 'sqlite' ? (store as Store).sql() : (store as PgStore).sql();
     close = async () => void (await store.close());
   });
   afterAll(() => close());

@@ -22,7 +22,7 @@ describe.each(DATABASE_KINDS)('SQL spellings on %s', (kind) => {
       return { sql: sqliteReader(store.db), close: async () => store.close() };
     }
     const store = await PgStore.open(t.db);
-    return { sql: store.reader(), close: () => store.close() };
+    return { sql: store.sql(), close: () => store.close() };
   }
 
   it('ISO weeks as history/time.ts counts them, across year ends', async () => {
