@@ -7,15 +7,17 @@ import type { RuleSet } from './rules/rule-set.js';
 import { expandInputs, openInput, openStream, type Input, type OpenedInput } from './sources/inputs.js';
 import { readLogStream } from './sources/log-source.js';
 import { readJsonStream } from './sources/json-source.js';
-import type { SourceInfo, Store } from './store/store.js';
+import type { SourceInfo } from './store/store.js';
+import type { StorePort } from './store/port.js';
 import { StoreSink } from './store/store-sink.js';
+import { WriteQueue } from './store/write-queue.js';
 import { InputError, StoreError } from './errors.js';
 
 export interface AnalyzeOptions {
   paths: string[];
   ruleSet: RuleSet;
   /** Null with `--no-db`. */
-  store: Store | null;
+  store: StorePort | null;
   /** Printers and other consumers of diagnoses. */
   sinks: Sink[];
   /** Read even sources the database already holds unchanged. */
@@ -97,36 +99,51 @@ export function collector(result: AnalyzeResult, keep: boolean): Collector {
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
 
-export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
+export async function analyze(given: AnalyzeOptions): Promise<AnalyzeResult> {
   const result = emptyResult();
-  const collect = collector(result, options.keepDiagnoses !== false);
+  const collect = collector(result, given.keepDiagnoses !== false);
+  const options = withQueue(given);
   const inputs = expandEach(options.paths, result, options.cwd);
   options.onInput?.({ kind: 'start', inputs });
-  for (const input of inputs) {
-    if (options.signal?.aborted) break;
-    try {
+  await stopOnStoreError(result, async () => {
+    for (const input of inputs) {
+      if (options.signal?.aborted) break;
       await analyzeInput(input, options, result, collect);
-    } catch (err) {
-      // The database failed: nothing more can be stored, so the batch stops; committed jobs stay.
-      if (!(err instanceof StoreError)) throw err;
-      result.storeError = err;
-      break;
     }
-  }
+  }, options.queue);
   if (options.signal?.aborted) result.stopped = true;
   return result;
+}
+
+/** The run's write queue: finished jobs of every source are written between chunks, many to a transaction. */
+export function withQueue<T extends SourceOptions>(options: T): T & { queue: WriteQueue | null } {
+  return { ...options, queue: options.store ? new WriteQueue(options.store) : null };
+}
+
+/**
+ * Runs the reading, then writes what is still queued. The database failed: nothing more can be stored, so the run
+ * stops there and says so; what was committed before stays, and only that is counted.
+ */
+export async function stopOnStoreError(result: AnalyzeResult, run: () => Promise<void>, queue: WriteQueue | null | undefined): Promise<void> {
+  try {
+    await run();
+    await queue?.flush();
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    result.storeError ??= err;
+  }
 }
 
 async function analyzeInput(input: Input, options: AnalyzeOptions, result: AnalyzeResult, collect: Collector): Promise<void> {
   result.inputs++;
   const info = sourceInfo(input);
   const store = options.store;
-  if (store && !options.force && info.size !== null && store.findSource(info)) {
+  if (store && !options.force && info.size !== null && (await store.findSource(info))) {
     result.skipped++;
     options.onInput?.({ kind: 'skipped', input, reason: 'already analysed, unchanged since (use --force to read it again)' });
     return;
   }
-  if (store && input.path !== null && store.takeInterrupted(info.path) > 0) {
+  if (store && input.path !== null && (await store.takeInterrupted(info.path)) > 0) {
     options.onInput?.({ kind: 'notice', input, message: 'an earlier run was stopped while reading it (interrupted): reading it again' });
   }
   const read = (analyzer: SourceAnalyzer) => readInput(input, options, analyzer);
@@ -162,8 +179,8 @@ function readOpened(opened: OpenedInput, options: SourceOptions, analyzer: Sourc
   return read(opened.stream, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes, notice });
 }
 
-/** What reading one source needs, whatever it comes from. */
-type SourceOptions = Pick<AnalyzeOptions, 'ruleSet' | 'store' | 'sinks' | 'maxLineBytes' | 'enrich'>;
+/** What reading one source needs, whatever it comes from; `queue` is the run's (see withQueue). */
+type SourceOptions = Pick<AnalyzeOptions, 'ruleSet' | 'store' | 'sinks' | 'maxLineBytes' | 'enrich'> & { queue?: WriteQueue | null };
 
 /**
  * Reads one source into the sinks and the store: its `sources` row ends 'done', or 'partial' with the error when
@@ -177,15 +194,21 @@ export async function readSource(
   collect: Collector,
   read: (analyzer: SourceAnalyzer) => Promise<number>,
 ): Promise<{ lines: number; error?: undefined } | { error: InputError }> {
-  const sourceId = options.store?.beginSource(info) ?? null;
+  const sourceId = options.store ? await options.store.beginSource(info) : null;
+  // The source's end is written after its jobs, in their transaction: 'done' never stands without them.
+  const finish = (lines: number, status: 'done' | 'partial', error: string | null) => {
+    if (sourceId !== null) options.queue?.push({ kind: 'finish', sourceId, lines, status, error });
+  };
   try {
     const lines = await read(sourceAnalyzer(options, name, sourceId, live, collect));
-    if (sourceId !== null) options.store!.finishSource(sourceId, lines, 'done');
+    finish(lines, 'done', null);
+    // Each source's jobs start to be written as it ends (while the next is read): a failure later keeps them.
+    await options.queue?.between(true);
     return { lines };
   } catch (err) {
     if (err instanceof StoreError) throw err;
     const error = err instanceof InputError ? err : new InputError(name, null, (err as Error).message);
-    if (sourceId !== null) options.store!.finishSource(sourceId, error.line ?? 0, 'partial', error.message);
+    finish(error.line ?? 0, 'partial', error.message);
     return { error };
   }
 }
@@ -208,15 +231,19 @@ const release = (stream: AsyncIterable<unknown>) => (stream as Partial<AsyncGene
  * One stream analysed exactly as `analyze` reads a file with the same bytes (same rows, same build keys), under
  * the given source name: for logs that come from elsewhere than a file, without writing them to one first.
  */
-export async function analyzeStream(options: StreamAnalyzeOptions): Promise<AnalyzeResult> {
+export async function analyzeStream(given: StreamAnalyzeOptions): Promise<AnalyzeResult> {
   const result = emptyResult();
   result.inputs = 1;
-  const collect = collector(result, options.keepDiagnoses !== false);
+  const collect = collector(result, given.keepDiagnoses !== false);
+  const options = withQueue(given);
   const info = { path: options.name, kind: options.kind, size: null, mtimeMs: null, fingerprint: null };
-  const outcome = await readSource(options, options.name, info, false, collect, async (analyzer) =>
-    readOpened(await openStream(options.name, options.stream, undefined, () => void release(options.stream)), options, analyzer, options.notice),
-  );
-  if (outcome.error) result.failed.push(outcome.error);
+  await stopOnStoreError(result, async () => {
+    const outcome = await readSource(options, options.name, info, false, collect, async (analyzer) =>
+      readOpened(await openStream(options.name, options.stream, undefined, () => void release(options.stream)), options, analyzer, options.notice),
+    );
+    if (outcome.error) result.failed.push(outcome.error);
+  }, options.queue);
+  if (result.storeError) throw result.storeError;
   return result;
 }
 
@@ -234,7 +261,7 @@ function sourceInfo(input: Input) {
 function sourceAnalyzer(options: SourceOptions, name: string, sourceId: number | null, live: boolean, collect: Collector): SourceAnalyzer {
   // Jobs with no build key are stored under `<source>#n`: two separate runs on stdin must not share `-#1`.
   const storedAs = name === '-' ? `-@${new Date().toISOString()}` : name;
-  // The store first: when it fails, the diagnosis is neither printed nor counted as stored.
-  const sinks = [...(options.store ? [new StoreSink(options.store, sourceId, storedAs, live)] : []), ...options.sinks, collect()];
+  // With a store, a diagnosis is counted once the database holds it (when it fails, the summary counts only that).
+  const sinks = options.queue ? [new StoreSink(options.queue, sourceId, storedAs, live, collect()), ...options.sinks] : [...options.sinks, collect()];
   return new SourceAnalyzer(name, options.ruleSet, sinks, { live, enrich: options.enrich });
 }

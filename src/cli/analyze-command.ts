@@ -41,7 +41,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
   if (args.paths.length === 0) throw new UsageError('analyze needs at least one file, folder, or - for stdin');
   const ruleSet = loadRuleSet(userPaths(io, args.rules), { allowSlow: args.allowSlowRules });
   const enrich = await userContext(userPaths(io, args.agents), userPaths(io, args.specs));
-  const store = openStoreOption(args.db, io);
+  const store = await openStoreOption(args.db, io);
   const progress = progressLine(io.stderr);
   const sharesTerminal = (io.stdout as { isTTY?: boolean }).isTTY === true;
   const out = printer(args.format, (s) => {
@@ -96,7 +96,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
     const parts = [`${result.inputs} input${result.inputs === 1 ? '' : 's'}`, `${result.builds} build${result.builds === 1 ? '' : 's'}`, counted(result.severities)];
     if (result.skipped) parts.push(`${result.skipped} skipped`);
     if (result.failed.length) parts.push(`${result.failed.length} failed`);
-    say(`bamboo-doctor: ${parts.join(', ')}${store ? ` → ${store.db.name}` : ''}`);
+    say(`bamboo-doctor: ${parts.join(', ')}${store ? ` → ${store.name}` : ''}`);
     if (store?.keptComplete) {
       say(`bamboo-doctor: ${store.keptComplete} build(s) kept as stored: the database has them from a complete log, this input stops short of their end`);
     }
@@ -104,6 +104,6 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
     return exitCode(result.failed.length + (result.storeError ? 1 : 0), result.severities, result.stopped ? 'none' : args.failOn);
   } finally {
     signal?.removeEventListener('abort', stopping);
-    store?.close();
+    await store?.close();
   }
 }

@@ -2,11 +2,8 @@
 
 import type { Argv } from 'yargs';
 import { ingest } from '../ingest/ingest.js';
-import { openStore } from '../store/open.js';
-import { isPostgresUrl } from '../store/db-url.js';
-import { PgStore } from '../store/pg-store.js';
 import { UsageError } from '../errors.js';
-import { storePath, type DbOption } from './shared.js';
+import { openStoreOption, type DbOption } from './shared.js';
 import { EXIT, type Io } from './io.js';
 import { restoreDash } from './analyze-command.js';
 
@@ -17,9 +14,8 @@ export interface IngestArgs {
 
 /** 0 when every line was stored; 2 when a line was bad or an input unreadable (all else is stored all the same). */
 export async function ingestCommand(args: IngestArgs, io: Io): Promise<number> {
-  const path = storePath(args.db, io);
-  if (path === false) throw new UsageError('ingest stores what it reads: --no-db does not apply');
-  const store = isPostgresUrl(path) ? await PgStore.open(path) : openStore(path);
+  if (args.db === false) throw new UsageError('ingest stores what it reads: --no-db does not apply');
+  const store = (await openStoreOption(args.db ?? '', io))!;
   try {
     const result = await ingest({
       paths: args.paths.length ? args.paths : ['-'],

@@ -5,6 +5,8 @@ import { dbPath, openStore, type DbOption } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { UsageError } from '../errors.js';
 import { isPostgresUrl } from '../store/db-url.js';
+import { PgStore } from '../store/pg-store.js';
+import type { StorePort } from '../store/port.js';
 import { SEVERITIES, severitiesAtLeast, type Severity } from '../model.js';
 import { EXIT, userPath, type Io } from './io.js';
 
@@ -29,10 +31,11 @@ export function storePath(option: DbOption | undefined, io: Io): string | false 
   return path === false || path === ':memory:' || isPostgresUrl(path) ? path : userPath(io, path);
 }
 
-/** The store `analyze` writes to (created when missing); null for `--no-db`. */
-export function openStoreOption(option: DbOption, io: Io): Store | null {
+/** The store `analyze`, `fetch` and `ingest` write to (created when missing): a SQLite file or PostgreSQL; null for `--no-db`. */
+export async function openStoreOption(option: DbOption, io: Io): Promise<StorePort | null> {
   const path = storePath(option, io);
-  return path === false ? null : openStore(path);
+  if (path === false) return null;
+  return isPostgresUrl(path) ? PgStore.open(path) : openStore(path);
 }
 
 /** `--max-line-bytes`: a positive whole number (0, a negative or NaN cut every line to nothing and read no build). */

@@ -19,6 +19,11 @@ export interface Sink {
   diagnosis?(d: Diagnosis, ctx: JobContext): void;
   /** A job ended with these final diagnoses (counts complete). */
   jobEnd?(job: JobSummary): void;
+  /**
+   * Between two chunks of input (the line loop is not running): a sink that hands work to something slower (the
+   * store's write queue) may make the reading wait here. Undefined when there is nothing to wait for.
+   */
+  between?(): Promise<void> | undefined;
 }
 
 export interface AnalyzerOptions {
@@ -46,6 +51,16 @@ export class SourceAnalyzer {
     private readonly options: AnalyzerOptions = {},
   ) {
     this.job = this.newJob();
+  }
+
+  /** Between chunks: what the sinks ask the reading to wait for, if anything (see Sink.between). */
+  between(): Promise<unknown> | undefined {
+    let wait: Promise<unknown> | undefined;
+    for (const sink of this.sinks) {
+      const w = sink.between?.();
+      if (w) wait = wait ? Promise.all([wait, w]) : w;
+    }
+    return wait;
   }
 
   /** The context of the job being read now. */

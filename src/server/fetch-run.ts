@@ -5,7 +5,7 @@ import { userContext } from '../context/user-context.js';
 import { ServerError } from '../errors.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import { FetchState } from '../store/fetch-state.js';
-import type { Store } from '../store/store.js';
+import type { StorePort } from '../store/port.js';
 import type { BambooClient } from './client.js';
 import { fetchJob, type JobOutcome, type JobRun, type JobTally } from './fetch-job.js';
 import { jobsOf, planResults, plansOf, type ListBounds, type ResultRef } from './listing.js';
@@ -28,7 +28,7 @@ export interface FetchOptions {
   force: boolean;
   concurrency: number;
   ruleSet: RuleSet;
-  store: Store | null;
+  store: StorePort | null;
   sinks: Sink[];
   maxLineBytes?: number;
   /** `--agents` files and `--specs` paths, added to (and overriding) the server's agents list. */

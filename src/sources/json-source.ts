@@ -65,6 +65,8 @@ export async function readJsonStream(
       }
       for (; at + PIECE <= bytes.length; at += PIECE) feedBytes(bytes.subarray(at, at + PIECE));
       if (at < bytes.length) carry = Buffer.from(bytes.subarray(at));
+      const wait = analyzer.between();
+      if (wait) await wait;
     }
     if (carry) feedBytes(carry);
     feed(decoder.end());

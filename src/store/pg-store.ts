@@ -2,7 +2,8 @@
 // batch is one transaction, run again when it lost a deadlock or serialization conflict to another writer.
 
 import type pg from 'pg';
-import { OWNER, type IngestItem, type SourceInfo, type SourceRow } from './store.js';
+import { isAlive, OWNER, type IngestItem, type SourceInfo, type SourceRow, type StoredText } from './store.js';
+import type { StorePort } from './port.js';
 import { openPostgres, type PgDatabase } from './pg-database.js';
 import { addIngested, applyOps } from './pg-writes.js';
 import { now } from './rows.js';
@@ -12,7 +13,7 @@ import { pgReader, type SqlReader } from './sql.js';
 /** PostgreSQL's codes for a transaction that lost to another (deadlock, serialization): it is run again. */
 const RETRY = new Set(['40P01', '40001']);
 
-export class PgStore {
+export class PgStore implements StorePort {
   /** Builds not written because the database holds them from a complete log (see Store.keptComplete). */
   keptComplete = 0;
 
@@ -56,6 +57,34 @@ export class PgStore {
 
   async finishSource(id: number, lines: number, status: 'done' | 'partial' | 'error', error: string | null = null): Promise<void> {
     await this.query('UPDATE sources SET lines = $1, status = $2, error = $3 WHERE id = $4', [lines, status, error, id]);
+  }
+
+  /** As Store.takeInterrupted: readings a killed run left `reading` (its process gone) are marked `interrupted`. */
+  async takeInterrupted(path?: string): Promise<number> {
+    const where = path === undefined ? '' : ' AND path = $1';
+    const left = await this.query<{ id: number; owner: string | null }>(`SELECT id, owner FROM sources WHERE status = 'reading'${where}`, path === undefined ? [] : [path]);
+    const dead = left.rows.filter((r) => r.owner !== OWNER && !isAlive(r.owner)).map((r) => r.id);
+    if (dead.length) await this.query("UPDATE sources SET status = 'interrupted' WHERE id = ANY($1::bigint[])", [dead]);
+    return dead.length;
+  }
+
+  /** As Store.remask: rows of an older masking masked again, a thousand a transaction; how many changed. */
+  async remask(version: number, mask: (d: StoredText) => StoredText): Promise<number> {
+    let changed = 0;
+    for (let after = 0; ; ) {
+      const rows = (await this.query<{ id: number; evidence: string; captures: string; fix: string }>(
+        'SELECT id, evidence, captures, fix FROM diagnoses WHERE masked < $1 AND id > $2 ORDER BY id LIMIT 1000', [version, after])).rows;
+      if (rows.length === 0) return changed;
+      await this.transaction(async (client) => {
+        for (const r of rows) {
+          const d = mask({ evidence: JSON.parse(r.evidence), captures: JSON.parse(r.captures), fix: r.fix });
+          const [evidence, captures] = [JSON.stringify(d.evidence), JSON.stringify(d.captures)];
+          if (evidence !== r.evidence || captures !== r.captures || d.fix !== r.fix) changed++;
+          await client.query('UPDATE diagnoses SET evidence = $1, captures = $2, fix = $3, masked = $4 WHERE id = $5', [evidence, captures, d.fix, version, r.id]);
+        }
+      });
+      after = rows.at(-1)!.id;
+    }
   }
 
   /** Applies queued writes in order, in one transaction. */

@@ -40,7 +40,7 @@ export async function applyOps(client: pg.PoolClient, ops: WriteOp[]): Promise<n
   let kept = 0;
   for (let i = 0; i < ops.length; ) {
     let j = i + 1;
-    while (j < ops.length && ops[j].kind === ops[i].kind && ops[i].kind !== 'drop') j++;
+    while (j < ops.length && ops[j].kind === ops[i].kind && ops[i].kind !== 'drop' && ops[i].kind !== 'finish') j++;
     kept += await applyRun(client, ops.slice(i, j));
     i = j;
   }
@@ -53,6 +53,10 @@ async function applyRun(client: pg.PoolClient, run: WriteOp[]): Promise<number> 
   for (const op of run) {
     if (op.kind === 'drop') {
       await client.query('DELETE FROM builds WHERE build_key = $1', [op.key]);
+      return 0;
+    }
+    if (op.kind === 'finish') {
+      await client.query('UPDATE sources SET lines = $1, status = $2, error = $3 WHERE id = $4', [op.lines, op.status, op.error, op.sourceId]);
       return 0;
     }
     const build = buildRow(op.sourceId, op.sourcePath, op.ctx, op.ordinal);

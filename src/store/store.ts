@@ -54,6 +54,11 @@ export class Store {
     this.stmts = this.guard(() => prepare(this.db));
   }
 
+  /** The database as messages name it. */
+  get name(): string {
+    return this.path;
+  }
+
   close(): void {
     this.db.close();
   }
@@ -137,6 +142,7 @@ export class Store {
       this.db.transaction(() => {
         for (const op of ops) {
           if (op.kind === 'drop') this.stmts.dropBuild.run(op.key);
+          else if (op.kind === 'finish') this.stmts.finishSource.run(op.lines, op.status, op.error, op.sourceId);
           else if (!this.applyOne(op)) kept++;
         }
       })(),
@@ -145,7 +151,7 @@ export class Store {
     return { kept };
   }
 
-  private applyOne(op: Exclude<WriteOp, { kind: 'drop' }>): boolean {
+  private applyOne(op: Exclude<WriteOp, { kind: 'drop' | 'finish' }>): boolean {
     const { sourceId, sourcePath, ctx, ordinal } = op;
     if (op.kind === 'job') return this.stmts.saveJob(sourceId, sourcePath, ctx, ordinal, op.diagnoses);
     if (op.kind === 'live') return this.stmts.saveOne(sourceId, sourcePath, ctx, ordinal, op.diagnosis);
@@ -212,7 +218,7 @@ export class Store {
 }
 
 /** Whether the process named by an owner (`host:pid`) still runs; another host's cannot be told, so it counts as alive. */
-function isAlive(owner: string | null): boolean {
+export function isAlive(owner: string | null): boolean {
   if (owner === null) return false;
   const at = owner.lastIndexOf(':');
   if (owner.slice(0, at) !== hostname()) return true;

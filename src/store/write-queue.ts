@@ -13,6 +13,8 @@ export const QUEUE_LIMIT = 1000;
 
 export class WriteQueue {
   private ops: WriteOp[] = [];
+  /** What to call once the queued ops are committed, in their order. */
+  private written: (() => void)[] = [];
   private weight = 0;
   private writing: Promise<void> = Promise.resolve();
   private failure: unknown = null;
@@ -22,8 +24,10 @@ export class WriteQueue {
     private readonly limit = QUEUE_LIMIT,
   ) {}
 
-  push(op: WriteOp): void {
+  /** Queues an op; `written` is called once the batch holding it is committed (not when it failed). */
+  push(op: WriteOp, written?: () => void): void {
     this.ops.push(op);
+    if (written) this.written.push(written);
     this.weight += 1 + (op.kind === 'job' ? op.diagnoses.length : op.kind === 'replace' ? op.changed.length : 0);
   }
 
@@ -59,11 +63,15 @@ export class WriteQueue {
   private start(): void {
     if (this.ops.length === 0) return;
     const ops = this.ops;
+    const written = this.written;
     this.ops = [];
+    this.written = [];
     this.weight = 0;
     this.writing = this.writing
       .then(async () => {
-        if (this.failure === null) await this.writer.write(ops);
+        if (this.failure !== null) return;
+        await this.writer.write(ops);
+        for (const done of written) done();
       })
       .catch((err) => void (this.failure ??= err));
   }

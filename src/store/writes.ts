@@ -20,7 +20,9 @@ export type WriteOp =
   /** `reanalyze`: the build row, the changed diagnoses written in place, the removed rules' rows deleted. */
   | (BuildOrigin & { kind: 'replace'; changed: Diagnosis[]; removed: string[] })
   /** A live fragment's row stored before its build key was known: deleted with its diagnoses. */
-  | { kind: 'drop'; key: string };
+  | { kind: 'drop'; key: string }
+  /** A source read to its end (or as far as it could be): written after its jobs, in their transaction. */
+  | { kind: 'finish'; sourceId: number; lines: number; status: 'done' | 'partial'; error: string | null };
 
 /**
  * A build stored from a log read to its end is not replaced by a reading that stops short of the end: such an
