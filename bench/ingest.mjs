@@ -30,7 +30,7 @@ function record(n, rule) {
 }
 
 /** A new PostgreSQL database for one run, and how to drop it. */
-async function pgDatabase(admin, n) {
+export async function pgDatabase(admin, n) {
   const name = `bd_bench_${process.pid}_${n}`;
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${name}`);

@@ -55,6 +55,8 @@ for (const { title, rows } of Object.values(sections)) {
   say(`\n${title.padEnd(48)}${'wall'.padStart(8)}  ${'CPU'.padStart(8)}  ${'rate'.padStart(10)}  ${'× rg'.padStart(7)}  ${'peak RSS'.padStart(8)}  ${'lines'.padStart(9)}`);
   const base = rows.find((r) => r.id === 'rg' && r.seconds !== null);
   for (const r of rows) say(formatRow(r, base));
+  const [sqlite, postgres] = ['sqlite', 'postgres'].map((id) => rows.find((r) => r.id === id && r.seconds !== null));
+  if (sqlite && postgres) say(`  analyze into PostgreSQL ÷ into SQLite: ${(sqlite.seconds / postgres.seconds).toFixed(2)}× the rate`);
 }
 if (live) say(`\nlive: failure appended to a followed file → diagnosis on stdout: median ${live.median.toFixed(0)} ms (${live.ms.map((m) => m.toFixed(0)).join(', ')})`);
 if (history) {

@@ -1,10 +1,11 @@
 // Many writers on one PostgreSQL database: processes started at once on a new database (migrations race), the same
 // and overlapping builds from several machines stored once; the password never shown. Needs `npm run build`.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runCliProcess, tempDir } from '../helpers/cli.js';
 import { DATABASE_KINDS, dropTestDatabases, newDatabase, PG_URL } from '../helpers/databases.js';
+import { query } from '../helpers/db.js';
 
 afterAll(dropTestDatabases);
 
@@ -41,6 +42,23 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('PostgreSQL with many writ
     expect(await t.query('SELECT count(*) AS n, count(DISTINCT (build_id, rule)) AS pairs FROM diagnoses')).toEqual([{ n: 2400, pairs: 2400 }]);
     expect(await t.query("SELECT count(*) AS n FROM sources WHERE status = 'done'")).toEqual([{ n: 4 }]);
     expect(await t.query('SELECT version FROM bamboo_doctor_schema ORDER BY version')).toEqual([1, 2, 3, 4, 5, 6].map((version) => ({ version })));
+  }, 120_000);
+
+  it('analyze by 4 processes at once (the same logs twice, overlapping sets, stdin): the rows one SQLite run makes, once', async () => {
+    const t = await newDatabase('postgres');
+    const reference = join(dir, 'reference.db');
+    await runCli(['analyze', 'samples', '--db', reference]);
+    const log = 'samples/docker-runner-remote-agent.log';
+    const runs = await Promise.all([
+      runCliProcess(['analyze', 'samples', '--db', t.db]),
+      runCliProcess(['analyze', 'samples', '--db', t.db, '--force']),
+      runCliProcess(['analyze', 'samples/green', log, '--db', t.db]),
+      runCliProcess(['analyze', '-', '--db', t.db], { input: readFileSync(log) }),
+    ]);
+    for (const r of runs) expect(r.stderr).not.toMatch(/internal error|database .*:|\n\s+at /);
+    const rows = 'SELECT build_key, rule, rule_version, severity, scenario, line, at, count, fix FROM diagnoses ORDER BY build_key, rule';
+    expect(await t.query(rows)).toEqual(query(reference, rows));
+    expect(await t.query('SELECT count(*) AS n, count(DISTINCT build_key) AS keys FROM builds')).toEqual([{ n: 18, keys: 18 }]);
   }, 120_000);
 
   it('migrates once when 8 connections open a new database at the same moment (advisory lock)', async () => {
