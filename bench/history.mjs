@@ -98,7 +98,7 @@ function main(n) {
   // Back to migration 001's indexes only: drop what 002 created, restore what it dropped.
   const created = [...historySql.matchAll(/CREATE INDEX (\w+)/g)].map((m) => m[1]);
   const dropped = [...historySql.matchAll(/DROP INDEX (\w+)/g)].map((m) => m[1]);
-  for (const name of created) db.exec(`DROP INDEX ${name}`);
+  for (const name of created) db.exec(`DROP INDEX IF EXISTS ${name}`);
   for (const stmt of initialSql.split(';').filter((s) => dropped.some((d) => s.includes(`CREATE INDEX ${d} `)))) db.exec(stmt);
   const with001 = timeAll(db);
   const insert001 = insertRate(db);

@@ -12,6 +12,7 @@ import type { StorePort } from './store/port.js';
 import { StoreSink } from './store/store-sink.js';
 import { WriteQueue } from './store/write-queue.js';
 import { InputError, StoreError } from './errors.js';
+import type { Baseline } from './diagnose/job-causes.js';
 
 export interface AnalyzeOptions {
   paths: string[];
@@ -42,6 +43,8 @@ export interface AnalyzeOptions {
    * a year of builds or a --follow that runs for weeks (each diagnosis holds ~2 KB of fix and evidence).
    */
   keepDiagnoses?: boolean;
+  /** The green baseline of each job (see AnalyzerOptions.baseline); by default the store's. */
+  baseline?: Baseline;
 }
 
 export type InputEvent =
@@ -180,7 +183,7 @@ function readOpened(opened: OpenedInput, options: SourceOptions, analyzer: Sourc
 }
 
 /** What reading one source needs, whatever it comes from; `queue` is the run's (see withQueue). */
-type SourceOptions = Pick<AnalyzeOptions, 'ruleSet' | 'store' | 'sinks' | 'maxLineBytes' | 'enrich'> & { queue?: WriteQueue | null };
+type SourceOptions = Pick<AnalyzeOptions, 'ruleSet' | 'store' | 'sinks' | 'maxLineBytes' | 'enrich' | 'baseline'> & { queue?: WriteQueue | null };
 
 /**
  * Reads one source into the sinks and the store: its `sources` row ends 'done', or 'partial' with the error when
@@ -263,5 +266,7 @@ function sourceAnalyzer(options: SourceOptions, name: string, sourceId: number |
   const storedAs = name === '-' ? `-@${new Date().toISOString()}` : name;
   // With a store, a diagnosis is counted once the database holds it (when it fails, the summary counts only that).
   const sinks = options.queue ? [new StoreSink(options.queue, sourceId, storedAs, live, collect()), ...options.sinks] : [...options.sinks, collect()];
-  return new SourceAnalyzer(name, options.ruleSet, sinks, { live, enrich: options.enrich });
+  const store = options.store;
+  const baseline = options.baseline ?? (store ? (plan: string, job: string) => store.greenHashes(plan, job) : undefined);
+  return new SourceAnalyzer(name, options.ruleSet, sinks, { live, enrich: options.enrich, baseline });
 }

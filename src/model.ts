@@ -149,6 +149,29 @@ export interface RunnerSpec {
   arguments: string[];
 }
 
+/** A line that most likely explains a failed task or job (DESIGN.md `cause`). */
+export interface CauseLine {
+  /** 1-based line number in the source (for a JSON export, the entry index within its job result). */
+  line: number;
+  text: string;
+  /** Its template also occurs in successful builds of the same job: likely noise, ranked last. */
+  seenInGreen?: true;
+}
+
+/** A candidate cause line as ranked and stored: how telling it is and how far above the failure it came. */
+export interface CauseCandidate {
+  line: number;
+  text: string;
+  /** The line with its variable parts masked (src/diagnose/signature.ts), and its hash. */
+  template: string;
+  hash: string;
+  /** How telling the line is, from its text, its type and whether a specific rule matched it. */
+  weight: number;
+  /** Lines between it and the task's failure line. */
+  distance: number;
+  frame: boolean;
+}
+
 /** One diagnosis: a rule that fired in one job, with the fix for the scenario the job ran in. */
 export interface Diagnosis {
   rule: string;
@@ -176,6 +199,16 @@ export interface Diagnosis {
   ruleVersion: string;
   /** Why the severity was lowered, when it was (a successful job, a generic rule folded into a specific one). */
   note?: string;
+  /** On a diagnosis of a failed task or job: up to 5 lines that most likely explain it, most telling first. */
+  cause?: CauseLine[];
+  /** The hash of the first cause line's template: groups builds that failed the same way. */
+  signature?: string;
+  /** The first cause line's template (stored with the signature; not printed). */
+  template?: string;
+  /** The ranked candidates the cause lines were chosen from (stored, to rank again; not printed). */
+  causePool?: CauseCandidate[];
+  /** The rule is a catch-all (`generic: true`): it does not count as explaining a failure. Not printed. */
+  generic?: boolean;
 }
 
 export function emptyContext(): JobContext {

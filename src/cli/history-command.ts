@@ -7,6 +7,8 @@ import { historyCsv, historyJson, historyText, unexplainedCsv, unexplainedText }
 import { openExistingStore } from '../store/open.js';
 import { historyRows, trendOf } from '../history/query.js';
 import { unexplainedBuilds } from '../history/unexplained.js';
+import { signatureGroups } from '../history/signatures.js';
+import { signatureCsv, signatureJson, signatureText } from '../history/signature-format.js';
 import { storePath, type DbOption } from './shared.js';
 import { AGENT_TYPES, SEVERITIES, type Severity } from '../model.js';
 import { EXIT, type Io } from './io.js';
@@ -38,6 +40,13 @@ export async function historyCommand(args: HistoryArgs, io: Io): Promise<number>
       return EXIT.ok;
     }
     const by = parseBy(args.by?.length ? args.by : 'rule');
+    if (by.length === 1 && by[0] === 'signature') {
+      if (args.rule?.length) throw new UsageError('--by signature groups failed builds, not diagnoses: --rule does not apply');
+      // Failed builds by the template of their first cause line, explained or not (--unexplained: only the latter).
+      const groups = signatureGroups(store.db, filter, { unexplained: false, top: args.top ?? 50 });
+      write(args.format === 'json' ? signatureJson(groups) : args.format === 'csv' ? signatureCsv(groups) : signatureText(groups) || 'No failed builds match.\n');
+      return EXIT.ok;
+    }
     const rows = historyRows(store.db, { by, filter, top: args.top });
     if (args.format === 'json') write(historyJson(rows));
     else if (args.format === 'csv') write(historyCsv(by, rows));
@@ -79,7 +88,7 @@ const historyBuilder = <T>(y: Argv<T>) =>
     .option('by', { type: 'string', array: true, describe: `one or two of ${DIMENSIONS.join(', ')} (e.g. --by rule,agent; default rule)` })
     .option('top', { type: 'number', describe: 'only the N biggest groups (the newest N for --by day|week)' })
     .option('format', { choices: ['text', 'json', 'csv'] as const, default: 'text' as const })
-    .option('unexplained', { type: 'boolean', default: false, describe: 'failed builds no error diagnosis explains, and the classification rate' });
+    .option('unexplained', { type: 'boolean', default: false, describe: 'failed builds no specific rule explains, by signature, and the classification rate' });
 
 export function historyCli(io: Io, run: (p: Promise<number>) => void) {
   return {

@@ -50,17 +50,26 @@ export async function main(argv: string[], io: Io): Promise<number> {
           ),
         ),
     )
-    .command('rules <action> [paths..]', 'The rules: list, test (their own tests), lint, hits <logs..> (how often each fires)', (y) =>
-      y
-        .positional('action', { choices: ['list', 'test', 'lint', 'hits'] as const, demandOption: true })
-        .positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'logs for hits (files, folders)' })
-        .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
-        .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders or files' })
-        .option('allow-slow-rules', { type: 'boolean', default: false, describe: 'hits: load --rules patterns that can backtrack exponentially' }),
+    .command(
+      'rules <action> [paths..]',
+      'The rules: list, test (their own tests), lint, hits <logs..> (how often each fires), draft <signature|build-key> (a new rule from a stored failure)',
+      (y) =>
+        y
+          .positional('action', { choices: ['list', 'test', 'lint', 'hits', 'draft'] as const, demandOption: true })
+          .positional('paths', { type: 'string', array: true, default: [] as string[], describe: 'logs for hits (files, folders); a signature or build key for draft' })
+          .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
+          .option('rules', { type: 'string', array: true, default: [] as string[], describe: 'extra rule folders or files' })
+          .option('allow-slow-rules', { type: 'boolean', default: false, describe: 'hits: load --rules patterns that can backtrack exponentially' })
+          .option('db', { type: 'string', describe: 'draft: SQLite file (default $BAMBOO_DOCTOR_DB or ./bamboo-doctor.db)' })
+          .option('out', { type: 'string', describe: 'draft: folder to write <rule-id>.yaml into (default: stdout)' }),
       (a) =>
         run(
           import('./rules-command.js').then(({ rulesCommand }) =>
-            rulesCommand(a.action, { format: a.format, rules: a.rules as string[], paths: a.paths as string[], allowSlowRules: a['allow-slow-rules'] }, io),
+            rulesCommand(
+              a.action,
+              { format: a.format, rules: a.rules as string[], paths: a.paths as string[], allowSlowRules: a['allow-slow-rules'], db: a.db, out: a.out },
+              io,
+            ),
           ),
         ),
     )

@@ -122,6 +122,11 @@ export function finishBuild(ctx: JobContext, text: string): ContextEvent {
   if (ctx.state === 'unknown' && ctx.tasks.length > 0 && ctx.tasks.every((t) => t.result === 'success')) {
     ctx.state = 'successful';
   }
+  // Set up ("Build working directory is …") and finished, but never executed and no task ran: Bamboo gave up while
+  // setting the job up (a Docker Runner that would not start, a volume it refused). The build failed there.
+  if (ctx.state === 'unknown' && text.startsWith('Finished building ') && ctx.workingDirectory !== null && !ctx.executing && ctx.tasks.length === 0) {
+    markFailed(ctx);
+  }
   return 'finished';
 }
 

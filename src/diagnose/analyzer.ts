@@ -4,6 +4,7 @@ import type { Diagnosis, JobContext, LogLine } from '../model.js';
 import { isBuildHeader, showsJob, trackLine } from '../context/tracker.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import { JobRun } from './job.js';
+import type { Baseline } from './job-causes.js';
 import { JobSegmenter } from './segmenter.js';
 
 /** A job as it ended: its context and its final diagnoses (what the store commits in one transaction). */
@@ -11,6 +12,11 @@ export interface JobSummary {
   source: string;
   ctx: JobContext;
   diagnoses: Diagnosis[];
+  /**
+   * Of a successful build: the templates of its error-like lines (by hash, with a sample line), which make the
+   * same lines noise in a later failure of the same job.
+   */
+  green?: Map<string, { template: string; text: string }>;
 }
 
 /** Where diagnoses go: stdout printers, the SQLite store. */
@@ -38,11 +44,18 @@ export interface AnalyzerOptions {
    * are made; evidence from the log is already in the context and should win.
    */
   enrich?: (ctx: JobContext) => void;
+  /** Template hashes of the lines of successful builds of a job, from the database: noise, not causes. */
+  baseline?: Baseline;
 }
+
+/** Lines a failed task's output ends with, looked back at when none of them was error-like. */
+const LOOK_BACK = 5;
 
 export class SourceAnalyzer {
   private job: JobRun;
   private readonly segmenter = new JobSegmenter();
+  /** The lines before the one being read, from the reader (a `.log`); absent for other inputs. */
+  private lookBack: ((count: number) => LogLine[]) | null = null;
 
   constructor(
     readonly source: string,
@@ -63,6 +76,11 @@ export class SourceAnalyzer {
     return wait;
   }
 
+  /** Lets a failed task with no error-like line take its last lines as cause lines (see JobCauses.fallback). */
+  useLookBack(lookBack: (count: number) => LogLine[]): void {
+    this.lookBack = lookBack;
+  }
+
   /** The context of the job being read now. */
   get context(): JobContext {
     return this.job.ctx;
@@ -71,11 +89,19 @@ export class SourceAnalyzer {
   line(line: LogLine): void {
     const hits = this.ruleSet.match(line.text, line.parts);
     let event = null;
-    if (hits.context || line.key !== undefined || line.agent !== undefined) {
-      if (this.segmenter.startsJob(this.job, line)) this.endJob();
+    const lifecycle = hits.context || line.key !== undefined || line.agent !== undefined;
+    if (lifecycle && this.segmenter.startsJob(this.job, line)) this.endJob();
+    // Before the tracker reads the line: the task it belongs to is the one running until then.
+    this.job.noteCause(line, hits);
+    const slot = this.job.causes.slot();
+    if (lifecycle) {
       if (isBuildHeader(line.text)) this.job.hasHeader = true;
       event = trackLine(this.job.ctx, line);
       this.job.ctx.started ??= line.time;
+      if (this.lookBack && slot >= 0 && /^(?:Failing task since|Finished task '.*' with result: Fail)/.test(line.text)) {
+        this.job.causes.fallback(this.lookBack(LOOK_BACK), slot);
+      }
+      this.job.causes.afterContext(line, slot);
     }
     if (hits.steps.length) {
       this.job.ctx.started ??= line.time;
@@ -118,7 +144,7 @@ export class SourceAnalyzer {
   private endJob(): void {
     const job = this.job;
     this.job = this.newJob();
-    if (job.drafts.size === 0 && !showsJob(job.ctx)) return;
+    if (job.drafts.size === 0 && !showsJob(job.ctx) && !(job.ctx.state === 'failed' && job.ctx.finished)) return;
     this.options.enrich?.(job.ctx);
     const diagnoses: Diagnosis[] = [];
     for (const draft of job.drafts.values()) {
@@ -128,10 +154,16 @@ export class SourceAnalyzer {
       draft.emitted = true;
       for (const sink of this.sinks) sink.diagnosis?.(d, job.ctx);
     }
-    for (const sink of this.sinks) sink.jobEnd?.({ source: this.source, ctx: job.ctx, diagnoses });
+    const unexplained = job.unexplained(diagnoses);
+    if (unexplained) {
+      diagnoses.push(unexplained);
+      for (const sink of this.sinks) sink.diagnosis?.(unexplained, job.ctx);
+    }
+    const green = job.ctx.state === 'successful' ? job.causes.window.seen : undefined;
+    for (const sink of this.sinks) sink.jobEnd?.({ source: this.source, ctx: job.ctx, diagnoses, green });
   }
 
   private newJob(): JobRun {
-    return new JobRun(this.source, this.ruleSet);
+    return new JobRun(this.source, this.ruleSet, this.options.baseline);
   }
 }

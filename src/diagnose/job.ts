@@ -4,7 +4,9 @@
 import { emptyContext, type Diagnosis, type LogLine, type Severity } from '../model.js';
 import type { Rule } from '../rules/load.js';
 import type { LineHits, RuleSet } from '../rules/rule-set.js';
+import { JobCauses, withCause, type Baseline } from './job-causes.js';
 import { chooseScenario, renderFix, type Phase } from './scenario.js';
+import { UNEXPLAINED_FAILURE } from '../rules/unexplained-failure.js';
 import { redactMatch } from '../secrets/redact.js';
 
 export interface Draft {
@@ -28,6 +30,9 @@ interface Partial {
   captures: Record<string, string>;
 }
 
+/** The most generic rule of all: a task's non-zero exit code. */
+const EXIT_CODE_RULE = 'task-nonzero-exit';
+
 /** Evidence is for a person to read: a matched 3 MB line is kept to its first 2,000 characters. */
 export const MAX_EVIDENCE_CHARS = 2000;
 /**
@@ -49,11 +54,38 @@ export class JobRun {
     return this.drafts.size;
   }
   private readonly partials = new Map<number, Partial[]>();
+  readonly causes: JobCauses;
 
   constructor(
     readonly source: string,
     private readonly ruleSet: RuleSet,
-  ) {}
+    baseline?: Baseline,
+  ) {
+    this.causes = new JobCauses(this.ctx, baseline);
+  }
+
+  /** Offers a line to the cause window: one with a cause marker, or one a specific rule's pattern matched. */
+  noteCause(line: LogLine, hits: LineHits): void {
+    const evidence = hits.steps.some(({ ref }) => {
+      const rule = this.ruleSet.rules[ref.rule];
+      return !rule.generic && rule.severity !== 'info';
+    });
+    this.causes.note(line, hits.cause, evidence);
+  }
+
+  /**
+   * A failed build read to its end with no error diagnosis gets one of the built-in `unexplained-failure`, at its
+   * first failed task (or outside tasks), with its cause lines: no failed build is silent. A log that stops short
+   * (a cut download, one page of a REST export) may hold its failure in the part not read: no guess is made.
+   */
+  unexplained(diagnoses: Diagnosis[]): Diagnosis | null {
+    if (this.ctx.state !== 'failed' || !this.ctx.finished || diagnoses.some((d) => d.severity === 'error')) return null;
+    const slot = this.causes.failedSlot();
+    const phase: Phase = slot >= 0 ? 'task' : this.ctx.executing ? 'build' : this.hasHeader ? 'setup' : 'unknown';
+    const line = this.causes.causeOf(slot)?.cause[0]?.line ?? 0;
+    const rule = UNEXPLAINED_FAILURE;
+    return this.diagnosis({ rule, line, time: null, evidence: [], captures: {}, count: 1, taskIndex: slot, phase, emitted: false });
+  }
 
   /** Records the rule steps a line satisfied; returns the drafts that fired for the first time. */
   onHits(line: LogLine, hits: LineHits): Draft[] {
@@ -179,6 +211,9 @@ export class JobRun {
       note = 'every task of this build succeeded: the line did not fail the build';
     }
     const task = draft.taskIndex >= 0 ? ctx.tasks[draft.taskIndex] : null;
+    const cause = this.causes.causeOf(draft.taskIndex);
+    // {{cause}} in a fix: the most telling line, given like a capture but not stored as one.
+    const values = cause?.cause.length ? { ...draft.captures, cause: cause.cause[0].text } : draft.captures;
     const d: Diagnosis = {
       rule: draft.rule.id,
       title: draft.rule.title,
@@ -199,12 +234,13 @@ export class JobRun {
       captures: draft.captures,
       count: draft.count,
       // {{task.*}} is the task the evidence came from: by the job's end the context has no current task.
-      fix: renderFix(choice, { ...ctx, task }, draft.captures),
+      fix: renderFix(choice, { ...ctx, task }, values),
       ruleVersion: draft.rule.version,
+      generic: draft.rule.generic,
     };
     if (choice.candidates.length > 1) d.candidates = choice.candidates.map((c) => c.id);
     if (note) d.note = note;
-    return d;
+    return withCause(d, cause);
   }
 
   /**
@@ -222,12 +258,11 @@ export class JobRun {
     return generic;
   }
 
-  /** A specific error rule that fired in the same task as this generic one. */
+  /** A specific error rule that fired in the same task as this generic one (for the exit code, a generic one too). */
   private specificCause(draft: Draft): Draft | undefined {
-    for (const other of this.drafts.values()) {
-      if (!other.rule.generic && severityOf(other) === 'error' && other.taskIndex === draft.taskIndex) return other;
-    }
-    return undefined;
+    const inTask = [...this.drafts.values()].filter((o) => o !== draft && severityOf(o) === 'error' && o.taskIndex === draft.taskIndex);
+    // The exit code is the symptom of every failure: a tool's own catch-all (maven-build-failure) says more.
+    return inTask.find((o) => !o.rule.generic) ?? (draft.rule.id === EXIT_CODE_RULE ? inTask.find((o) => o.rule.id !== UNEXPLAINED_FAILURE.id) : undefined);
   }
 }
 

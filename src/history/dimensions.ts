@@ -11,6 +11,8 @@ const EXPRESSIONS = {
   'agent-type': 'agent_type',
   runner: 'runner_kind',
   scenario: 'scenario',
+  /** The failure signature of the diagnosis's cause lines (alone, `history --by signature` groups failed builds). */
+  signature: 'signature',
   day: 'substr(at, 1, 10)',
   week: "strftime('%G-W%V', at)",
 } as const;

@@ -3,6 +3,7 @@
 import type { Dimension } from './dimensions.js';
 import { groupKey, type HistoryRow, type Trend } from './query.js';
 import type { Unexplained } from './unexplained.js';
+import { signatureCsv, signatureText } from './signature-format.js';
 import { escapeControls } from '../output/terminal.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
@@ -66,21 +67,23 @@ export function historyJson(rows: HistoryRow[]): string {
 
 const percent = (rate: number | null) => (rate === null ? 'n/a' : `${Math.round(rate * 1000) / 10}%`);
 
-/** One line on the classification rate: how many failed builds a rule explains. */
+/**
+ * One line on the classification rate: how many failed builds a specific rule explains (a generic one, such as
+ * task-nonzero-exit or unexplained-failure, only says that something failed).
+ */
 export function rateLine(u: Unexplained): string {
   if (u.failed === 0) return 'No failed builds match.';
-  return `${u.explained} of ${u.failed} failed builds explained by an error diagnosis (${percent(u.rate)}); ${u.failed - u.explained} unexplained`;
+  return `${u.explained} of ${u.failed} failed builds explained by a specific rule (${percent(u.rate)}); ${u.failed - u.explained} unexplained`;
 }
 
+/** The unexplained builds grouped by signature, then the rate. */
 export function unexplainedText(u: Unexplained): string {
-  const head = ['BUILD', 'STARTED', 'AGENT', 'AGENT-TYPE', 'RUNNER', 'OTHER', 'SOURCE'];
-  const rows = u.builds.map((b) => [b.build, b.started ? when(b.started) : '', cell(b.agent), b.agentType, b.runner, String(b.diagnoses), b.source]);
-  const shown = u.failed - u.explained > u.builds.length ? `(newest ${u.builds.length} shown)\n` : '';
-  return `${rows.length ? table(head, rows, new Set([5])) : ''}${shown}${rateLine(u)}\n`;
+  const unexplained = u.failed - u.explained;
+  const grouped = u.groups.reduce((n, g) => n + g.count, 0);
+  const shown = unexplained > grouped ? `(the ${u.groups.length} biggest groups shown, ${grouped} of ${unexplained} builds)\n` : '';
+  return `${u.groups.length ? `${signatureText(u.groups)}\n` : ''}${shown}${rateLine(u)}\n`;
 }
 
 export function unexplainedCsv(u: Unexplained): string {
-  const lines = [csvLine(['build', 'plan', 'job', 'agent', 'agent_type', 'runner', 'started', 'source', 'diagnoses'])];
-  for (const b of u.builds) lines.push(csvLine([b.build, b.plan, b.job, b.agent, b.agentType, b.runner, b.started, b.source, b.diagnoses]));
-  return lines.join('');
+  return signatureCsv(u.groups);
 }

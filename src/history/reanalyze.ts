@@ -7,6 +7,7 @@ import type { JobSummary, Sink } from '../diagnose/analyzer.js';
 import type { Diagnosis, JobContext } from '../model.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import { buildKeyOf, type Store } from '../store/store.js';
+import { UNEXPLAINED_FAILURE_ID } from '../rules/unexplained-failure.js';
 import type { Bound } from './time.js';
 import { REDACTION_VERSION, redactStored } from '../secrets/redact.js';
 
@@ -91,7 +92,10 @@ async function reanalyzeSource(options: ReanalyzeOptions, source: Recorded): Pro
   const sink: Sink = { jobEnd: (summary) => jobs.push({ summary, ordinal: summary.ctx.build ? unkeyed : ++unkeyed }) };
   let lines: number | null = null;
   const onInput = (e: InputEvent) => void (e.kind === 'done' && (lines = e.lines));
-  const result = await analyze({ paths: [source.path], ruleSet, store: null, sinks: [sink], force: true, maxLineBytes: options.maxLineBytes, enrich: options.enrich, onInput });
+  const baseline = (plan: string, job: string) => store.causes.greenHashes(plan, job);
+  const result = await analyze({
+    paths: [source.path], ruleSet, store: null, sinks: [sink], force: true, maxLineBytes: options.maxLineBytes, enrich: options.enrich, onInput, baseline,
+  });
   const outcome: SourceOutcome = { path: source.path, status: result.failed.length ? 'failed' : 'read', ...ZERO };
   if (source.status === 'interrupted') {
     outcome.interrupted = true;
@@ -108,13 +112,28 @@ async function reanalyzeSource(options: ReanalyzeOptions, source: Recorded): Pro
     const written = plan.changed.length + plan.removed.length === 0 || store.replaceDiagnoses(source.id, name, summary.ctx, ordinal, plan.changed, plan.removed);
     // Not written: this source stops short of a build the database holds from a complete log; its rows stay.
     if (written) for (const k of Object.keys(tally) as (keyof Changes)[]) outcome[k] += tally[k];
+    // A successful build's error-like lines: the baseline of its job (older databases lack it until re-read).
+    const c = summary.ctx;
+    if (summary.green?.size && c.state === 'successful' && c.plan && c.job && c.build) store.causes.saveGreenNow(c.plan, c.job, c.build, summary.green);
   }
   return outcome;
 }
 
-/** Compares a build's stored rows with a fresh diagnosis; counts into `tally`. */
+/** A stored diagnosis row as planChanges compares it (severity and signature when known). */
+export interface StoredRow {
+  rule: string;
+  version: string;
+  severity?: string;
+  signature?: string | null;
+}
+
+/**
+ * Compares a build's stored rows with a fresh diagnosis; counts into `tally`. A row of the current rule version
+ * still changes when what it owes to other rules does: its severity (a generic rule folded by a new specific
+ * one), its cause lines' signature, or, for `unexplained-failure`, whether it is raised at all.
+ */
 export function planChanges(
-  stored: { rule: string; version: string }[],
+  stored: StoredRow[],
   fresh: Diagnosis[],
   versions: Map<string, string>,
   tally: Changes,
@@ -128,7 +147,9 @@ export function planChanges(
     pending.delete(row.rule);
     if (current === undefined) {
       tally.kept++;
-    } else if (row.version === current) {
+    } else if (row.version === current && d && !differs(row, d)) {
+      tally.unchanged++;
+    } else if (row.version === current && !d && row.rule !== UNEXPLAINED_FAILURE_ID) {
       tally.unchanged++;
     } else if (d) {
       changed.push(d);
@@ -143,10 +164,15 @@ export function planChanges(
   return { changed, removed };
 }
 
-function storedVersions(db: Database.Database, key: string): { rule: string; version: string }[] {
+function differs(row: StoredRow, d: Diagnosis): boolean {
+  if (row.severity !== undefined && row.severity !== d.severity) return true;
+  return row.signature !== undefined && (row.signature ?? null) !== (d.signature ?? null);
+}
+
+function storedVersions(db: Database.Database, key: string): StoredRow[] {
   return db
-    .prepare('SELECT d.rule, d.rule_version AS version FROM diagnoses d JOIN builds b ON b.id = d.build_id WHERE b.build_key = ?')
-    .all(key) as { rule: string; version: string }[];
+    .prepare('SELECT d.rule, d.rule_version AS version, d.severity, d.signature FROM diagnoses d JOIN builds b ON b.id = d.build_id WHERE b.build_key = ?')
+    .all(key) as StoredRow[];
 }
 
 /**

@@ -108,6 +108,9 @@ function toDiagnosis(r: Row): Diagnosis {
   if ((r.masked as number) < REDACTION_VERSION) Object.assign(d, redactStored(d));
   if (r.candidates !== null) d.candidates = JSON.parse(s('candidates')!);
   if (r.note !== null) d.note = s('note')!;
+  if (r.cause !== null && r.cause !== undefined) d.cause = JSON.parse(s('cause')!);
+  if (r.signature !== null && r.signature !== undefined) d.signature = s('signature')!;
+  d.generic = r.generic === 1;
   return d;
 }
 

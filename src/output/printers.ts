@@ -11,10 +11,13 @@ type Write = (s: string) => void;
 /** The diagnosis as the output contract orders its fields (DESIGN.md). */
 export function toRecord(d: Diagnosis): Record<string, unknown> {
   const { rule, title, severity, category, scenario, candidates, build, plan, job, number, agent, runner, task } = d;
-  const { source, line, time, evidence, captures, count, fix, note, ruleVersion } = d;
+  const { source, line, time, evidence, captures, count, cause, signature, fix, note, ruleVersion } = d;
   const record: Record<string, unknown> = { rule, title, severity, category, scenario };
   if (candidates) record.candidates = candidates;
-  Object.assign(record, { build, plan, job, number, agent, runner, task, source, line, time, evidence, captures, count, fix });
+  Object.assign(record, { build, plan, job, number, agent, runner, task, source, line, time, evidence, captures, count });
+  if (cause) record.cause = cause;
+  if (signature) record.signature = signature;
+  record.fix = fix;
   if (note) record.note = note;
   record.ruleVersion = ruleVersion;
   return record;
@@ -50,12 +53,18 @@ export function formatText(d: Diagnosis): string {
   out.push(`  runner    ${describeRunner(d)}`);
   out.push(`  scenario  ${d.scenario}${d.candidates ? ` (${d.candidates.join(' | ')})` : ''}`);
   out.push(`  at        ${d.source}:${d.line}${d.time ? `  ${d.time.replace('T', ' ')}` : ''}`);
-  for (const e of d.evidence) out.push(`  > ${e.length > 300 ? `${e.slice(0, 300)}…` : e}`);
+  for (const e of d.evidence) out.push(`  > ${clip(e)}`);
+  if (d.cause?.length) {
+    out.push(`  cause     ${d.signature ? `signature ${d.signature}` : ''}`.trimEnd());
+    for (const c of d.cause) out.push(`  ${String(c.line).padStart(6)}  ${clip(c.text)}${c.seenInGreen ? '  (also in successful builds of this job)' : ''}`);
+  }
   if (d.note) out.push(`  note      ${d.note}`);
   out.push('  fix:');
   out.push(...d.fix.split('\n').map((l) => (l ? `    ${l}` : '')));
   return `${escapeControls(out.join('\n'))}\n\n`;
 }
+
+const clip = (text: string): string => (text.length > 300 ? `${text.slice(0, 300)}…` : text);
 
 function describeAgent(d: Diagnosis): string {
   const a = d.agent;

@@ -1,10 +1,12 @@
 // Renders the report as one self-contained HTML page: inline CSS and SVG, no script, no external resource.
 
+import type { CauseLine } from '../model.js';
 import { rateLine } from '../history/format.js';
 import { groupKey, type HistoryRow } from '../history/query.js';
 import { escapeHtml as e } from './escape.js';
 import { cellKey, type ReportData, type RuleDetail } from './report-data.js';
-import { lineChart, PALETTE, sparkSvg, type Series } from './svg.js';
+import { PALETTE, sparkSvg, stackedBars, type Series } from './svg.js';
+import { signaturesSection } from './signatures-section.js';
 
 export interface ReportMeta {
   title: string;
@@ -13,7 +15,7 @@ export interface ReportMeta {
   database: string;
 }
 
-/** Rules drawn as their own line in the trend chart; the rest are summed into one. */
+/** Rules drawn as their own colour in the trend chart; the rest are summed into one. */
 const CHART_RULES = 6;
 /** Buckets in a table row's sparkline. */
 const SPARK_BUCKETS = 12;
@@ -27,7 +29,8 @@ th{font-weight:600;color:#44546f}code,pre{font:12.5px/1.4 ui-monospace,SFMono-Re
 pre{background:#f7f8f9;padding:8px;border-radius:4px;white-space:pre-wrap;overflow-wrap:anywhere;margin:4px 0}
 .legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:4px 16px}.sw{display:inline-block;width:10px;height:10px;margin-right:6px}
 .grid{stroke:#eef0f2}.axis{font-size:11px;fill:#626f86}.bar{fill:#0072B2}.bar0{fill:#dcdfe4}
-.heat td.num{min-width:48px}.stale{color:#a54800}details{margin:2px 0}summary{cursor:pointer}`;
+.heat td.num{min-width:48px}.stale{color:#a54800}details{margin:2px 0}summary{cursor:pointer}
+.new{background:#a54800;color:#fff;border-radius:3px;padding:0 4px;font-size:11px}.signatures code{overflow-wrap:anywhere}`;
 
 export function renderReport(data: ReportData, meta: ReportMeta): string {
   const t = data.totals;
@@ -41,6 +44,7 @@ export function renderReport(data: ReportData, meta: ReportMeta): string {
 <p class="muted">${e(meta.filter)} · ${e(span)} · ${t.diagnoses} diagnoses in ${t.builds} builds · from ${e(meta.database)}, generated ${e(meta.generated)}</p>
 <p>${e(rateLine(data.unexplained))}</p>
 ${trendSection(data)}
+${signaturesSection(data)}
 ${rulesSection(data)}
 ${agentsSection(data.agents)}
 ${matrixSection(data)}
@@ -64,7 +68,7 @@ function trendSection(data: ReportData): string {
   }
   const legend = shown.map((s) => `<li><span class="sw" style="background:${s.color}"></span>${e(s.name)}</li>`).join('');
   const title = `Diagnoses per rule and ${unit}`;
-  return `<h2>${title}</h2>${lineChart(labels, shown, title)}<ul class="legend">${legend}</ul>`;
+  return `<h2>${title}</h2>${stackedBars(labels, shown, title)}<ul class="legend">${legend}</ul>`;
 }
 
 const when = (iso: string) => e(iso.slice(0, 16).replace('T', ' '));
@@ -111,7 +115,9 @@ function unexplainedSection(data: ReportData): string {
       `<tr><td><code>${e(b.build)}</code></td><td>${b.started ? when(b.started) : ''}</td><td>${e(b.agent ?? '(unknown)')}</td>` +
       `<td>${e(b.agentType)}</td><td>${e(b.runner)}</td><td class="num">${b.diagnoses}</td><td><code>${e(b.source)}</code></td></tr>`,
   );
-  const note = u.builds.length ? '<p>These failed with no error diagnosis: no rule knows their cause yet.</p>' : '';
+  const note = u.builds.length
+    ? '<p>These failed with no error diagnosis of a specific rule (at most a generic one: an exit code, a tool\'s catch-all): no rule knows their cause yet.</p>'
+    : '';
   return `${section('Unexplained failed builds', ['Build', 'Started', 'Agent', 'Agent type', 'Runner', 'Other diagnoses', 'Source'], rows)}${note}`;
 }
 
@@ -126,6 +132,7 @@ function fixOf({ row, rule, latest, stale }: RuleDetail): string {
   if (latest) {
     parts.push(`<p class="muted">Latest: ${e(latest.build ?? latest.source)}, ${e(latest.source)}:${latest.line}, scenario ${e(latest.scenario)}</p>`);
     parts.push(`<pre class="evidence">${latest.evidence.map(e).join('\n')}</pre>`);
+    if (latest.cause?.length) parts.push(`<p class="muted">Cause lines, most telling first:</p>${causeBlock(latest.cause)}`);
   }
   if (stale) parts.push(`<p class="stale">${stale} diagnoses were made by an older version of this rule: run <code>bamboo-doctor reanalyze</code>.</p>`);
   if (rule) {
@@ -136,6 +143,12 @@ function fixOf({ row, rule, latest, stale }: RuleDetail): string {
     parts.push(`<p class="muted">This rule is not loaded now; the fix stored with its latest diagnosis:</p><pre>${e(latest.fix)}</pre>`);
   }
   return parts.join('\n');
+}
+
+/** Cause lines with their line numbers; a line also seen in successful builds of the job says so. */
+function causeBlock(cause: CauseLine[]): string {
+  const lines = cause.map((c) => `${String(c.line).padStart(6)}  ${e(c.text)}${c.seenInGreen ? '  <span class="muted">(also in successful builds)</span>' : ''}`);
+  return `<pre class="cause">${lines.join('\n')}</pre>`;
 }
 
 function section(title: string, head: string[], rows: string[], cls = '', rawHead = false): string {

@@ -7,6 +7,7 @@ import { whereOf, type ResolvedFilter } from '../history/filters.js';
 import { historyRows, trendOf, type HistoryRow, type Trend } from '../history/query.js';
 import { latestPerRule } from '../history/stored.js';
 import { unexplainedBuilds, type Unexplained } from '../history/unexplained.js';
+import { signatureTrend } from '../history/signatures.js';
 
 export interface RuleDetail {
   row: HistoryRow;
@@ -25,6 +26,10 @@ export interface ReportData {
   agents: HistoryRow[];
   matrix: { agentTypes: string[]; rules: string[]; counts: Map<string, number> };
   unexplained: Unexplained;
+  /** Builds per bucket of each unexplained signature (the sparklines of "New and unexplained failures"). */
+  signatureTrend: { unit: 'day' | 'week'; labels: string[]; series: Map<string | null, number[]> } | null;
+  /** A signature first seen at or after this time is new (the last week before the newest diagnosis). */
+  newSince: string | null;
 }
 
 export interface ReportLimits {
@@ -45,14 +50,25 @@ export function reportData(db: Database.Database, filter: ResolvedFilter, loaded
     const rule = byId.get(id);
     return { row, rule, latest: latest.get(id), stale: rule ? staleCount(db, id, rule.version) : 0 };
   });
+  const trend = totals.first && totals.last ? trendOverall(db, filter, totals.first, totals.last) : null;
+  const unexplained = unexplainedBuilds(db, filter, limits.unexplained);
   return {
     totals,
-    trend: totals.first && totals.last ? trendOverall(db, filter, totals.first, totals.last) : null,
+    trend,
     rules,
     agents: historyRows(db, { by: ['agent'], filter, top: limits.agents }),
     matrix: matrixOf(db, filter, rules.map((r) => r.row.group as string)),
-    unexplained: unexplainedBuilds(db, filter, limits.unexplained),
+    unexplained,
+    signatureTrend: trend ? { unit: trend.unit, labels: trend.labels, series: signatureTrend(db, filter, { unexplained: true, unit: trend.unit, labels: trend.labels }) } : null,
+    newSince: totals.last ? weekBefore(totals.last) : null,
   };
+}
+
+/** The local ISO time seven days before `at`. */
+function weekBefore(at: string): string {
+  const d = new Date(`${at.slice(0, 10)}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 7);
+  return `${d.toISOString().slice(0, 10)}${at.slice(10)}`;
 }
 
 function totalsOf(db: Database.Database, filter: ResolvedFilter): ReportData['totals'] {

@@ -1,4 +1,4 @@
-// Inline SVG for the HTML report: a trend chart of diagnoses per rule over time, and row sparklines.
+// Inline SVG for the HTML report: stacked bars of diagnoses per rule over time, and row sparklines.
 
 import { escapeHtml } from './escape.js';
 
@@ -15,12 +15,18 @@ const W = 760;
 const H = 260;
 const M = { top: 12, right: 12, bottom: 42, left: 44 };
 
-/** One polyline per series over shared buckets, with y grid lines and every few bucket labels. */
-export function lineChart(labels: string[], series: Series[], title: string): string {
-  const peak = Math.max(1, ...series.flatMap((s) => s.values));
+/**
+ * Stacked bars, one per bucket, one segment per series: sparse days read as small bars rather than spikes of
+ * lines that hide one another, and a bucket's height is its total. Y grid lines and every few bucket labels.
+ */
+export function stackedBars(labels: string[], series: Series[], title: string): string {
+  const totals = labels.map((_, i) => series.reduce((n, s) => n + (s.values[i] ?? 0), 0));
+  const peak = Math.max(1, ...totals);
   const step = niceStep(peak);
   const top = Math.ceil(peak / step) * step;
-  const x = (i: number) => M.left + (labels.length === 1 ? (W - M.left - M.right) / 2 : (i * (W - M.left - M.right)) / (labels.length - 1));
+  const slot = (W - M.left - M.right) / Math.max(1, labels.length);
+  const bar = Math.max(1, Math.min(40, slot * 0.8));
+  const x = (i: number) => M.left + i * slot + (slot - bar) / 2;
   const y = (v: number) => H - M.bottom - (v * (H - M.top - M.bottom)) / top;
   const parts: string[] = [];
   for (let v = 0; v <= top; v += step) {
@@ -28,15 +34,21 @@ export function lineChart(labels: string[], series: Series[], title: string): st
     parts.push(`<text class="axis" x="${M.left - 6}" y="${y(v) + 4}" text-anchor="end">${v}</text>`);
   }
   for (const i of labelled(labels.length)) {
-    parts.push(`<text class="axis" x="${x(i)}" y="${H - M.bottom + 16}" text-anchor="middle">${escapeHtml(labels[i])}</text>`);
+    parts.push(`<text class="axis" x="${(x(i) + bar / 2).toFixed(1)}" y="${H - M.bottom + 16}" text-anchor="middle">${escapeHtml(labels[i])}</text>`);
   }
-  for (const s of series) {
-    const points = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-    parts.push(`<polyline class="series" fill="none" stroke="${s.color}" stroke-width="2" points="${points}"><title>${escapeHtml(s.name)}</title></polyline>`);
-    s.values.forEach((v, i) => {
-      if (v > 0) parts.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2.5" fill="${s.color}"><title>${escapeHtml(`${s.name} · ${labels[i]}: ${v}`)}</title></circle>`);
-    });
-  }
+  labels.forEach((label, i) => {
+    let base = 0;
+    for (const s of series) {
+      const v = s.values[i] ?? 0;
+      if (v <= 0) continue;
+      const y0 = y(base + v);
+      parts.push(
+        `<rect class="segment" x="${x(i).toFixed(1)}" y="${y0.toFixed(1)}" width="${bar.toFixed(1)}" height="${(y(base) - y0).toFixed(1)}" fill="${s.color}">` +
+          `<title>${escapeHtml(`${s.name} · ${label}: ${v}`)}</title></rect>`,
+      );
+      base += v;
+    }
+  });
   return (
     `<svg class="chart" role="img" aria-label="${escapeHtml(title)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}">` +
     `<title>${escapeHtml(title)}</title>${parts.join('')}</svg>`

@@ -1,6 +1,8 @@
-// The loaded rules plus one keyword automaton over all their keywords and the context tracker's.
+// The loaded rules plus one keyword automaton over all their keywords, the context tracker's and the cause markers.
 
 import { CONTEXT_KEYWORDS } from '../context/tracker.js';
+import { CAUSE_MARKERS } from './cause-markers.js';
+import { UNEXPLAINED_FAILURE } from './unexplained-failure.js';
 import { KeywordAutomaton } from './keywords.js';
 import { BUILTIN_RULES_DIR, loadRules, type Rule } from './load.js';
 import { execPattern, testPattern } from './match.js';
@@ -12,9 +14,11 @@ export interface StepRef {
   step: number;
 }
 
-/** What one candidate line is: a context line, and/or a match of some rule steps with their captures. */
+/** What one candidate line is: a context line, a possible cause line, and/or a match of some rule steps. */
 export interface LineHits {
   context: boolean;
+  /** The line holds a cause marker (`error:`, `Exception`, `npm ERR!`, …): the cause window weighs it. */
+  cause: boolean;
   steps: { ref: StepRef; captures: Record<string, string>; text: string }[];
 }
 
@@ -23,8 +27,12 @@ export class RuleSet {
   /** For each keyword id: the rule steps that list it (empty for a context keyword). */
   private readonly owners: StepRef[][];
   private readonly contextIds: Set<number>;
+  private readonly causeIds: Set<number>;
+  /** The rules given, and the built-in `unexplained-failure` (matches no line; raised by a failed job's end). */
+  readonly rules: Rule[];
 
-  constructor(readonly rules: Rule[]) {
+  constructor(rules: Rule[]) {
+    this.rules = rules.some((r) => r.id === UNEXPLAINED_FAILURE.id) ? rules : [...rules, UNEXPLAINED_FAILURE];
     const keywords: string[] = [];
     const index = new Map<string, number>();
     this.owners = [];
@@ -39,7 +47,8 @@ export class RuleSet {
       return id;
     };
     this.contextIds = new Set(CONTEXT_KEYWORDS.map(idOf));
-    rules.forEach((rule, r) =>
+    this.causeIds = new Set(CAUSE_MARKERS.map(idOf));
+    this.rules.forEach((rule, r) =>
       rule.steps.forEach((step, s) => {
         for (const k of step.keywords) {
           const owners = this.owners[idOf(k)];
@@ -56,10 +65,11 @@ export class RuleSet {
    */
   match(text: string, parts?: string[]): LineHits {
     const ids = this.automaton.collectString(text);
-    const hits: LineHits = { context: false, steps: [] };
+    const hits: LineHits = { context: false, cause: false, steps: [] };
     const tried = new Set<string>();
     for (const id of ids) {
       if (this.contextIds.has(id)) hits.context = true;
+      if (this.causeIds.has(id)) hits.cause = true;
       for (const ref of this.owners[id]) {
         const key = `${ref.rule}/${ref.step}`;
         if (tried.has(key)) continue;

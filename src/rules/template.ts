@@ -45,6 +45,8 @@ const CONTEXT: Record<string, Getter> = {
   'task.name': (c) => c.task?.name,
   'task.type': (c) => c.task?.type,
   workingDirectory: (c) => c.workingDirectory,
+  /** The most telling cause line of a failed task: given with the captures by the diagnosis (src/diagnose/job.ts). */
+  cause: () => null,
 };
 
 /**

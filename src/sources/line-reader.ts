@@ -20,6 +20,12 @@ export class LineReader {
   private carryBytes = 0;
   /** True while skipping the rest of a line that was longer than the maximum. */
   private skipping = false;
+  /** The bytes of the line being handed on and where it starts, while onCandidate runs (for linesBefore). */
+  private emitBuf: Buffer | null = null;
+  private emitStart = 0;
+  private emitLine = 0;
+  /** Where the whole lines of the chunk being scanned begin. */
+  private scanFrom = 0;
 
   constructor(
     private readonly automaton: KeywordAutomaton,
@@ -56,6 +62,7 @@ export class LineReader {
     const delta = this.automaton.delta;
     const accepting = this.automaton.accepting;
     const end = buf.length;
+    this.scanFrom = from;
     let lines = this.lines;
     let lineStart = from;
     let s = 0;
@@ -128,6 +135,31 @@ export class LineReader {
       stop = start + this.maxLineBytes;
       truncated = true;
     } else if (!truncated && stop > start && buf[stop - 1] === 13) stop--;
+    this.emitBuf = buf;
+    this.emitStart = start;
+    this.emitLine = line;
     this.onCandidate(line, buf.toString('utf8', start, stop), truncated);
+    this.emitBuf = null;
+  }
+
+  /**
+   * While onCandidate runs: up to `count` lines before the one handed on (nearest last), as far as the chunk
+   * being scanned still holds them, each cut to `maxChars`. Lines that hold no keyword are never decoded on the
+   * hot path; a failed task whose output had no error-like line asks for its last lines this way, once.
+   */
+  linesBefore(count: number, maxChars = 500): { line: number; text: string }[] {
+    const buf = this.emitBuf;
+    if (!buf) return [];
+    const out: { line: number; text: string }[] = [];
+    let end = this.emitStart - 1; // the newline that ends the line before
+    for (let n = 1; n <= count && end >= 0; n++) {
+      const start = buf.lastIndexOf(10, end - 1) + 1;
+      if (start < this.scanFrom) break; // the rest of a line begun in the chunk before: not whole here
+      const stop = end > start && buf[end - 1] === 13 ? end - 1 : end;
+      out.unshift({ line: this.emitLine - n, text: buf.toString('utf8', start, Math.min(stop, start + maxChars * 4)).slice(0, maxChars) });
+      if (start === 0) break; // the chunk starts here: what came before it is gone
+      end = start - 1;
+    }
+    return out;
   }
 }

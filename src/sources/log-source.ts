@@ -32,6 +32,7 @@ export async function readLogStream(
     },
     options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
   );
+  analyzer.useLookBack((count) => reader.linesBefore(count).map((l) => parseEnvelope(l.text, l.line)));
   try {
     for await (const chunk of stream) {
       reader.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);

@@ -5,10 +5,12 @@ import type pg from 'pg';
 import { isAlive, OWNER, type IngestItem, type SourceInfo, type SourceRow, type StoredText } from './store.js';
 import type { StorePort } from './port.js';
 import { openPostgres, type PgDatabase } from './pg-database.js';
-import { addIngested, applyOps } from './pg-writes.js';
-import { now } from './rows.js';
+import { addIngested, applyOps, greenKey, type GreenCache } from './pg-writes.js';
+import { now } from './statements.js';
 import type { WriteOp, WriteOutcome } from './writes.js';
 import { pgReader, type SqlReader } from './sql.js';
+
+const EMPTY: ReadonlySet<string> = new Set();
 
 /** PostgreSQL's codes for a transaction that lost to another (deadlock, serialization): it is run again. */
 const RETRY = new Set(['40P01', '40001']);
@@ -17,10 +19,32 @@ export class PgStore implements StorePort {
   /** Builds not written because the database holds them from a complete log (see Store.keptComplete). */
   keptComplete = 0;
 
-  private constructor(private readonly db: PgDatabase) {}
+  private constructor(
+    private readonly db: PgDatabase,
+    private readonly greens: GreenCache,
+  ) {}
 
   static async open(url: string): Promise<PgStore> {
-    return new PgStore(await openPostgres(url));
+    const db = await openPostgres(url);
+    // The green baseline is read once (the analyzer asks for it on every job); what this process writes joins it.
+    const greens: GreenCache = new Map();
+    try {
+      const rows = await db.pool.query<{ plan: string; job: string; hash: string }>('SELECT plan, job, hash FROM green_lines');
+      for (const r of rows.rows) {
+        const key = greenKey(r.plan, r.job);
+        if (!greens.has(key)) greens.set(key, new Set());
+        greens.get(key)!.add(r.hash);
+      }
+    } catch (err) {
+      await db.pool.end().catch(() => {});
+      throw db.explain(err);
+    }
+    return new PgStore(db, greens);
+  }
+
+  /** Template hashes of error-like lines of the job's successful builds (the analyzer's cause baseline). */
+  greenHashes(plan: string, job: string): ReadonlySet<string> {
+    return this.greens.get(greenKey(plan, job)) ?? EMPTY;
   }
 
   /** The database as it may be shown: its URL without the password. */
@@ -90,7 +114,7 @@ export class PgStore implements StorePort {
   /** Applies queued writes in order, in one transaction. */
   async write(ops: WriteOp[]): Promise<WriteOutcome> {
     if (ops.length === 0) return { kept: 0 };
-    const kept = await this.transaction((client) => applyOps(client, ops));
+    const kept = await this.transaction((client) => applyOps(client, ops, this.greens));
     this.keptComplete += kept;
     return { kept };
   }

@@ -13,6 +13,8 @@ export interface StorePort {
   /** Builds not written because the database holds them from a complete log (for the run's summary). */
   readonly keptComplete: number;
   sql(): SqlReader;
+  /** Template hashes of error-like lines of the job's successful builds (the analyzer's cause baseline). */
+  greenHashes(plan: string, job: string): ReadonlySet<string>;
   findSource(info: SourceInfo): Awaitable<SourceRow | undefined>;
   beginSource(info: SourceInfo): Awaitable<number>;
   finishSource(id: number, lines: number, status: 'done' | 'partial' | 'error', error?: string | null): Awaitable<void>;

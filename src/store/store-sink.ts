@@ -37,7 +37,7 @@ export class StoreSink implements Sink {
     if (this.storedUnkeyed && job.ctx.build) this.queue.push({ kind: 'drop', key: unkeyedBuildKey(this.sourcePath, this.unkeyed + 1) });
     this.storedUnkeyed = false;
     if (!job.ctx.build) this.unkeyed++;
-    this.queue.push({ kind: 'job', sourceId: this.sourceId, sourcePath: this.sourcePath, ctx: job.ctx, ordinal: this.unkeyed, diagnoses: job.diagnoses }, () => {
+    this.queue.push({ kind: 'job', sourceId: this.sourceId, sourcePath: this.sourcePath, ctx: job.ctx, ordinal: this.unkeyed, diagnoses: job.diagnoses, green: job.green }, () => {
       if (!this.live) for (const d of job.diagnoses) this.stored?.diagnosis?.(d, job.ctx);
       this.stored?.jobEnd?.(job);
     });

@@ -4,11 +4,12 @@ import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
 import type { Diagnosis, JobContext } from '../model.js';
 import { explain, openForReading, openForWriting } from './database.js';
-import { buildKeyOf, now, prepare, unkeyedBuildKey, type IngestItem } from './statements.js';
+import { buildKeyOf, now, prepare, unkeyedBuildKey, type IngestItem, type WrittenBuild } from './statements.js';
+import { CauseStore, type GreenLines } from './causes.js';
 import type { WriteOp, WriteOutcome } from './writes.js';
 import { sqliteReader, type SqlReader } from './sql.js';
 
-export { buildKeyOf, unkeyedBuildKey, type IngestItem };
+export { buildKeyOf, unkeyedBuildKey, type IngestItem, type WrittenBuild };
 
 /** Default database file, overridden by `--db` or BAMBOO_DOCTOR_DB. */
 export const DEFAULT_DB = './bamboo-doctor.db';
@@ -43,6 +44,8 @@ export const OWNER = `${hostname()}:${process.pid}`;
  */
 export class Store {
   readonly db: Database.Database;
+  /** Cause lines: the green baseline per job and builds' signatures. */
+  readonly causes: CauseStore;
   private readonly stmts;
 
   /** `readonly`: for queries (history, show, report); the file is never written then. */
@@ -51,7 +54,8 @@ export class Store {
     options: { readonly?: boolean } = {},
   ) {
     this.db = options.readonly ? openForReading(path) : openForWriting(path);
-    this.stmts = this.guard(() => prepare(this.db));
+    this.causes = this.guard(() => new CauseStore(this.db));
+    this.stmts = this.guard(() => prepare(this.db, this.causes));
   }
 
   /** The database as messages name it. */
@@ -69,6 +73,11 @@ export class Store {
   }
 
   private reader?: SqlReader;
+
+  /** Template hashes of error-like lines of the job's successful builds (the analyzer's cause baseline). */
+  greenHashes(plan: string, job: string): ReadonlySet<string> {
+    return this.causes.greenHashes(plan, job);
+  }
 
   /** A SQLite failure as a StoreError naming this database; anything else as it is. */
   explain(err: unknown): unknown {
@@ -113,10 +122,11 @@ export class Store {
 
   /**
    * Writes a build and replaces its diagnoses in one transaction: reading the same build again (the same
-   * file, or the same build from a REST export) leaves one row each.
+   * file, or the same build from a REST export) leaves one row each. A successful build's error-like lines
+   * (`green`) become its job's baseline in the same transaction.
    */
-  saveJob(sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, diagnoses: Diagnosis[]): boolean {
-    return this.count(this.guard(() => this.stmts.saveJob(sourceId, sourcePath, ctx, ordinal, diagnoses)));
+  saveJob(sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, diagnoses: Diagnosis[], green?: GreenLines): boolean {
+    return this.count(this.guard(() => this.stmts.saveJob(sourceId, sourcePath, ctx, ordinal, diagnoses, green)));
   }
 
   /** Live input: a diagnosis is written as soon as it arises (its build row first), then updated at the job's end. */
@@ -153,7 +163,7 @@ export class Store {
 
   private applyOne(op: Exclude<WriteOp, { kind: 'drop' | 'finish' }>): boolean {
     const { sourceId, sourcePath, ctx, ordinal } = op;
-    if (op.kind === 'job') return this.stmts.saveJob(sourceId, sourcePath, ctx, ordinal, op.diagnoses);
+    if (op.kind === 'job') return this.stmts.saveJob(sourceId, sourcePath, ctx, ordinal, op.diagnoses, op.green);
     if (op.kind === 'live') return this.stmts.saveOne(sourceId, sourcePath, ctx, ordinal, op.diagnosis);
     return this.stmts.replaceSome(sourceId, sourcePath, ctx, ordinal, op.changed, op.removed);
   }

@@ -2,6 +2,7 @@
 // dropped fragments, queued by the reading and applied in order, one transaction a batch.
 
 import type { Diagnosis, JobContext } from '../model.js';
+import type { GreenLines } from './causes.js';
 
 /** Where a build's rows come from: the `sources` row, the name its unkeyed jobs are stored under, its place. */
 interface BuildOrigin {
@@ -13,8 +14,8 @@ interface BuildOrigin {
 }
 
 export type WriteOp =
-  /** A finished job: its build row, and its diagnoses replacing all it had. */
-  | (BuildOrigin & { kind: 'job'; diagnoses: Diagnosis[] })
+  /** A finished job: its build row, and its diagnoses replacing all it had; a successful one's error-like lines. */
+  | (BuildOrigin & { kind: 'job'; diagnoses: Diagnosis[]; green?: GreenLines })
   /** Live input: one diagnosis as soon as it arises, its build row first. */
   | (BuildOrigin & { kind: 'live'; diagnosis: Diagnosis })
   /** `reanalyze`: the build row, the changed diagnoses written in place, the removed rules' rows deleted. */

@@ -91,7 +91,9 @@ describe('rules list', () => {
     const r = await runCli(['rules', 'list', '--format', 'json']);
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
-    expect(rows.length).toBe(loadRules().length);
+    // The rule files, and the built-in unexplained-failure (raised by a failed build no rule explains).
+    expect(rows.length).toBe(loadRules().length + 1);
+    expect(rows.find((x) => x.id === 'unexplained-failure')).toMatchObject({ severity: 'error', scenarios: ['setup', 'task', 'unknown'] });
     const pull = rows.find((x) => x.id === 'docker-pull-access-denied');
     expect(pull).toMatchObject({ severity: 'error', category: 'docker', title: expect.any(String) });
     expect(pull!.scenarios).toEqual(expect.arrayContaining(['docker-runner-remote-agent', 'agent-environment']));

@@ -61,19 +61,22 @@ describe('history formats', () => {
 });
 
 describe('history --unexplained', () => {
-  it('text: the builds and the classification rate', async () => {
+  it('text: the builds by signature (these hold no cause lines: one group) and the classification rate', async () => {
     const r = await history('--unexplained');
-    expect(r.stdout).toMatch(/^BUILD\s+STARTED\s+AGENT\s+AGENT-TYPE\s+RUNNER\s+OTHER\s+SOURCE\n/);
-    expect(r.stdout).toMatch(/B-Q-J2-8\s+2025-10-28 23:59\s+Elastic Agent on i-1\s+elastic\s+agent\s+1\s+logs\/B-Q-J2-8.log/);
-    expect(r.stdout).toContain('5 of 7 failed builds explained by an error diagnosis (71.4%); 2 unexplained');
+    expect(r.stdout).toMatch(/^2 builds {2}\(no cause line\) {2}first 2025-10-22 10:00 {2}last 2025-10-28 23:59\n/);
+    expect(r.stdout).toContain('  plans     A-P, B-Q\n  agents    Elastic Agent on i-1, lin-1\n  builds    B-Q-J2-8, A-P-J1-7\n');
+    expect(r.stdout).toContain('5 of 7 failed builds explained by a specific rule (71.4%); 2 unexplained');
   });
 
   it('json and csv', async () => {
     const j = JSON.parse((await history('--unexplained', '--format', 'json', '--plan', 'A-P')).stdout);
     expect(j).toMatchObject({ failed: 4, explained: 3, rate: 0.75, builds: [{ build: 'A-P-J1-7', diagnoses: 0 }] });
+    expect(j.groups).toEqual([
+      { signature: null, template: null, count: 1, explained: 0, buildKeys: ['A-P-J1-7'], plans: ['A-P'], agents: ['lin-1'], first: '2025-10-22T10:00:00', last: '2025-10-22T10:00:00', sample: null },
+    ]);
     const c = await history('--unexplained', '--format', 'csv');
-    expect(c.stdout.split('\r\n')[0]).toBe('build,plan,job,agent,agent_type,runner,started,source,diagnoses');
-    expect(c.stdout.split('\r\n')).toHaveLength(4);
+    expect(c.stdout.split('\r\n')[0]).toBe('signature,template,count,explained,plans,agents,first,last,builds,sample_source,sample_line,sample_text');
+    expect(c.stdout.split('\r\n')).toEqual([expect.any(String), ',,2,0,A-P B-Q,Elastic Agent on i-1 lin-1,2025-10-22T10:00:00,2025-10-28T23:59:30,B-Q-J2-8 A-P-J1-7,,,', '']);
   });
 
   it('--by does not apply', async () => {
@@ -106,7 +109,7 @@ describe('history relative times and mistakes', () => {
     expect(missing.stderr).toMatch(/none\.db: no such database \(analyze some logs into it first/);
     const bad = await history('--by', 'colour');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^bamboo-doctor: --by colour: expected one of rule, plan, job, agent, agent-type, runner, scenario, day, week\n$/);
+    expect(bad.stderr).toMatch(/^bamboo-doctor: --by colour: expected one of rule, plan, job, agent, agent-type, runner, scenario, signature, day, week\n$/);
     expect((await history('--since', 'yesterday')).stderr).toMatch(/--since yesterday: expected an ISO date/);
     expect((await history('--top', '0')).stderr).toMatch(/--top 0: expected a whole number above 0/);
   });

@@ -51,10 +51,12 @@ describe('report --html', () => {
   });
 
   it('holds the trend chart, top rules and agents, the agent type × rule matrix, unexplained builds and fixes', () => {
-    for (const heading of ['Diagnoses per rule and', 'Top rules', 'Top agents', 'Agent type × rule', 'Unexplained failed builds', 'Fixes']) {
+    for (const heading of ['Diagnoses per rule and', 'New and unexplained failures', 'Top rules', 'Top agents', 'Agent type × rule', 'Unexplained failed builds', 'Fixes']) {
       expect(html).toContain(heading);
     }
-    expect(html).toMatch(/<svg class="chart"[^>]*>.*<polyline/s);
+    expect(html).toMatch(/<svg class="chart"[^>]*>.*<rect class="segment"/s);
+    // Cause lines of the newest diagnosis, escaped like every log text.
+    expect(html).toMatch(/<pre class="cause"> +\d+ {2}Error response from daemon: pull access denied/);
     expect(html).toContain('<code>docker-pull-access-denied</code>');
     expect(html).toMatch(/<th>elastic<\/th>/);
     expect(html).toContain('Docker Runner on an elastic agent');
@@ -73,7 +75,7 @@ describe('report --html', () => {
     expect(stderr.split('\n').filter((l) => l.includes(':CONSOLE'))).toEqual([]);
     expect(dom).toMatch(/<title>Bamboo build failures<\/title>/); // the injected script did not run
     expect(dom.match(/<svg /g)?.length ?? 0).toBeGreaterThanOrEqual(2);
-    expect(dom).toMatch(/<polyline [^>]*points="[\d., ]+"/);
+    expect(dom).toMatch(/<rect class="segment" x="[\d.]+" y="[\d.]+" width="[\d.]+" height="[\d.]+"/);
     expect(dom).toContain('&lt;script&gt;document.title=\'pwned\'&lt;/script&gt;');
     expect(dom).not.toContain(INJECTED);
 

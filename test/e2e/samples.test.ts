@@ -44,6 +44,20 @@ describe.each(samples)('sample %s', (name) => {
     expect(code).toBe(expected.diagnoses.length ? 1 : 0);
   });
 
+  it('the first cause line of the failure is the real error; task-nonzero-exit shows it and quotes it in its fix', () => {
+    for (const want of expected.diagnoses) {
+      const got = out.find((d) => d.rule === want.rule)!;
+      // The bundled samples fail in a task (a Docker task's pull) or while the job is set up (the runner's volume).
+      expect(got.cause[0]).toEqual({ line: got.line, text: got.evidence[0] });
+      const exit = out.find((d) => d.rule === 'task-nonzero-exit' && d.task?.name === got.task?.name);
+      if (!exit) continue;
+      expect(exit.cause[0]).toEqual(got.cause[0]);
+      expect(exit.signature).toBe(got.signature);
+      expect(exit.fix).toContain(`It most likely failed on: ${got.evidence[0]}`);
+      expect(exit.fix).not.toContain('just above this line');
+    }
+  });
+
   it('names the concrete fix items of its scenario', () => {
     for (const want of expected.diagnoses) {
       const got = out.find((d) => d.rule === want.rule)!;

@@ -5,7 +5,7 @@ import { resolveFilter } from '../../src/history/filters.js';
 import type { Rule } from '../../src/rules/load.js';
 import { renderReport } from '../../src/report/html.js';
 import { reportData } from '../../src/report/report-data.js';
-import { lineChart } from '../../src/report/svg.js';
+import { stackedBars } from '../../src/report/svg.js';
 import { BUILDS, fixtureDb } from '../history/fixture.js';
 
 const META = { title: 'Failures <test>', filter: 'all diagnoses', generated: '2025-10-29 12:00 UTC', database: 'x.db' };
@@ -56,11 +56,15 @@ describe('HTML report', () => {
     expect(html).not.toContain('>loc<');
   });
 
-  it('draws one polyline per rule over shared buckets, labelling the last bucket', () => {
-    const svg = lineChart(['d1', 'd2', 'd3'], [{ name: 'a<b', values: [0, 5, 1], color: '#000' }], 'T');
-    expect(svg.match(/<polyline /g)).toHaveLength(1);
-    expect(svg).toMatch(/points="44\.0,218\.0 [\d.]+,12\.0 [\d.]+,[\d.]+"/);
+  it('stacks one segment per rule in each bucket\'s bar, a bar as high as its total, labelling the last bucket', () => {
+    const svg = stackedBars(['d1', 'd2', 'd3'], [{ name: 'a<b', values: [0, 5, 1], color: '#000' }, { name: 'c', values: [0, 5, 0], color: '#111' }], 'T');
+    const segments = [...svg.matchAll(/<rect class="segment" x="([\d.]+)" y="([\d.]+)" width="[\d.]+" height="([\d.]+)" fill="(#\d+)">/g)];
+    // d1 has none; d2 stacks 5 + 5 up to the top of the plot (y 12), d3 a single 1.
+    expect(segments.map((m) => m[4])).toEqual(['#000', '#111', '#000']);
+    expect(Number(segments[1][2])).toBe(12);
+    expect(Number(segments[0][3])).toBeCloseTo(Number(segments[1][3]));
+    expect(segments[0][1]).toBe(segments[1][1]);
     expect(svg).toContain('>d3</text>');
-    expect(svg).toContain('<title>a&lt;b</title>');
+    expect(svg).toContain('<title>a&lt;b · d2: 5</title>');
   });
 });

@@ -26,6 +26,25 @@ describe('LineReader', () => {
     }
   });
 
+  it('gives the lines before a candidate while it is handed on, whole ones only, as far as the chunk holds them', () => {
+    const seen = (...chunks: string[]) => {
+      let before: { line: number; text: string }[] = [];
+      const reader = new LineReader(new KeywordAutomaton(['denied']), () => (before = reader.linesBefore(5)));
+      for (const c of chunks) reader.push(Buffer.from(c));
+      reader.end();
+      return before;
+    };
+    expect(seen('a1\nb22\r\nc333\nfailed denied\nz\n')).toEqual([
+      { line: 1, text: 'a1' },
+      { line: 2, text: 'b22' },
+      { line: 3, text: 'c333' },
+    ]);
+    // The second chunk starts inside `b22`: that line was carried from the chunk before and is not whole there.
+    expect(seen('a1\nb2', '2\r\nc333\nfailed denied\nz\n')).toEqual([{ line: 3, text: 'c333' }]);
+    // A candidate carried across chunks is handed on from its own bytes: nothing before it is held.
+    expect(seen('a1\nb22\r\nc333\nfail', 'ed denied\nz\n')).toEqual([]);
+  });
+
   it('keeps a UTF-8 character that is split across chunks', () => {
     const utf = Buffer.from('a\nпуск denied ё 월\nb\n');
     for (const size of [1, 2, 3]) expect(read(utf, size).got).toEqual([[2, 'пуск denied ё 월', false]]);

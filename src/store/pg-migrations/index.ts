@@ -6,6 +6,7 @@ import { sql as buildFinished } from './003-build-finished.js';
 import { sql as agentOs } from './004-agent-os.js';
 import { sql as fetchState } from './005-fetch-state.js';
 import { sql as maskingAndOwner } from './006-masking-and-owner.js';
+import { sql as causes } from './007-causes.js';
 
 export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
   { version: 1, name: '001-initial', sql: initial },
@@ -14,4 +15,5 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
   { version: 4, name: '004-agent-os', sql: agentOs },
   { version: 5, name: '005-fetch-state', sql: fetchState },
   { version: 6, name: '006-masking-and-owner', sql: maskingAndOwner },
+  { version: 7, name: '007-causes', sql: causes },
 ];
