@@ -24,6 +24,8 @@ export interface IngestOptions {
   cwd?: string;
   /** Told about each line that is not a diagnosis (named with its input and line); the line is skipped. */
   onBadLine: (error: InputError) => void;
+  /** Whether a rule is a catch-all (`generic: true`), from the rules loaded where the history is kept. */
+  isGeneric?: (rule: string) => boolean;
 }
 
 export interface IngestResult {
@@ -103,7 +105,7 @@ async function ingestInput(input: Input, sourceId: number, options: IngestOption
 
 function itemOf(line: string, unkeyed: UnkeyedJobs, name: string, n: number, options: IngestOptions, result: IngestResult): IngestItem | null {
   try {
-    const { diagnosis, ctx } = parseRecord(line);
+    const { diagnosis, ctx } = parseRecord(line, options.isGeneric);
     return { ...unkeyed.place(diagnosis), ctx, diagnosis };
   } catch (err) {
     if (!(err instanceof RecordError)) throw err;

@@ -39,6 +39,8 @@ const recordShape = z.looseObject({
   evidence: z.array(text),
   captures: z.record(text, text),
   count: z.number().int().positive(),
+  cause: z.array(z.object({ line: z.number().int().nonnegative(), text, seenInGreen: z.literal(true).optional() })).optional(),
+  signature: text.min(1).optional(),
   fix: text,
   note: text.optional(),
   ruleVersion: text.min(1),
@@ -54,9 +56,10 @@ export class RecordError extends Error {
 /**
  * Reads one NDJSON line. The build row is made from what each record repeats of its job (build key, agent,
  * runner); what the contract does not carry (the build's state, when it started, whether its log was read to the
- * end) stays unknown, so a build also stored from its log keeps what that reading knew.
+ * end) stays unknown, so a build also stored from its log keeps what that reading knew. Whether a rule is a
+ * catch-all (it does not explain a failure) is not printed either: `isGeneric` knows it from the rules loaded.
  */
-export function parseRecord(line: string): ParsedRecord {
+export function parseRecord(line: string, isGeneric: (rule: string) => boolean = () => false): ParsedRecord {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -93,6 +96,9 @@ export function parseRecord(line: string): ParsedRecord {
     fix: r.fix,
     ruleVersion: r.ruleVersion,
     ...(r.note ? { note: r.note } : {}),
+    ...(r.cause ? { cause: r.cause } : {}),
+    ...(r.signature ? { signature: r.signature } : {}),
+    generic: isGeneric(r.rule),
   };
   const ctx = emptyContext();
   Object.assign(ctx, { build: r.build, plan: r.plan, job: r.job, number: r.number, agent: r.agent });

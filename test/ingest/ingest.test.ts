@@ -29,7 +29,8 @@ const counts = async (t: TestDb) => ({
 /** What a diagnosis row holds, whatever wrote it (ids and write times aside). */
 const DIAGNOSIS_ROWS = `SELECT d.rule, d.rule_version, d.title, d.severity, d.category, d.scenario, d.candidates, d.task_name, d.task_type,
   d.source, d.line, d.time, d.at, d.count, d.evidence, d.captures, d.fix, d.note, d.build_key, d.plan, d.job, d.agent_name, d.agent_type,
-  d.runner_kind, b.agent_os, b.agent_home, b.runner_image, b.runner_volumes FROM diagnoses d JOIN builds b ON b.id = d.build_id ORDER BY d.build_key, d.rule`;
+  d.runner_kind, d.cause, d.signature, d.generic, b.signature AS build_signature, b.agent_os, b.agent_home, b.runner_image, b.runner_volumes
+  FROM diagnoses d JOIN builds b ON b.id = d.build_id ORDER BY d.build_key, d.rule`;
 
 describe.each(DATABASE_KINDS)('ingest into %s', (kind) => {
   let t: TestDb;
