@@ -1,7 +1,7 @@
 // Options that several commands share: how logs are read and which database to open.
 
 import type { Argv } from 'yargs';
-import { dbPath, openStore, type DbOption } from '../store/open.js';
+import { dbPath, openExistingStore, openStore, type DbOption } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { UsageError } from '../errors.js';
 import { isPostgresUrl } from '../store/db-url.js';
@@ -36,6 +36,15 @@ export async function openStoreOption(option: DbOption, io: Io): Promise<StorePo
   const path = storePath(option, io);
   if (path === false) return null;
   return isPostgresUrl(path) ? PgStore.open(path) : openStore(path);
+}
+
+/**
+ * The database a query reads (history, show, report, draft; `reanalyze` writes): a SQLite file that must exist,
+ * opened read-only unless `mode` is write, or PostgreSQL.
+ */
+export async function openQueryStore(option: DbOption | undefined, io: Io, mode: 'read' | 'write' = 'read'): Promise<StorePort> {
+  const path = storePath(option, io);
+  return path !== false && isPostgresUrl(path) ? PgStore.open(path) : openExistingStore(path, mode);
 }
 
 /** `--max-line-bytes`: a positive whole number (0, a negative or NaN cut every line to nothing and read no build). */

@@ -31,6 +31,8 @@ const GROUPS = {
   'agent-type': () => 'agent_type',
   runner: () => 'runner_kind',
   scenario: () => 'scenario',
+  /** The failure signature of the diagnosis's cause lines (alone, `history --by signature` groups failed builds). */
+  signature: () => 'signature',
   day: () => 'substr(at, 1, 10)',
   week: (d: Dialect) => spell.isoWeek(d, 'at'),
 } as const;
@@ -115,7 +117,9 @@ function groupSql(dialect: Dialect, by: Dimension[], where: string, since: boole
   const keys = by.map((_, i) => `g${i}`).join(', ');
   // A build has at most one diagnosis per rule (UNIQUE(build_id, rule)): grouped by rule, rows are builds.
   const builds = by.includes('rule') ? 'count(*)' : 'count(DISTINCT build_id)';
-  const order = isTime(by[0]) ? `g0 DESC, count DESC${by[1] ? ', g1' : ''}` : `count DESC, last DESC, ${keys}`;
+  // NULLs first among equals, as SQLite sorts them (PostgreSQL would put them last).
+  const nullsFirst = by.map((_, i) => `g${i} NULLS FIRST`).join(', ');
+  const order = isTime(by[0]) ? `g0 DESC, count DESC${by[1] ? ', g1 NULLS FIRST' : ''}` : `count DESC, last DESC, ${nullsFirst}`;
   return (
     `SELECT ${groups}, count(*) AS count, ${builds} AS builds, min(at) AS first, max(at) AS last ` +
     `FROM diagnoses WHERE ${where} GROUP BY ${keys} ORDER BY ${order}${top ? ' LIMIT ?' : ''}`

@@ -52,6 +52,11 @@ export class PgStore implements StorePort {
     return this.db.name;
   }
 
+  /** A failure of this database as a StoreError naming it (without its password); anything else as it is. */
+  explain(err: unknown): unknown {
+    return this.db.explain(err);
+  }
+
   /** Read queries on this database (see sql.ts). */
   sql(): SqlReader {
     return pgReader(this.db.pool, this.db.explain);

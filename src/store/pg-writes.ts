@@ -61,12 +61,15 @@ interface Pending {
   green?: GreenLines;
 }
 
+/** Ops applied one by one; runs of the others are applied at once. */
+const ALONE = ['drop', 'finish', 'green'];
+
 /** Applies the ops in order (a run of the same kind at once); returns how many were kept out. */
 export async function applyOps(client: pg.PoolClient, ops: WriteOp[], greens: GreenCache): Promise<number> {
   let kept = 0;
   for (let i = 0; i < ops.length; ) {
     let j = i + 1;
-    while (j < ops.length && ops[j].kind === ops[i].kind && ops[i].kind !== 'drop' && ops[i].kind !== 'finish') j++;
+    while (j < ops.length && ops[j].kind === ops[i].kind && ALONE.indexOf(ops[i].kind) < 0) j++;
     kept += await applyRun(client, ops.slice(i, j), greens);
     i = j;
   }
@@ -80,9 +83,10 @@ async function applyRun(client: pg.PoolClient, run: WriteOp[], greens: GreenCach
     await client.query('UPDATE sources SET lines = $1, status = $2, error = $3 WHERE id = $4', [first.lines, first.status, first.error, first.sourceId]);
     return 0;
   }
+  if (first.kind === 'green') return void (await insertGreen(client, [[first.plan, first.job, first.build, first.green]], greens)), 0;
   const pending = new Map<string, Pending>();
   const keys: string[] = [];
-  for (const op of run as Exclude<WriteOp, { kind: 'drop' | 'finish' }>[]) {
+  for (const op of run as Exclude<WriteOp, { kind: 'drop' | 'finish' | 'green' }>[]) {
     const { key, keyed } = buildKeyOf(op.ctx, op.sourcePath, op.ordinal);
     keys.push(key);
     const build = buildRow(op.ctx, key, keyed, op.sourceId, op.sourcePath, now());
@@ -162,14 +166,22 @@ export const greenKey = (plan: string, job: string): string => `${plan}\u0000${j
  * job's failed builds again when lines are new to it; PostgreSQL does not yet.)
  */
 async function saveGreen(client: pg.PoolClient, pending: Map<string, Pending>, written: Written, greens: GreenCache): Promise<void> {
-  const rows: [string, string, string, string, string, string][] = [];
+  const lines: [string, string, string, GreenLines][] = [];
   for (const [key, p] of pending) {
     const { plan, job, state } = p.ctx;
-    if (!p.green?.size || state !== 'successful' || !plan || !job || !written.has(key)) continue;
+    if (p.green?.size && state === 'successful' && plan && job && written.has(key)) lines.push([plan, job, key, p.green]);
+  }
+  await insertGreen(client, lines, greens);
+}
+
+/** Green lines of builds (plan, job, build key, lines) into green_lines and the in-memory baseline. */
+async function insertGreen(client: pg.PoolClient, builds: [string, string, string, GreenLines][], greens: GreenCache): Promise<void> {
+  const rows: [string, string, string, string, string, string][] = [];
+  for (const [plan, job, key, green] of builds) {
     let known = greens.get(greenKey(plan, job));
     if (!known) greens.set(greenKey(plan, job), (known = new Set()));
     // Not filtered by what is known: a transaction run again after a deadlock must write them all again.
-    for (const [hash, { template, text }] of p.green) {
+    for (const [hash, { template, text }] of green) {
       known.add(hash);
       rows.push([plan, job, hash, clean(template), clean(text), key]);
     }

@@ -26,5 +26,7 @@ export interface StorePort {
   /** Rows masked by an older version masked again; how many changed. */
   remask(version: number, mask: (d: StoredText) => StoredText): Awaitable<number>;
   counts(): Awaitable<{ sources: number; builds: number; diagnoses: number }>;
+  /** A failure of this database as a StoreError naming it; anything else as it is. */
+  explain(err: unknown): unknown;
   close(): Awaitable<void>;
 }

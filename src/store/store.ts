@@ -153,6 +153,7 @@ export class Store {
         for (const op of ops) {
           if (op.kind === 'drop') this.stmts.dropBuild.run(op.key);
           else if (op.kind === 'finish') this.stmts.finishSource.run(op.lines, op.status, op.error, op.sourceId);
+          else if (op.kind === 'green') this.causes.saveGreen(op.plan, op.job, op.build, op.green);
           else if (!this.applyOne(op)) kept++;
         }
       })(),
@@ -161,7 +162,7 @@ export class Store {
     return { kept };
   }
 
-  private applyOne(op: Exclude<WriteOp, { kind: 'drop' | 'finish' }>): boolean {
+  private applyOne(op: Exclude<WriteOp, { kind: 'drop' | 'finish' | 'green' }>): boolean {
     const { sourceId, sourcePath, ctx, ordinal } = op;
     if (op.kind === 'job') return this.stmts.saveJob(sourceId, sourcePath, ctx, ordinal, op.diagnoses, op.green);
     if (op.kind === 'live') return this.stmts.saveOne(sourceId, sourcePath, ctx, ordinal, op.diagnosis);

@@ -54,7 +54,7 @@ export async function similarBuildKeys(sql: SqlReader, prefix: string, limit = 5
   const like = `${prefix.replace(/[%_\\]/g, (c) => `\\${c}`).replace(/-\d*$/, '')}%`;
   // SQLite's LIKE ignores ASCII case; PostgreSQL's does not, and ILIKE is its spelling of it.
   const op = sql.dialect === 'sqlite' ? 'LIKE' : 'ILIKE';
-  const rows = await sql.all<{ key: string }>(`SELECT build_key AS key FROM builds WHERE build_key ${op} ? ESCAPE '\\' ORDER BY started DESC LIMIT ?`, [like, limit]);
+  const rows = await sql.all<{ key: string }>(`SELECT build_key AS key FROM builds WHERE build_key ${op} ? ESCAPE '\\' ORDER BY started DESC NULLS LAST LIMIT ?`, [like, limit]);
   return rows.map((r) => r.key);
 }
 
@@ -108,6 +108,9 @@ function toDiagnosis(r: Row): Diagnosis {
   if ((r.masked as number) < REDACTION_VERSION) Object.assign(d, redactStored(d));
   if (r.candidates !== null) d.candidates = JSON.parse(s('candidates')!);
   if (r.note !== null) d.note = s('note')!;
+  if (r.cause !== null && r.cause !== undefined) d.cause = JSON.parse(s('cause')!);
+  if (r.signature !== null && r.signature !== undefined) d.signature = s('signature')!;
+  d.generic = r.generic === 1;
   return d;
 }
 

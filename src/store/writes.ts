@@ -22,6 +22,8 @@ export type WriteOp =
   | (BuildOrigin & { kind: 'replace'; changed: Diagnosis[]; removed: string[] })
   /** A live fragment's row stored before its build key was known: deleted with its diagnoses. */
   | { kind: 'drop'; key: string }
+  /** A successful build's error-like lines, its job's baseline (reanalyze: its diagnoses are written apart). */
+  | { kind: 'green'; plan: string; job: string; build: string; green: GreenLines }
   /** A source read to its end (or as far as it could be): written after its jobs, in their transaction. */
   | { kind: 'finish'; sourceId: number; lines: number; status: 'done' | 'partial'; error: string | null };
 

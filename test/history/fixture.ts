@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { emptyContext, type AgentType, type BuildState, type Diagnosis, type JobContext, type RunnerKind, type Severity } from '../../src/model.js';
 import { Store } from '../../src/store/store.js';
 import type { WriteOp } from '../../src/store/writes.js';
+import { PgStore } from '../../src/store/pg-store.js';
+import type { SqlReader } from '../../src/store/sql.js';
+import { newDatabase } from '../helpers/databases.js';
 import { tempDir } from '../helpers/cli.js';
 
 interface Spec {
@@ -69,6 +72,14 @@ export function fixtureOps(builds: Spec[] = BUILDS): WriteOp[] {
     const diagnoses = spec.diagnoses.map(([rule, sev, sc, at, count]) => diagnosisOf(ctx, rule, sev, sc, at, count));
     return { kind: 'job', sourceId: null, sourcePath: `logs/${spec.key}.log`, ctx, ordinal: 0, diagnoses };
   });
+}
+
+/** The builds written into a new database of the kind, and its queries (for tests that run on both). */
+export async function fixtureStore(kind: 'sqlite' | 'postgres', builds: Spec[] = BUILDS): Promise<{ sql: SqlReader; close: () => Promise<void> }> {
+  const t = await newDatabase(kind);
+  const store = kind === 'sqlite' ? new Store(t.db) : await PgStore.open(t.db);
+  await store.write(fixtureOps(builds));
+  return { sql: store.sql(), close: async () => void (await store.close()) };
 }
 
 /** Writes the builds into a fresh database file; returns its path. */

@@ -1,16 +1,13 @@
-// History's SQL on either database answers as history/query.ts and history/stored.ts do on SQLite: the same rows
-// for every dimension, pair of dimensions, filter and limit, and the same builds and diagnoses read back.
+// The store's history SQL answers on PostgreSQL exactly as on SQLite: the same rows for every dimension, pair of
+// dimensions, filter and limit, and the same builds and diagnoses read back (test/history has the expected values).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
-import { historyRows as sqliteHistoryRows } from '../../src/history/query.js';
 import { resolveFilter, type HistoryFilter } from '../../src/history/filters.js';
 import { historyRows, staleCount, totalsOf, type Dimension } from '../../src/store/history-sql.js';
 import { sqliteReader, type SqlReader } from '../../src/store/sql.js';
-import * as stored from '../../src/history/stored.js';
 import { diagnosesOfBuild, findBuild, latestPerRule, planResultJobs, similarBuildKeys } from '../../src/store/stored-sql.js';
 import { Store } from '../../src/store/store.js';
 import { PgStore } from '../../src/store/pg-store.js';
-import { fixtureDb, fixtureOps } from '../history/fixture.js';
+import { fixtureOps, fixtureStore } from '../history/fixture.js';
 import { DATABASE_KINDS, dropTestDatabases, newDatabase } from '../helpers/databases.js';
 
 afterAll(dropTestDatabases);
@@ -31,8 +28,11 @@ const QUERIES: { by: Dimension[]; filter?: HistoryFilter; top?: number }[] = [
   { by: ['rule'], filter: { since: '7d' } },
 ];
 
-let reference: string;
-beforeAll(() => void (reference = fixtureDb()));
+/** SQLite's answers, the reference for PostgreSQL's. */
+let reference: SqlReader;
+let closeReference: () => Promise<void>;
+beforeAll(async () => void ({ sql: reference, close: closeReference } = await fixtureStore('sqlite')));
+afterAll(() => closeReference());
 
 describe.each(DATABASE_KINDS)('history SQL on %s', (kind) => {
   let sql: SqlReader;
@@ -48,9 +48,7 @@ describe.each(DATABASE_KINDS)('history SQL on %s', (kind) => {
 
   it.each(QUERIES.map((q) => [`--by ${q.by.join(',')} ${JSON.stringify(q.filter ?? {})}${q.top ? ` --top ${q.top}` : ''}`, q] as const))('%s', async (_, q) => {
     const filter = resolveFilter(q.filter ?? {}, NOW);
-    const db = new Database(reference, { readonly: true });
-    const expected = sqliteHistoryRows(db, { by: q.by, filter, top: q.top });
-    db.close();
+    const expected = await historyRows(reference, { by: q.by, filter, top: q.top });
     expect(expected.length).toBeGreaterThan(0);
     expect(await historyRows(sql, { by: q.by, filter, top: q.top })).toEqual(expected);
   });
@@ -74,12 +72,11 @@ describe.each(DATABASE_KINDS)('stored builds read back on %s', (kind) => {
   });
   afterAll(() => close());
 
-  it('show: a build by its key in any case, its diagnoses as history/stored.ts reads them on SQLite', async () => {
-    const db = new Database(reference, { readonly: true });
+  it('show: a build by its key in any case, its diagnoses as SQLite reads them back', async () => {
     const key = 'A-P-J1-2';
-    const expected = { build: stored.findBuild(db, key)!, diagnoses: stored.diagnosesOfBuild(db, stored.findBuild(db, key)!.id) };
-    const similar = stored.similarBuildKeys(db, 'a-p-j1-99');
-    db.close();
+    const found = (await findBuild(reference, key))!;
+    const expected = { build: found, diagnoses: await diagnosesOfBuild(reference, found.id) };
+    const similar = await similarBuildKeys(reference, 'a-p-j1-99');
     const build = await findBuild(sql, key.toLowerCase());
     expect({ ...build, id: 0, analyzedAt: '' }).toEqual({ ...expected.build, id: 0, analyzedAt: '' });
     expect(await diagnosesOfBuild(sql, build!.id)).toEqual(expected.diagnoses);
