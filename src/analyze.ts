@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type { Diagnosis, JobContext, Severity } from './model.js';
 import { SourceAnalyzer, type Sink } from './diagnose/analyzer.js';
 import type { RuleSet } from './rules/rule-set.js';
-import { expandInputs, openInput, openStream, type Input, type OpenedInput } from './sources/inputs.js';
+import { expandEach, openInput, openStream, type Input, type OpenedInput } from './sources/inputs.js';
 import { readLogStream } from './sources/log-source.js';
 import { readJsonStream } from './sources/json-source.js';
 import type { SourceInfo } from './store/store.js';
@@ -106,7 +106,7 @@ export async function analyze(given: AnalyzeOptions): Promise<AnalyzeResult> {
   const result = emptyResult();
   const collect = collector(result, given.keepDiagnoses !== false);
   const options = withQueue(given);
-  const inputs = expandEach(options.paths, result, options.cwd);
+  const inputs = expandEach(options.paths, result.failed, options.cwd);
   options.onInput?.({ kind: 'start', inputs });
   await stopOnStoreError(result, async () => {
     for (const input of inputs) {
@@ -157,19 +157,6 @@ async function analyzeInput(input: Input, options: AnalyzeOptions, result: Analy
   } else {
     options.onInput?.({ kind: 'done', input, lines: outcome.lines });
   }
-}
-
-/** Expands each path on its own, so a missing one is reported while the others are still read. */
-function expandEach(paths: string[], result: AnalyzeResult, cwd?: string): Input[] {
-  return paths.flatMap((path) => {
-    try {
-      return expandInputs([path], (unreadable) => void result.failed.push(unreadable), cwd);
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      result.failed.push(err);
-      return [];
-    }
-  });
 }
 
 async function readInput(input: Input, options: AnalyzeOptions, analyzer: SourceAnalyzer): Promise<number> {

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import split2 from 'split2';
 import { InputError } from '../errors.js';
 import type { Diagnosis } from '../model.js';
-import { expandInputs, openInput, type Input } from '../sources/inputs.js';
+import { expandEach, openInput, type Input } from '../sources/inputs.js';
 import type { IngestItem, SourceInfo } from '../store/store.js';
 import { parseRecord, RecordError } from './record.js';
 
@@ -45,7 +45,7 @@ const MAX_LINE = 64 << 20;
 
 export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const result: IngestResult = { inputs: 0, stored: 0, kept: 0, bad: 0, failed: [] };
-  for (const input of expand(options.paths, result, options.cwd)) {
+  for (const input of expandEach(options.paths, result.failed, options.cwd)) {
     result.inputs++;
     const id = await options.store.beginSource({ path: input.path ?? '-', kind: 'ndjson', size: input.stat?.size ?? null, mtimeMs: input.stat ? Math.trunc(input.stat.mtimeMs) : null, fingerprint: null });
     try {
@@ -58,18 +58,6 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     }
   }
   return result;
-}
-
-function expand(paths: string[], result: IngestResult, cwd?: string): Input[] {
-  return paths.flatMap((path) => {
-    try {
-      return expandInputs([path], (unreadable) => void result.failed.push(unreadable), cwd);
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      result.failed.push(err);
-      return [];
-    }
-  });
 }
 
 /** Reads one input line by line (split2) and stores its diagnoses in batches; returns the number of lines. */

@@ -5,10 +5,8 @@ import { resolveFilter, type HistoryFilter } from '../../src/history/filters.js'
 import { historyRows, staleCount, totalsOf, type Dimension } from '../../src/store/history-sql.js';
 import { sqliteReader, type SqlReader } from '../../src/store/sql.js';
 import { diagnosesOfBuild, findBuild, latestPerRule, planResultJobs, similarBuildKeys } from '../../src/store/stored-sql.js';
-import { Store } from '../../src/store/store.js';
-import { PgStore } from '../../src/store/pg-store.js';
-import { fixtureOps, fixtureStore } from '../history/fixture.js';
-import { DATABASE_KINDS, dropTestDatabases, newDatabase } from '../helpers/databases.js';
+import { fixtureStore } from '../history/fixture.js';
+import { DATABASE_KINDS, dropTestDatabases } from '../helpers/databases.js';
 
 afterAll(dropTestDatabases);
 
@@ -37,13 +35,7 @@ afterAll(() => closeReference());
 describe.each(DATABASE_KINDS)('history SQL on %s', (kind) => {
   let sql: SqlReader;
   let close: () => Promise<void>;
-  beforeAll(async () => {
-    const t = await newDatabase(kind);
-    const store = kind === 'sqlite' ? new Store(t.db) : await PgStore.open(t.db);
-    await store.write(fixtureOps());
-    sql = kind === 'sqlite' ? (store as Store).sql() : (store as PgStore).sql();
-    close = async () => void (await store.close());
-  });
+  beforeAll(async () => void ({ sql, close } = await fixtureStore(kind)));
   afterAll(() => close());
 
   it.each(QUERIES.map((q) => [`--by ${q.by.join(',')} ${JSON.stringify(q.filter ?? {})}${q.top ? ` --top ${q.top}` : ''}`, q] as const))('%s', async (_, q) => {
@@ -63,13 +55,7 @@ describe.each(DATABASE_KINDS)('history SQL on %s', (kind) => {
 describe.each(DATABASE_KINDS)('stored builds read back on %s', (kind) => {
   let sql: SqlReader;
   let close: () => Promise<void>;
-  beforeAll(async () => {
-    const t = await newDatabase(kind);
-    const store = kind === 'sqlite' ? new Store(t.db) : await PgStore.open(t.db);
-    await store.write(fixtureOps());
-    sql = kind === 'sqlite' ? (store as Store).sql() : (store as PgStore).sql();
-    close = async () => void (await store.close());
-  });
+  beforeAll(async () => void ({ sql, close } = await fixtureStore(kind)));
   afterAll(() => close());
 
   it('show: a build by its key in any case, its diagnoses as SQLite reads them back', async () => {

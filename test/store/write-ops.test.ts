@@ -1,7 +1,8 @@
 // The ingest side of the storage port, the same on SQLite and PostgreSQL: queued writes applied in order, one
 // transaction a batch; finished jobs replace, live diagnoses add, a complete log's build is kept, fragments dropped.
 import { afterAll, describe, expect, it } from 'vitest';
-import { emptyContext, type Diagnosis, type JobContext } from '../../src/model.js';
+import type { Diagnosis, JobContext } from '../../src/model.js';
+import { diagnosis, jobContext } from '../helpers/jobs.js';
 import { Store } from '../../src/store/store.js';
 import { PgStore } from '../../src/store/pg-store.js';
 import type { WriteOp } from '../../src/store/writes.js';
@@ -9,22 +10,8 @@ import { DATABASE_KINDS, dropTestDatabases, newDatabase, type TestDb } from '../
 
 afterAll(dropTestDatabases);
 
-function ctxOf(build: string | null, extra: Partial<JobContext> = {}): JobContext {
-  const c = emptyContext();
-  Object.assign(c, { build, plan: 'A-B', state: 'failed', finished: true, started: '2025-11-03T09:41:00', ...extra });
-  c.agent = { name: 'linux-01', type: 'remote', container: false, service: null, home: '/home/bamboo', os: 'linux' };
-  c.runner = { kind: 'docker', image: 'maven:3.9', volumes: [{ host: '/a', container: '/a' }], arguments: [] };
-  return c;
-}
-
-function diag(rule: string, extra: Partial<Diagnosis> = {}): Diagnosis {
-  return {
-    rule, title: rule, severity: 'error', category: 'docker', scenario: 's', build: 'A-B-JOB1-1', plan: 'A-B', job: 'JOB1', number: 1,
-    agent: { name: 'linux-01', type: 'remote', container: false, service: null, home: '/home/bamboo', os: 'linux' },
-    runner: { kind: 'docker', image: 'maven:3.9', volumes: [] }, task: { name: 't', type: null }, source: 'x.log', line: 3,
-    time: '2025-11-03T09:41:08', evidence: ['boom'], captures: { a: 'b' }, count: 2, fix: 'do it', ruleVersion: 'v1', ...extra,
-  };
-}
+const ctxOf = (build: string | null, extra: Partial<JobContext> = {}) => jobContext(build, { finished: true, started: '2025-11-03T09:41:00', ...extra });
+const diag = (rule: string, extra: Partial<Diagnosis> = {}) => diagnosis(rule, { ruleVersion: 'v1', ...extra });
 
 const job = (key: string | null, diagnoses: Diagnosis[], ctx: Partial<JobContext> = {}, ordinal = 0): WriteOp =>
   ({ kind: 'job', sourceId: null, sourcePath: 'x.log', ctx: ctxOf(key, ctx), ordinal, diagnoses });

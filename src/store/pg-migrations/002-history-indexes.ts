@@ -1,11 +1,3 @@
-// PostgreSQL migration 002 (SQLite's 002): indexes for history queries. Frozen once shipped.
+// PostgreSQL migration 002: SQLite's 002 as it is (its SQL is PostgreSQL's too). Frozen once shipped, as that one is.
 
-/** As SQLite's 002 (see its comment). */
-export const sql = `
-DROP INDEX diagnoses_at;
-DROP INDEX diagnoses_rule_at;
-CREATE INDEX diagnoses_time ON diagnoses(at, rule, build_id, severity, plan, job, agent_name, agent_type, runner_kind, scenario);
-CREATE INDEX diagnoses_rule_time ON diagnoses(rule, at, build_id);
-CREATE INDEX diagnoses_build_severity ON diagnoses(build_id, severity);
-CREATE INDEX builds_failed ON builds(started) WHERE state = 'failed';
-`;
+export { sql } from '../migrations/002-history-indexes.js';

@@ -1,5 +1,3 @@
-// PostgreSQL migration 003 (SQLite's 003): whether a build's log was read to its end. Frozen once shipped.
+// PostgreSQL migration 003: SQLite's 003 as it is (its SQL is PostgreSQL's too). Frozen once shipped, as that one is.
 
-export const sql = `
-ALTER TABLE builds ADD COLUMN finished INTEGER NOT NULL DEFAULT 0;
-`;
+export { sql } from '../migrations/003-build-finished.js';
