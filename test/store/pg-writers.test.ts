@@ -88,6 +88,27 @@ describe.skipIf(!DATABASE_KINDS.includes('postgres'))('PostgreSQL with many writ
     }
   });
 
+  it('history, show, report and analyze name the database without its password', async () => {
+    const t = await newDatabase('postgres');
+    const password = new URL(t.db).password;
+    expect(password.length).toBeGreaterThan(8);
+    const analyzed = await runCli(['analyze', 'samples', '--db', t.db]);
+    const html = join(dir, 'report.html');
+    const runs = [
+      analyzed,
+      await runCli(['history', '--db', t.db, '--by', 'rule,agent']),
+      await runCli(['history', '--db', t.db, '--unexplained', '--format', 'json']),
+      await runCli(['show', 'NO-SUCH-BUILD-1', '--db', t.db]),
+      await runCli(['report', '--db', t.db, '--html', html]),
+    ];
+    expect(analyzed.stderr).toContain(':***@');
+    expect(runs[3].stderr).toMatch(/:\*\*\*@.*no build NO-SUCH-BUILD-1/);
+    for (const r of runs) expect(r.stdout + r.stderr).not.toContain(password);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain(':***@');
+    expect(page).not.toContain(password);
+  });
+
   it('refuses a database whose tables it did not make, and leaves them as they are', async () => {
     const t = await newDatabase('postgres');
     const { default: pg } = await import('pg');
