@@ -1,8 +1,8 @@
 // `--follow` as a library call: files read as they grow (tail -F), diagnoses printed and stored as they arise.
 
 import { resolve } from 'node:path';
-import { collector, emptyResult, readSource, stopOnStoreError, withQueue, type AnalyzeOptions, type AnalyzeResult } from './analyze.js';
-import type { SourceAnalyzer } from './diagnose/analyzer.js';
+import { analyzerFor, collector, emptyResult, readSource, stopOnStoreError, withQueue, type AnalyzeOptions, type AnalyzeResult } from './analyze.js';
+import type { Sink } from './diagnose/analyzer.js';
 import { InputError, StoreError } from './errors.js';
 import { followFile, type FollowEvent } from './sources/follow.js';
 import { notFollowable, peek } from './sources/inputs.js';
@@ -47,7 +47,7 @@ export async function analyzeFollow(given: FollowAnalyzeOptions): Promise<Analyz
       result.inputs++;
       const info = { path: resolve(options.cwd ?? '.', path), kind: 'follow', size: null, mtimeMs: null, fingerprint: null };
       // readLogStream ends the jobs read before a failure (the file may have gone unreadable): they are stored.
-      const read = (analyzer: SourceAnalyzer) => readLogStream(stream, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes });
+      const read = (sinks: Sink[]) => readLogStream(stream, options.ruleSet.automaton, analyzerFor(options, generation.name, true, sinks), { maxLineBytes: options.maxLineBytes });
       const outcome = await readSource(options, generation.name, info, true, collect, read);
       if (outcome.error) result.failed.push(outcome.error);
     }

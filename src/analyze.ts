@@ -2,16 +2,17 @@
 
 import type { Readable } from 'node:stream';
 import type { Diagnosis, JobContext, Severity } from './model.js';
-import { SourceAnalyzer, type Sink } from './diagnose/analyzer.js';
+import { SourceAnalyzer, betweenOf, type Sink } from './diagnose/analyzer.js';
 import type { RuleSet } from './rules/rule-set.js';
-import { expandEach, openInput, openStream, type Input, type OpenedInput } from './sources/inputs.js';
-import { readLogStream } from './sources/log-source.js';
-import { readJsonStream } from './sources/json-source.js';
+import { expandEach, openStream, type Input } from './sources/inputs.js';
+import { readInput, readOpened } from './sources/read-input.js';
+import { readAhead, type ReadAhead } from './pool/ahead.js';
+import { JobCollector, deliver, type JobStep } from './pool/hand-off.js';
 import type { SourceInfo } from './store/store.js';
 import type { StorePort } from './store/port.js';
 import { StoreSink } from './store/store-sink.js';
 import { WriteQueue } from './store/write-queue.js';
-import { InputError, StoreError } from './errors.js';
+import { InputError, StoreError, WorkerError } from './errors.js';
 import type { Baseline } from './diagnose/job-causes.js';
 
 export interface AnalyzeOptions {
@@ -45,6 +46,12 @@ export interface AnalyzeOptions {
   keepDiagnoses?: boolean;
   /** The green baseline of each job (see AnalyzerOptions.baseline); by default the store's. */
   baseline?: Baseline;
+  /** Readers of files (default 1: this thread): N - 1 worker threads and this one (see src/pool/ahead.ts). */
+  jobs?: number;
+  /** The `--agents` files and `--specs` paths `enrich` was made from: workers make their own (else one thread reads). */
+  context?: { agents?: string[]; specs?: string[] };
+  /** Run in this thread on each finished job of a batch input, in input order, before the sinks (see JobStep). */
+  jobSteps?: JobStep[];
 }
 
 export type InputEvent =
@@ -108,12 +115,20 @@ export async function analyze(given: AnalyzeOptions): Promise<AnalyzeResult> {
   const options = withQueue(given);
   const inputs = expandEach(options.paths, result.failed, options.cwd);
   options.onInput?.({ kind: 'start', inputs });
-  await stopOnStoreError(result, async () => {
-    for (const input of inputs) {
-      if (options.signal?.aborted) break;
-      await analyzeInput(input, options, result, collect);
-    }
-  }, options.queue);
+  // A green baseline is looked up in the database while a job is read: workers cannot, so one thread reads until it
+  // is applied as a job step (on this thread, to each finished job) instead.
+  // (With a store there is a baseline, so what is read ahead is never already stored.)
+  const ahead = baselineOf(options) ? null : readAhead(inputs, () => true, options);
+  try {
+    await stopOnStoreError(result, async () => {
+      for (const input of inputs) {
+        if (options.signal?.aborted) break;
+        await analyzeInput(input, options, result, collect, ahead);
+      }
+    }, options.queue);
+  } finally {
+    await ahead?.close();
+  }
   if (options.signal?.aborted) result.stopped = true;
   return result;
 }
@@ -137,11 +152,17 @@ export async function stopOnStoreError(result: AnalyzeResult, run: () => Promise
   }
 }
 
-async function analyzeInput(input: Input, options: AnalyzeOptions, result: AnalyzeResult, collect: Collector): Promise<void> {
+/** Read completely before and unchanged since: skipped unless `force`. */
+async function alreadyStored(options: AnalyzeOptions, info: SourceInfo): Promise<boolean> {
+  return !!options.store && !options.force && info.size !== null && !!(await options.store.findSource(info));
+}
+
+async function analyzeInput(input: Input, options: AnalyzeOptions, result: AnalyzeResult, collect: Collector, ahead: ReadAhead | null): Promise<void> {
   result.inputs++;
   const info = sourceInfo(input);
   const store = options.store;
-  if (store && !options.force && info.size !== null && (await store.findSource(info))) {
+  if (await alreadyStored(options, info)) {
+    ahead?.drop(input);
     result.skipped++;
     options.onInput?.({ kind: 'skipped', input, reason: 'already analysed, unchanged since (use --force to read it again)' });
     return;
@@ -149,8 +170,12 @@ async function analyzeInput(input: Input, options: AnalyzeOptions, result: Analy
   if (store && input.path !== null && (await store.takeInterrupted(info.path)) > 0) {
     options.onInput?.({ kind: 'notice', input, message: 'an earlier run was stopped while reading it (interrupted): reading it again' });
   }
-  const read = (analyzer: SourceAnalyzer) => readInput(input, options, analyzer);
-  const outcome = await readSource(options, input.name, info, input.path === null, collect, read);
+  const notice = (message: string) => options.onInput?.({ kind: 'notice', input, message });
+  const live = input.path === null;
+  const { stdin, onBytes, signal, maxLineBytes } = options;
+  const reading = { automaton: options.ruleSet.automaton, maxLineBytes, stdin, onBytes, signal, notice };
+  const read = ahead?.take(input, notice) ?? ((sinks: Sink[]) => readInput(input, analyzerFor(options, input.name, live, sinks), reading));
+  const outcome = await readSource(options, input.name, info, live, collect, read);
   if (outcome.error) {
     result.failed.push(outcome.error);
     options.onInput?.({ kind: 'failed', input, error: outcome.error });
@@ -159,18 +184,8 @@ async function analyzeInput(input: Input, options: AnalyzeOptions, result: Analy
   }
 }
 
-async function readInput(input: Input, options: AnalyzeOptions, analyzer: SourceAnalyzer): Promise<number> {
-  const opened = await openInput(input, options.stdin, options.onBytes, options.signal);
-  return readOpened(opened, options, analyzer, (message) => options.onInput?.({ kind: 'notice', input, message }));
-}
-
-function readOpened(opened: OpenedInput, options: SourceOptions, analyzer: SourceAnalyzer, notice?: (message: string) => void): Promise<number> {
-  const read = opened.kind === 'json' ? readJsonStream : readLogStream;
-  return read(opened.stream, options.ruleSet.automaton, analyzer, { maxLineBytes: options.maxLineBytes, notice });
-}
-
-/** What reading one source needs, whatever it comes from; `queue` is the run's (see withQueue). */
-type SourceOptions = Pick<AnalyzeOptions, 'ruleSet' | 'store' | 'sinks' | 'maxLineBytes' | 'enrich' | 'baseline'> & { queue?: WriteQueue | null };
+/** What reading one source needs, whatever it comes from. */
+type SourceOptions = Pick<AnalyzeOptions, 'ruleSet' | 'store' | 'sinks' | 'maxLineBytes' | 'enrich' | 'baseline' | 'jobSteps'> & { queue?: WriteQueue | null };
 
 /**
  * Reads one source into the sinks and the store: its `sources` row ends 'done', or 'partial' with the error when
@@ -182,7 +197,7 @@ export async function readSource(
   info: SourceInfo,
   live: boolean,
   collect: Collector,
-  read: (analyzer: SourceAnalyzer) => Promise<number>,
+  read: (sinks: Sink[]) => Promise<number>,
 ): Promise<{ lines: number; error?: undefined } | { error: InputError }> {
   const sourceId = options.store ? await options.store.beginSource(info) : null;
   // The source's end is written after its jobs, in their transaction: 'done' never stands without them.
@@ -190,13 +205,13 @@ export async function readSource(
     if (sourceId !== null) options.queue?.push({ kind: 'finish', sourceId, lines, status, error });
   };
   try {
-    const lines = await read(sourceAnalyzer(options, name, sourceId, live, collect));
+    const lines = await read(sourceSinks(options, name, sourceId, live, collect));
     finish(lines, 'done', null);
     // Each source's jobs start to be written as it ends (while the next is read): a failure later keeps them.
     await options.queue?.between(true);
     return { lines };
   } catch (err) {
-    if (err instanceof StoreError) throw err;
+    if (err instanceof StoreError || err instanceof WorkerError) throw err;
     const error = err instanceof InputError ? err : new InputError(name, null, (err as Error).message);
     finish(error.line ?? 0, 'partial', error.message);
     return { error };
@@ -227,9 +242,10 @@ export async function analyzeStream(given: StreamAnalyzeOptions): Promise<Analyz
   const collect = collector(result, given.keepDiagnoses !== false);
   const options = withQueue(given);
   const info = { path: options.name, kind: options.kind, size: null, mtimeMs: null, fingerprint: null };
+  const reading = { automaton: options.ruleSet.automaton, maxLineBytes: options.maxLineBytes, notice: options.notice };
   await stopOnStoreError(result, async () => {
-    const outcome = await readSource(options, options.name, info, false, collect, async (analyzer) =>
-      readOpened(await openStream(options.name, options.stream, undefined, () => void release(options.stream)), options, analyzer, options.notice),
+    const outcome = await readSource(options, options.name, info, false, collect, async (sinks) =>
+      readOpened(await openStream(options.name, options.stream, undefined, () => void release(options.stream)), analyzerFor(options, options.name, false, sinks), reading),
     );
     if (outcome.error) result.failed.push(outcome.error);
   }, options.queue);
@@ -247,13 +263,25 @@ function sourceInfo(input: Input) {
   };
 }
 
-/** The analyzer of one source, its diagnoses going to the given sinks and, live or per job, to the store. */
-function sourceAnalyzer(options: SourceOptions, name: string, sourceId: number | null, live: boolean, collect: Collector): SourceAnalyzer {
+/** Where one source's diagnoses go: the given sinks and, live or per job, the store. */
+function sourceSinks(options: SourceOptions, name: string, sourceId: number | null, live: boolean, collect: Collector): Sink[] {
   // Jobs with no build key are stored under `<source>#n`: two separate runs on stdin must not share `-#1`.
   const storedAs = name === '-' ? `-@${new Date().toISOString()}` : name;
   // With a store, a diagnosis is counted once the database holds it (when it fails, the summary counts only that).
-  const sinks = options.queue ? [new StoreSink(options.queue, sourceId, storedAs, live, collect()), ...options.sinks] : [...options.sinks, collect()];
+  return options.queue ? [new StoreSink(options.queue, sourceId, storedAs, live, collect()), ...options.sinks] : [...options.sinks, collect()];
+}
+
+/** The green baseline jobs are read against: given, or the store's (a database lookup: this thread only). */
+export function baselineOf(options: Pick<AnalyzeOptions, 'store' | 'baseline'>): Baseline | undefined {
   const store = options.store;
-  const baseline = options.baseline ?? (store ? (plan: string, job: string) => store.greenHashes(plan, job) : undefined);
-  return new SourceAnalyzer(name, options.ruleSet, sinks, { live, enrich: options.enrich, baseline });
+  return options.baseline ?? (store ? (plan: string, job: string) => store.greenHashes(plan, job) : undefined);
+}
+
+/**
+ * The analyzer of one source read in this thread. A batch source's jobs go through the same hand-off as a worker's
+ * (the steps, then the sinks); live diagnoses go to the sinks as they arise.
+ */
+export function analyzerFor(options: SourceOptions, name: string, live: boolean, sinks: Sink[]): SourceAnalyzer {
+  const out = live ? sinks : [new JobCollector((job) => deliver(job, sinks, options.jobSteps), () => betweenOf(sinks))];
+  return new SourceAnalyzer(name, options.ruleSet, out, { live, enrich: options.enrich, baseline: baselineOf(options) });
 }

@@ -56,3 +56,8 @@ export class ServerError extends Error {
     this.name = 'ServerError';
   }
 }
+
+/** A worker thread of `--jobs` failed (a bug, not a bad input: a broken input fails alone): the run stops. */
+export class WorkerError extends Error {
+  override name = 'WorkerError';
+}

@@ -1,5 +1,6 @@
 // `bamboo-doctor analyze [paths..]`: the main job.
 
+import { availableParallelism } from 'node:os';
 import { analyze } from '../analyze.js';
 import { severitiesAtLeast, type Severity } from '../model.js';
 import { printer, type Format } from '../output/printers.js';
@@ -24,6 +25,8 @@ export interface AnalyzeArgs {
   /** `--agents` files and `--specs` paths: what the user knows about where jobs ran. */
   agents?: string[];
   specs?: string[];
+  /** `--jobs`: worker threads; by default one per core. */
+  jobs?: number;
 }
 
 /** Skipped inputs named one by one; past these, a daily run over a whole export folder says only how many more. */
@@ -40,7 +43,9 @@ export const restoreDash = (arg: string): string => (arg === STDIN_STAND_IN ? '-
 export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number> {
   if (args.paths.length === 0) throw new UsageError('analyze needs at least one file, folder, or - for stdin');
   const ruleSet = loadRuleSet(userPaths(io, args.rules), { allowSlow: args.allowSlowRules });
-  const enrich = await userContext(userPaths(io, args.agents), userPaths(io, args.specs));
+  // What the user's context is made from: the workers of --jobs make their own from it.
+  const context = { agents: userPaths(io, args.agents), specs: userPaths(io, args.specs) };
+  const enrich = await userContext(context.agents, context.specs);
   const store = await openStoreOption(args.db, io);
   const progress = progressLine(io.stderr);
   const sharesTerminal = (io.stdout as { isTTY?: boolean }).isTTY === true;
@@ -71,6 +76,8 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
       cwd: io.cwd,
       maxLineBytes: args.maxLineBytes,
       enrich,
+      jobs: args.jobs ?? availableParallelism(),
+      context,
       keepDiagnoses: false,
       onInput: (e) => {
         if (e.kind === 'notice') {

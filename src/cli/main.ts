@@ -11,7 +11,7 @@ import { reanalyzeCli } from './reanalyze-command.js';
 import { reportCli } from './report-command.js';
 import { showCli } from './show-command.js';
 import { fetchCli, watchCli } from './server-args.js';
-import { failOnOption, readingOptions } from './shared.js';
+import { failOnOption, jobsOption, readingOptions } from './shared.js';
 
 export async function main(argv: string[], io: Io): Promise<number> {
   let code: number = EXIT.ok;
@@ -30,7 +30,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
           .option('db', { type: 'string', describe: 'SQLite file (default $BAMBOO_DOCTOR_DB or ./bamboo-doctor.db); --no-db to store nothing' })
           .option('fail-on', failOnOption)
           .option('force', { type: 'boolean', default: false, describe: 'read inputs again even when the database holds them unchanged' })
-          .option('follow', { type: 'boolean', default: false, describe: 'keep reading the files as they grow (tail -F), until SIGINT/SIGTERM' }),
+          .option('follow', { type: 'boolean', default: false, describe: 'keep reading the files as they grow (tail -F), until SIGINT/SIGTERM' })
+          .option('jobs', { type: 'number', coerce: jobsOption, describe: 'worker threads reading files (default: one per core; 1 reads in one thread)' }),
       (a) =>
         run(
           (a.follow ? followCommand : analyzeCommand)(
@@ -45,6 +46,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
               maxLineBytes: a['max-line-bytes'],
               agents: a.agents as string[],
               specs: a.specs as string[],
+              jobs: a.jobs,
             },
             io,
           ),

@@ -47,6 +47,13 @@ export async function openQueryStore(option: DbOption | undefined, io: Io, mode:
   return path !== false && isPostgresUrl(path) ? PgStore.open(path) : openExistingStore(path, mode);
 }
 
+/** `--jobs`: a whole number of worker threads, at least 1. */
+export function jobsOption(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`--jobs ${value}: expected a whole number of worker threads, 1 or more`);
+  return value;
+}
+
 /** `--max-line-bytes`: a positive whole number (0, a negative or NaN cut every line to nothing and read no build). */
 export function lineBytesOption(value: number | undefined): number | undefined {
   if (value === undefined) return undefined;

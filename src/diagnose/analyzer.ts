@@ -29,7 +29,17 @@ export interface Sink {
    * Between two chunks of input (the line loop is not running): a sink that hands work to something slower (the
    * store's write queue) may make the reading wait here. Undefined when there is nothing to wait for.
    */
-  between?(): Promise<void> | undefined;
+  between?(): Promise<unknown> | undefined;
+}
+
+/** What the sinks ask the reading to wait for between chunks, if anything (see Sink.between). */
+export function betweenOf(sinks: readonly Sink[]): Promise<unknown> | undefined {
+  let wait: Promise<unknown> | undefined;
+  for (const sink of sinks) {
+    const w = sink.between?.();
+    if (w) wait = wait ? Promise.all([wait, w]) : w;
+  }
+  return wait;
 }
 
 export interface AnalyzerOptions {
@@ -56,6 +66,8 @@ export class SourceAnalyzer {
   private readonly segmenter = new JobSegmenter();
   /** The lines before the one being read, from the reader (a `.log`); absent for other inputs. */
   private lookBack: ((count: number) => LogLine[]) | null = null;
+  /** Candidate lines read since the job being read began. */
+  private linesInJob = 0;
 
   constructor(
     readonly source: string,
@@ -68,12 +80,7 @@ export class SourceAnalyzer {
 
   /** Between chunks: what the sinks ask the reading to wait for, if anything (see Sink.between). */
   between(): Promise<unknown> | undefined {
-    let wait: Promise<unknown> | undefined;
-    for (const sink of this.sinks) {
-      const w = sink.between?.();
-      if (w) wait = wait ? Promise.all([wait, w]) : w;
-    }
-    return wait;
+    return betweenOf(this.sinks);
   }
 
   /** Lets a failed task with no error-like line take its last lines as cause lines (see JobCauses.fallback). */
@@ -87,6 +94,7 @@ export class SourceAnalyzer {
   }
 
   line(line: LogLine): void {
+    this.linesInJob++;
     const hits = this.ruleSet.match(line.text, line.parts);
     let event = null;
     const lifecycle = hits.context || line.key !== undefined || line.agent !== undefined;
@@ -122,6 +130,14 @@ export class SourceAnalyzer {
     seed(this.job.ctx);
   }
 
+  /**
+   * True when the given build header, read next, would begin a job with nothing carried over from the lines read
+   * before it: a log split there reads the same in parts (src/pool/split.ts).
+   */
+  splitsBefore(header: LogLine): boolean {
+    return this.linesInJob === 0 || this.segmenter.startsJob(this.job, header);
+  }
+
   /** Ends the input: the job being read ends with it. */
   end(): void {
     this.endJob();
@@ -144,6 +160,7 @@ export class SourceAnalyzer {
   private endJob(): void {
     const job = this.job;
     this.job = this.newJob();
+    this.linesInJob = 0;
     if (job.drafts.size === 0 && !showsJob(job.ctx) && !(job.ctx.state === 'failed' && job.ctx.finished)) return;
     this.options.enrich?.(job.ctx);
     const diagnoses: Diagnosis[] = [];

@@ -23,16 +23,7 @@ export async function readLogStream(
   analyzer: SourceAnalyzer,
   options: ReadOptions = {},
 ): Promise<number> {
-  const reader = new LineReader(
-    automaton,
-    (line, text, truncated) => {
-      const entry = parseEnvelope(text, line);
-      if (truncated) entry.truncated = true;
-      analyzer.line(entry);
-    },
-    options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
-  );
-  analyzer.useLookBack((count) => reader.linesBefore(count).map((l) => parseEnvelope(l.text, l.line)));
+  const reader = logLineReader(automaton, analyzer, options.maxLineBytes);
   try {
     for await (const chunk of stream) {
       reader.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
@@ -43,13 +34,30 @@ export async function readLogStream(
   } catch (err) {
     // The database failed while storing a job: reading on (or ending the jobs, which stores them) cannot help.
     if (err instanceof StoreError) throw err;
-    reader.end();
-    analyzer.end();
-    throw new InputError(analyzer.source, reader.lines + 1, (err as Error).message);
+    throw endBroken(reader, analyzer, err);
   }
   reader.end();
   analyzer.end();
   return reader.lines;
+}
+
+/** The line reader that hands each candidate line of a `.log` to the analyzer, its envelope parsed. */
+export function logLineReader(automaton: KeywordAutomaton, analyzer: SourceAnalyzer, maxLineBytes = DEFAULT_MAX_LINE_BYTES): LineReader {
+  const toAnalyzer = (line: number, text: string, truncated: boolean) => {
+    const entry = parseEnvelope(text, line);
+    if (truncated) entry.truncated = true;
+    analyzer.line(entry);
+  };
+  const reader = new LineReader(automaton, toAnalyzer, maxLineBytes);
+  analyzer.useLookBack((count) => reader.linesBefore(count).map((l) => parseEnvelope(l.text, l.line)));
+  return reader;
+}
+
+/** A reading broke: what was read is analysed and its jobs ended; the error to raise names the line reached. */
+export function endBroken(reader: LineReader, analyzer: SourceAnalyzer, err: unknown): InputError {
+  reader.end();
+  analyzer.end();
+  return new InputError(analyzer.source, reader.lines + 1, (err as Error).message);
 }
 
 export type InputKind = 'gzip' | 'json' | 'xml' | 'html' | 'text' | 'binary';

@@ -2,7 +2,6 @@
 
 import type { LogLine } from '../model.js';
 import { htmlToText, parseStamp } from '../parse/envelope.js';
-import type { KeywordAutomaton } from '../rules/keywords.js';
 
 /** The fields of a log entry the analysis needs; the others (`date`, …) are skipped while parsing. */
 export interface EntryFields {
@@ -34,31 +33,4 @@ export function entryLine(e: EntryFields, text: string, line: number, maxChars: 
   }
   if (entry.text.includes('\n')) entry.parts = entry.text.split(/\r?\n/);
   return entry;
-}
-
-/**
- * True when the text holds a rule or context keyword: other entries cannot change the analysis, so no line
- * is made for them. ASCII text is walked by char code without allocating; other text goes through UTF-8
- * bytes, as the automaton is built over bytes.
- */
-export function hasKeyword(automaton: KeywordAutomaton, text: string): boolean {
-  const { delta, accepting } = automaton;
-  let s = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c > 127) return hasKeywordBytes(automaton, Buffer.from(text, 'utf8'));
-    s = delta[(s << 8) | c];
-    if (accepting[s] !== 0) return true;
-  }
-  return false;
-}
-
-function hasKeywordBytes(automaton: KeywordAutomaton, bytes: Buffer): boolean {
-  const { delta, accepting } = automaton;
-  let s = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    s = delta[(s << 8) | bytes[i]];
-    if (accepting[s] !== 0) return true;
-  }
-  return false;
 }

@@ -1,13 +1,13 @@
-// Walks stream-json tokens of a REST export: finds job results and their log entries, and feeds the analyzer.
+// Walks the tokens of a REST export (json-tokens.ts): finds job results and their log entries, and feeds the analyzer.
 
-import type { Token } from 'stream-json/parser.js';
 import { applyBuildKey } from '../context/tracker.js';
 import type { SourceAnalyzer } from '../diagnose/analyzer.js';
 import type { JobContext, LogLine } from '../model.js';
 import type { KeywordAutomaton } from '../rules/keywords.js';
-import { emptyEntry, entryLine, entryText, hasKeyword, type EntryFields } from './rest-entry.js';
+import { emptyEntry, entryLine, entryText, type EntryFields } from './rest-entry.js';
 import { EntryCoverage } from './rest-coverage.js';
 import { BAMBOO_FIELDS, describeTop, notBambooMessage } from './rest-shape.js';
+import type { JsonSink } from './json-tokens.js';
 
 /**
  * What a JSON container is to us. A result is the top-level object, or an element of an array under a key
@@ -51,19 +51,18 @@ const RESULT_FIELDS = new Set(['buildResultKey', 'key', 'state']);
 const ENTRY_FIELDS = new Set(['log', 'unstyledLog', 'formattedDate', 'cssStyle']);
 const STATES: Record<string, JobContext['state']> = { Failed: 'failed', Successful: 'successful' };
 
-export class RestWalker {
+export class RestWalker implements JsonSink {
   /** Entries read in the whole input. */
   entries = 0;
   /** True once a field of Bamboo's result resources was seen (see `notBamboo`). */
   private bambooShaped = false;
   /** What the input's first JSON value is, for a message when it is not an export. */
   private top: string | null = null;
-  /** The string value being read, kept to `maxChars` + 1 characters however long it is (a 100 MB log entry). */
-  private string: { parts: string[]; length: number } | null = null;
   /** Results with no entries, or only a page of them: what the user is told after the reading. */
   readonly coverage = new EntryCoverage();
   private readonly stack: Frame[] = [];
-  private key: string | null = null;
+  /** The key of the value read next. */
+  private field: string | null = null;
   private entry: EntryFields = emptyEntry();
   /** The job whose entries are read now (or were read last). */
   private job: ResultState | null = null;
@@ -74,43 +73,14 @@ export class RestWalker {
     private readonly maxChars: number,
   ) {}
 
-  tokens(tokens: Token[]): void {
-    for (const t of tokens) {
-      this.top ??= describeTop(t.name, 'value' in t ? t.value : undefined);
-      switch (t.name) {
-        case 'keyValue':
-          this.key = t.value;
-          if (BAMBOO_FIELDS.has(t.value)) this.bambooShaped = true;
-          break;
-        case 'startString':
-          this.string = { parts: [], length: 0 };
-          break;
-        case 'stringChunk':
-          this.chunk(t.value);
-          break;
-        case 'endString':
-          this.scalar(this.string?.parts.join('') ?? '');
-          this.string = null;
-          break;
-        case 'startObject':
-        case 'startArray':
-          this.open(t.name === 'startObject');
-          break;
-        case 'endObject':
-        case 'endArray':
-          this.close();
-          break;
-        case 'stringValue':
-        case 'numberValue':
-          this.scalar(t.value);
-          break;
-        case 'nullValue':
-        case 'trueValue':
-        case 'falseValue':
-          this.key = null;
-          break;
-      }
-    }
+  key(name: string): void {
+    this.field = name;
+    if (BAMBOO_FIELDS.has(name)) this.bambooShaped = true;
+  }
+
+  literal(word: 'null' | 'true' | 'false'): void {
+    this.top ??= describeTop(`${word}Value`, word);
+    this.field = null;
   }
 
   /**
@@ -119,15 +89,6 @@ export class RestWalker {
    */
   notBamboo(): string | null {
     return this.bambooShaped ? null : notBambooMessage(this.top);
-  }
-
-  private chunk(value: string): void {
-    const s = this.string;
-    // One character past the limit tells entryLine that the text was cut.
-    if (!s || s.length > this.maxChars) return;
-    const part = value.length + s.length > this.maxChars + 1 ? value.slice(0, this.maxChars + 1 - s.length) : value;
-    s.parts.push(part);
-    s.length += part.length;
   }
 
   /** The input ended (or broke): a job still waiting for its key starts with what is known; all jobs end. */
@@ -148,10 +109,11 @@ export class RestWalker {
     return `in job result ${build}, after log entry ${this.job.first + this.job.entries}`;
   }
 
-  private open(isObject: boolean): void {
+  open(isObject: boolean): void {
+    this.top ??= describeTop(isObject ? 'startObject' : 'startArray', undefined);
     const parent = this.stack.at(-1);
-    const key = this.key;
-    this.key = null;
+    const key = this.field;
+    this.field = null;
     const role = roleOf(parent?.role ?? null, key, isObject);
     let result = parent?.result ?? null;
     if (role === 'result') {
@@ -163,9 +125,9 @@ export class RestWalker {
     this.stack.push({ role, result });
   }
 
-  private close(): void {
+  close(): void {
     const frame = this.stack.pop();
-    this.key = null;
+    this.field = null;
     if (!frame?.result) return;
     if (frame.role === 'entry') this.endEntry(frame.result);
     else if (frame.role === 'result') this.endResult(frame.result);
@@ -176,9 +138,11 @@ export class RestWalker {
     this.coverage.result(result.hasEntries, result.nested, result.build, result.first, result.entries, result.total);
   }
 
-  private scalar(value: string): void {
-    const key = this.key;
-    this.key = null;
+  /** A string or a number (its text); a string is kept to 8x the line cap by the tokenizer, cut to it by entryLine. */
+  scalar(value: string, isString = true): void {
+    this.top ??= describeTop(isString ? 'stringValue' : 'numberValue', value);
+    const key = this.field;
+    this.field = null;
     const frame = this.stack.at(-1);
     if (key === null || !frame?.result) return;
     if (frame.role === 'entry') {
@@ -213,7 +177,7 @@ export class RestWalker {
     this.entries++;
     const line = result.first + ++result.entries;
     const text = entryText(this.entry);
-    if (!hasKeyword(this.automaton, text)) return;
+    if (!this.automaton.holds(text)) return;
     const entry = entryLine(this.entry, text, line, this.maxChars);
     if (result.ctx) this.analyzer.line(entry);
     else if (result.waiting.push(entry) >= MAX_WAITING) this.startJob(result);

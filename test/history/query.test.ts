@@ -135,4 +135,20 @@ describe.each(DATABASE_KINDS)('history on %s', (kind) => {
       expect(await unexplainedBuilds(sql, resolveFilter({ until: '2025-10-21' }))).toMatchObject({ failed: 5, explained: 5, rate: 1, builds: [] });
     });
   });
+
+  describe('history --by rule read rule by rule from its index', () => {
+    // `severity: 'info'` filters nothing, but sends the query down the general GROUP BY: both must agree.
+    const general = (filter: HistoryFilter, top?: number) => rows('rule', { ...filter, severity: 'info' }, top);
+    it.each<[string, HistoryFilter, number?]>([
+      ['all time', {}],
+      ['since', { since: '2025-10-15' }],
+      ['until', { until: '2025-10-20' }],
+      ['a range', { since: '2025-10-07T11:02:00', until: '2025-10-21T08:02:00' }],
+      ['rules', { rule: ['r-disk', 'r-maven'], since: '2025-10-01' }],
+      ['top', { since: '2025-10-01' }, 2],
+      ['nothing in range', { since: '2025-10-29T00:00:00' }],
+    ])('gives what the GROUP BY gives: %s', async (_, filter, top) => {
+      expect(await rows('rule', filter, top)).toEqual(await general(filter, top));
+    });
+  });
 });

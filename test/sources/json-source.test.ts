@@ -191,7 +191,7 @@ describe('readJsonStream', () => {
     expect(error.message).toMatch(/^export\.json:2: in job result ACME-WEB-JOB1-58, after log entry 1: the JSON ends too early, the export is cut/);
   });
 
-  it('fails on what is not JSON, keeping the jobs read before the 4 KB piece that holds the break', async () => {
+  it('fails on what is not JSON, keeping what was read before the break', async () => {
     const noise: Line[] = Array.from({ length: 200 }, (_, i) => ['errorOutputLog', '03-Nov-2025 09:41:20', `npm WARN deprecated inflight@1.0.${i}: This module is not supported`]);
     const padded = (key: string) => [...jobLines(key).slice(0, 3), ...noise, ...jobLines(key).slice(3)];
     const list = { results: { result: [jobResult('ACME-WEB-JOB1-57', 'Failed', padded('ACME-WEB-JOB1-57')), jobResult('ACME-WEB-JOB1-58', 'Failed', padded('ACME-WEB-JOB1-58'))] } };
@@ -200,8 +200,8 @@ describe('readJsonStream', () => {
     const got = await read(`${json.slice(0, at)} garbage ${json.slice(at)}`);
     expect(got.error).toBeInstanceOf(InputError);
     expect((got.error as InputError).message).toMatch(/^export\.json:\d+: in job result ACME-WEB-JOB1-58, after log entry \d+: this is not valid JSON/);
-    // The second job's denied line sits in the same 4 KB piece as the break: lost; the job itself still ends.
-    expect(got.diagnoses.map((d) => d.build)).toEqual(['ACME-WEB-JOB1-57']);
+    // The second job's denied line comes before the break (in the same piece of text): it is read, and the job ends.
+    expect(got.diagnoses.map((d) => d.build)).toEqual(['ACME-WEB-JOB1-57', 'ACME-WEB-JOB1-58']);
     expect(got.jobs.map((j) => j.ctx.build)).toEqual(['ACME-WEB-JOB1-57', 'ACME-WEB-JOB1-58']);
   });
 });
