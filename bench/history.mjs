@@ -11,10 +11,11 @@ import { sql as initialSql } from '../dist/store/migrations/001-initial.js';
 import { sql as historySql } from '../dist/store/migrations/002-history-indexes.js';
 import { resolveFilter } from '../dist/history/filters.js';
 import { historyRows, trendOf } from '../dist/history/query.js';
-import { unexplainedBuilds } from '../dist/history/unexplained.js';
+import { unexplainedBuilds } from '../dist/store/failure-sql.js';
+import { sqliteReader } from '../dist/store/sql.js';
 import { localIso } from '../dist/history/time.js';
 import { AGENTS, RULES, YEAR_MS, fillDiagnoses, historyDatabase, rand, skewed } from './lib/history-data.mjs';
-import { interleave, measureCli, median, runInProcess } from './lib/measure.mjs';
+import { interleave, measureCli, median } from './lib/measure.mjs';
 
 const RUNS = 7;
 
@@ -53,19 +54,34 @@ const QUERIES = {
 };
 
 /** The median time (ms) of a query, after one run that warms the page cache and the statement. */
-function time(db, query) {
+async function time(sql, query) {
   const filter = (since) => resolveFilter(since ? { since } : {});
-  query(db, filter);
+  await query(sql, filter);
   const ms = [];
   for (let i = 0; i < RUNS; i++) {
     const t = performance.now();
-    query(db, filter);
+    await query(sql, filter);
     ms.push(performance.now() - t);
   }
   return median(ms);
 }
 
-const timeAll = (db) => Object.fromEntries(Object.entries(QUERIES).map(([name, query]) => [name, time(db, query)]));
+/** Every query, through a reader of its own (statements prepared for the indexes there are now). */
+async function timeAll(db) {
+  const sql = sqliteReader(db);
+  const out = {};
+  for (const [name, query] of Object.entries(QUERIES)) out[name] = await time(sql, query);
+  return out;
+}
+
+/** One run of an async query in this process: wall and CPU seconds (as runInProcess, awaited). */
+async function runAwaited(fn) {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await fn();
+  const used = process.cpuUsage(cpu);
+  return { seconds: (performance.now() - started) / 1000, cpu: (used.user + used.system) / 1e6, rss: null };
+}
 
 /**
  * `history --by rule --since 30d` over n diagnoses: the query in this process after one warm-up run, and the
@@ -75,14 +91,15 @@ export async function historyTarget(n) {
   const path = historyDatabase(n);
   const store = new Store(path);
   const filter = (since) => resolveFilter(since ? { since } : {});
-  QUERIES[TARGET](store.db, filter);
-  const [query] = await interleave([{ id: TARGET, once: async () => runInProcess(() => QUERIES[TARGET](store.db, filter)) }], RUNS);
+  const sql = sqliteReader(store.db);
+  await QUERIES[TARGET](sql, filter);
+  const [query] = await interleave([{ id: TARGET, once: () => runAwaited(() => QUERIES[TARGET](sql, filter)) }], RUNS);
   store.close();
   const cli = await measureCli(['history', '--by', 'rule', '--since', '30d', '--db', path], { runs: RUNS });
   return { n, queryMs: query.seconds * 1000, queryCpuMs: query.cpu * 1000, cliMs: cli.seconds * 1000, cliCpuMs: cli.cpu === null ? null : cli.cpu * 1000 };
 }
 
-function main(n) {
+async function main(n) {
   const dir = mkdtempSync(join(tmpdir(), 'bamboo-doctor-bench-'));
   const store = new Store(join(dir, 'history.db'));
   const db = store.db;
@@ -93,19 +110,19 @@ function main(n) {
   console.log(`inserted in ${(insertMs / 1000).toFixed(1)} s, indexes built in ${(indexMs / 1000).toFixed(1)} s; median of ${RUNS} runs, ms:\n`);
 
   // No ANALYZE: a user's database has no planner statistics either.
-  const withHistory = timeAll(db);
+  const withHistory = await timeAll(db);
   const insertWithHistory = insertRate(db);
   // Back to migration 001's indexes only: drop what 002 created, restore what it dropped.
   const created = [...historySql.matchAll(/CREATE INDEX (\w+)/g)].map((m) => m[1]);
   const dropped = [...historySql.matchAll(/DROP INDEX (\w+)/g)].map((m) => m[1]);
   for (const name of created) db.exec(`DROP INDEX IF EXISTS ${name}`);
   for (const stmt of initialSql.split(';').filter((s) => dropped.some((d) => s.includes(`CREATE INDEX ${d} `)))) db.exec(stmt);
-  const with001 = timeAll(db);
+  const with001 = await timeAll(db);
   const insert001 = insertRate(db);
   for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('diagnoses', 'builds')").all()) {
     db.exec(`DROP INDEX ${name}`);
   }
-  const none = timeAll(db);
+  const none = await timeAll(db);
 
   const w = Math.max(...Object.keys(QUERIES).map((k) => k.length));
   console.log(`${'query'.padEnd(w)}  ${'002 indexes'.padStart(11)}  ${'001 only'.padStart(9)}  ${'none'.padStart(8)}`);
@@ -120,4 +137,4 @@ function main(n) {
   rmSync(dir, { recursive: true, force: true });
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) main(Number(process.env.N ?? 1_000_000));
+if (import.meta.url === pathToFileURL(process.argv[1]).href) await main(Number(process.env.N ?? 1_000_000));

@@ -5,7 +5,9 @@ import { closeSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LineReader } from '../dist/sources/line-reader.js';
+import pg from 'pg';
 import { CLI, MiB, interleave, runChecked, runInProcess } from './lib/measure.mjs';
+import { PG_URL, pgDatabase } from './ingest.mjs';
 
 /** The files of a folder, sorted as analyze reads them; or the file itself. */
 export function filesOf(target, isFolder) {
@@ -49,6 +51,17 @@ export async function pipelineRows(corpus, { ruleSet, jobs, tools }) {
   const db = join(tmpdir(), `bd-bench-${process.pid}.db`);
   const fresh = () => ['', '-wal', '-shm'].forEach((s) => rmSync(db + s, { force: true }));
   add('sqlite', 'analyze into SQLite (new database)', cli('--db', db), lineCount, fresh);
+  const admin = PG_URL ? new pg.Pool({ connectionString: PG_URL, max: 1 }) : null;
+  const dropped = [];
+  if (admin) {
+    let n = 0;
+    // A new database each run, made before the timed command starts (runChecked times the command alone).
+    add('postgres', 'analyze into PostgreSQL (new database)', async () => {
+      const made = await pgDatabase(admin, `${isFolder ? 'folder' : 'file'}_${n++}`);
+      dropped.push(made.drop);
+      return cli('--db', made.url)();
+    }, lineCount);
+  }
   const files = filesOf(target, isFolder);
   add('scan', 'keyword scan alone (in process)', async () => runInProcess(() => scanOnly(ruleSet.automaton, files)), (r) => r.result);
   if (tools.rg) {
@@ -66,6 +79,8 @@ export async function pipelineRows(corpus, { ruleSet, jobs, tools }) {
   }
   const measured = await interleave(specs);
   fresh();
+  for (const drop of dropped) await drop().catch(() => {});
+  await admin?.end();
   const rows = specs.map((spec, i) => {
     const m = measured[i];
     if (m.error) return { id: spec.id, name: spec.name, seconds: null, cpu: null, bytes, rss: null, count: null, note: `failed: ${m.error.message}` };

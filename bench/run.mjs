@@ -1,11 +1,13 @@
 // `npm run bench`: every measurement of issue 12 in one run, as a table and, last, one JSON object.
 // BENCH_MB (200) sizes the log corpus, BENCH_RUNS (3) the runs per row, BENCH_REST_MB (1024) the REST export,
-// BENCH_HISTORY_N (1,000,000) the diagnoses; BENCH_ONLY=file,folder,rest,live,history runs some sections.
+// BENCH_HISTORY_N (1,000,000) the diagnoses; BENCH_ONLY=file,folder,rest,live,history,ingest runs some sections.
+// PostgreSQL rows need a server: BENCH_PG=postgres://…, or `scripts/with-pg.sh npm run bench` (a throwaway one).
 
 import { cpus, loadavg } from 'node:os';
 import { loadRules } from '../dist/rules/load.js';
 import { RuleSet } from '../dist/rules/rule-set.js';
 import { historyTarget } from './history.mjs';
+import { formatIngest, ingestRows } from './ingest.mjs';
 import { corpus } from './lib/corpus.mjs';
 import { CLI, HAS_TIME, MiB, RUNS, hasProgram, runOnce } from './lib/measure.mjs';
 import { writeRipgrepInputs } from './lib/rg-patterns.mjs';
@@ -16,7 +18,7 @@ import { summary } from './summary.mjs';
 
 const MB = Number(process.env.BENCH_MB ?? 200);
 const HISTORY_N = Number(process.env.BENCH_HISTORY_N ?? 1_000_000);
-const only = new Set((process.env.BENCH_ONLY ?? 'file,folder,rest,live,history').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'file,folder,rest,live,history,ingest').split(','));
 const say = (s) => process.stdout.write(`${s}\n`);
 
 const loadBefore = loadavg()[0];
@@ -47,17 +49,21 @@ if (only.has('folder')) sections.folder = { title: `export folder: ${data.files.
 if (only.has('rest')) sections.rest = { title: 'REST JSON and a long line', rows: (await attempt('REST', restRows)) ?? [] };
 const live = only.has('live') ? await attempt('live latency', liveLatency) : null;
 const history = only.has('history') ? await attempt('history', () => historyTarget(HISTORY_N)) : null;
+const ingest = only.has('ingest') ? await attempt('ingest', ingestRows) : null;
 
 for (const { title, rows } of Object.values(sections)) {
   say(`\n${title.padEnd(48)}${'wall'.padStart(8)}  ${'CPU'.padStart(8)}  ${'rate'.padStart(10)}  ${'× rg'.padStart(7)}  ${'peak RSS'.padStart(8)}  ${'lines'.padStart(9)}`);
   const base = rows.find((r) => r.id === 'rg' && r.seconds !== null);
   for (const r of rows) say(formatRow(r, base));
+  const [sqlite, postgres] = ['sqlite', 'postgres'].map((id) => rows.find((r) => r.id === id && r.seconds !== null));
+  if (sqlite && postgres) say(`  analyze into PostgreSQL ÷ into SQLite: ${(sqlite.seconds / postgres.seconds).toFixed(2)}× the rate`);
 }
 if (live) say(`\nlive: failure appended to a followed file → diagnosis on stdout: median ${live.median.toFixed(0)} ms (${live.ms.map((m) => m.toFixed(0)).join(', ')})`);
 if (history) {
   const cpu = history.cliCpuMs === null ? '' : ` (CPU ${history.cliCpuMs.toFixed(0)} ms)`;
   say(`history --by rule --since 30d over ${history.n.toLocaleString('en')} diagnoses: query ${history.queryMs.toFixed(1)} ms (CPU ${history.queryCpuMs.toFixed(1)} ms), whole command ${history.cliMs.toFixed(0)} ms${cpu}; medians of 7`);
 }
+if (ingest) say(`\ningest of NDJSON (${ingest[0].diagnoses.toLocaleString('en')} synthetic diagnoses, two a build)\n${formatIngest(ingest)}`);
 say('');
 for (const f of failures) say(f);
 if (!jobs) say('analyze has no --jobs option yet: the 1- and 2-worker rows are skipped and ratio_2core is null.');
@@ -66,7 +72,7 @@ else say(`rg -f patterns: ${tools.patternsTaken} of the rules' ${tools.patternCo
 if (!HAS_TIME) say('/usr/bin/time (Debian package "time") is missing: no peak RSS.');
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model.trim(), node: process.version, load_before: +loadBefore.toFixed(2), load_after: +loadavg()[0].toFixed(2) };
 say(`${machine.cpus} × ${machine.cpu}, Node ${machine.node}; load average ${machine.load_before} before, ${machine.load_after} after; median of ${RUNS} runs a row (taken in rounds: one run of every row a round) unless said.`);
-say(JSON.stringify(summary({ sections, live, history, tools, machine, jobs, mb: MB })));
+say(JSON.stringify(summary({ sections, live, history, ingest, tools, machine, jobs, mb: MB })));
 
 function formatRow(r, base) {
   const mbps = r.seconds === null ? null : r.bytes / MiB / r.seconds;

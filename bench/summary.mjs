@@ -19,6 +19,7 @@ function rates(section) {
     two: rate(find('analyze-jobs2')),
     plain: rate(find('analyze')),
     sqlite: rate(find('sqlite')),
+    postgres: rate(find('postgres')),
     scan: rate(find('scan')),
     rg: rate(find('rg')),
     rgPatterns: rate(find('rg-patterns')),
@@ -33,11 +34,15 @@ function peakRss(sections, workers, defaults) {
   return all.length ? Math.max(...all) : null;
 }
 
-export function summary({ sections, live, history, tools, machine, jobs, mb }) {
+export function summary({ sections, live, history, ingest, tools, machine, jobs, mb }) {
   const file = rates(sections.file);
   const folder = rates(sections.folder);
   const rest = sections.rest?.rows.find((r) => r.id === 'rest');
   const line = sections.rest?.rows.find((r) => r.id === 'longline');
+  const perSecond = (id) => {
+    const r = ingest?.find((row) => row.id === id && row.seconds !== null);
+    return r ? r.diagnoses / r.seconds : null;
+  };
   // Without --jobs analyze uses one worker; with it, by default one a core (issue 12).
   const defaults = jobs ? machine.cpus : 1;
   return {
@@ -66,6 +71,11 @@ export function summary({ sections, live, history, tools, machine, jobs, mb }) {
     peak_rss_2core_mb: round(peakRss(sections, 2, defaults), 0),
     rest_rss_mb: round(rest?.rss, 0),
     longline_s: round(line?.seconds, 2),
+    ingest_sqlite_per_s: round(perSecond('ingest-sqlite'), 0),
+    ingest_postgres_per_s: round(perSecond('ingest-postgres'), 0),
+    ratio_postgres_ingest: round(ratio(perSecond('ingest-postgres'), perSecond('ingest-sqlite'))),
+    ratio_postgres: round(ratio(file.postgres, file.sqlite)),
+    ratio_postgres_folder: round(ratio(folder.postgres, folder.sqlite)),
     patterns_untranslated: tools.untranslated?.length ?? null,
     corpus_mb: mb,
     machine,

@@ -1,7 +1,7 @@
 // `--follow` as a library call: files read as they grow (tail -F), diagnoses printed and stored as they arise.
 
 import { resolve } from 'node:path';
-import { analyzerFor, collector, emptyResult, readSource, type AnalyzeOptions, type AnalyzeResult } from './analyze.js';
+import { analyzerFor, collector, emptyResult, readSource, stopOnStoreError, withQueue, type AnalyzeOptions, type AnalyzeResult } from './analyze.js';
 import type { Sink } from './diagnose/analyzer.js';
 import { InputError, StoreError } from './errors.js';
 import { followFile, type FollowEvent } from './sources/follow.js';
@@ -19,9 +19,11 @@ export interface FollowAnalyzeOptions extends Omit<AnalyzeOptions, 'force' | 'st
  * `--follow`: reads files as they grow (tail -F), live: diagnoses are printed and stored as they arise. Each
  * generation of a file (before and after a rotation or truncation) is a source of its own. Runs until stopped.
  */
-export async function analyzeFollow(options: FollowAnalyzeOptions): Promise<AnalyzeResult> {
+export async function analyzeFollow(given: FollowAnalyzeOptions): Promise<AnalyzeResult> {
   const result = emptyResult();
-  const collect = collector(result, options.keepDiagnoses !== false);
+  const collect = collector(result, given.keepDiagnoses !== false);
+  // Live: the queue is written at every chunk boundary, so a diagnosis is stored about as soon as it is printed.
+  const options = withQueue(given);
   // Stopped by the caller's signal, or here when the database fails (then nothing more could be stored).
   const stop = new AbortController();
   const onAbort = () => stop.abort();
@@ -57,7 +59,7 @@ export async function analyzeFollow(options: FollowAnalyzeOptions): Promise<Anal
     } else result.failed.push(err instanceof InputError ? err : new InputError(path, null, String(err)));
   };
   try {
-    await Promise.all(options.paths.map((path) => followOne(path).catch(failed(path))));
+    await stopOnStoreError(result, () => Promise.all(options.paths.map((path) => followOne(path).catch(failed(path)))).then(() => {}), options.queue);
   } finally {
     options.signal.removeEventListener('abort', onAbort);
   }

@@ -2,14 +2,16 @@
 
 import type { Readable } from 'node:stream';
 import type { Diagnosis, JobContext, Severity } from './model.js';
-import { SourceAnalyzer, type Sink } from './diagnose/analyzer.js';
+import { SourceAnalyzer, betweenOf, type Sink } from './diagnose/analyzer.js';
 import type { RuleSet } from './rules/rule-set.js';
-import { expandInputs, openStream, type Input } from './sources/inputs.js';
+import { expandEach, openStream, type Input } from './sources/inputs.js';
 import { readInput, readOpened } from './sources/read-input.js';
 import { readAhead, type ReadAhead } from './pool/ahead.js';
 import { JobCollector, deliver, type JobStep } from './pool/hand-off.js';
-import type { SourceInfo, Store } from './store/store.js';
+import type { SourceInfo } from './store/store.js';
+import type { StorePort } from './store/port.js';
 import { StoreSink } from './store/store-sink.js';
+import { WriteQueue } from './store/write-queue.js';
 import { InputError, StoreError, WorkerError } from './errors.js';
 import type { Baseline } from './diagnose/job-causes.js';
 
@@ -17,7 +19,7 @@ export interface AnalyzeOptions {
   paths: string[];
   ruleSet: RuleSet;
   /** Null with `--no-db`. */
-  store: Store | null;
+  store: StorePort | null;
   /** Printers and other consumers of diagnoses. */
   sinks: Sink[];
   /** Read even sources the database already holds unchanged. */
@@ -107,26 +109,23 @@ export function collector(result: AnalyzeResult, keep: boolean): Collector {
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
 
-export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
+export async function analyze(given: AnalyzeOptions): Promise<AnalyzeResult> {
   const result = emptyResult();
-  const collect = collector(result, options.keepDiagnoses !== false);
-  const inputs = expandEach(options.paths, result, options.cwd);
+  const collect = collector(result, given.keepDiagnoses !== false);
+  const options = withQueue(given);
+  const inputs = expandEach(options.paths, result.failed, options.cwd);
   options.onInput?.({ kind: 'start', inputs });
   // A green baseline is looked up in the database while a job is read: workers cannot, so one thread reads until it
   // is applied as a job step (on this thread, to each finished job) instead.
-  const ahead = baselineOf(options) ? null : readAhead(inputs, (input) => !alreadyStored(options, sourceInfo(input)), options);
+  // (With a store there is a baseline, so what is read ahead is never already stored.)
+  const ahead = baselineOf(options) ? null : readAhead(inputs, () => true, options);
   try {
-    for (const input of inputs) {
-      if (options.signal?.aborted) break;
-      try {
+    await stopOnStoreError(result, async () => {
+      for (const input of inputs) {
+        if (options.signal?.aborted) break;
         await analyzeInput(input, options, result, collect, ahead);
-      } catch (err) {
-        // The database failed: nothing more can be stored, so the batch stops; committed jobs stay.
-        if (!(err instanceof StoreError)) throw err;
-        result.storeError = err;
-        break;
       }
-    }
+    }, options.queue);
   } finally {
     await ahead?.close();
   }
@@ -134,22 +133,41 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalyzeResult> {
   return result;
 }
 
+/** The run's write queue: finished jobs of every source are written between chunks, many to a transaction. */
+export function withQueue<T extends SourceOptions>(options: T): T & { queue: WriteQueue | null } {
+  return { ...options, queue: options.store ? new WriteQueue(options.store) : null };
+}
+
+/**
+ * Runs the reading, then writes what is still queued. The database failed: nothing more can be stored, so the run
+ * stops there and says so; what was committed before stays, and only that is counted.
+ */
+export async function stopOnStoreError(result: AnalyzeResult, run: () => Promise<void>, queue: WriteQueue | null | undefined): Promise<void> {
+  try {
+    await run();
+    await queue?.flush();
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    result.storeError ??= err;
+  }
+}
+
 /** Read completely before and unchanged since: skipped unless `force`. */
-function alreadyStored(options: AnalyzeOptions, info: SourceInfo): boolean {
-  return !!options.store && !options.force && info.size !== null && !!options.store.findSource(info);
+async function alreadyStored(options: AnalyzeOptions, info: SourceInfo): Promise<boolean> {
+  return !!options.store && !options.force && info.size !== null && !!(await options.store.findSource(info));
 }
 
 async function analyzeInput(input: Input, options: AnalyzeOptions, result: AnalyzeResult, collect: Collector, ahead: ReadAhead | null): Promise<void> {
   result.inputs++;
   const info = sourceInfo(input);
   const store = options.store;
-  if (alreadyStored(options, info)) {
+  if (await alreadyStored(options, info)) {
     ahead?.drop(input);
     result.skipped++;
     options.onInput?.({ kind: 'skipped', input, reason: 'already analysed, unchanged since (use --force to read it again)' });
     return;
   }
-  if (store && input.path !== null && store.takeInterrupted(info.path) > 0) {
+  if (store && input.path !== null && (await store.takeInterrupted(info.path)) > 0) {
     options.onInput?.({ kind: 'notice', input, message: 'an earlier run was stopped while reading it (interrupted): reading it again' });
   }
   const notice = (message: string) => options.onInput?.({ kind: 'notice', input, message });
@@ -166,21 +184,8 @@ async function analyzeInput(input: Input, options: AnalyzeOptions, result: Analy
   }
 }
 
-/** Expands each path on its own, so a missing one is reported while the others are still read. */
-function expandEach(paths: string[], result: AnalyzeResult, cwd?: string): Input[] {
-  return paths.flatMap((path) => {
-    try {
-      return expandInputs([path], (unreadable) => void result.failed.push(unreadable), cwd);
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      result.failed.push(err);
-      return [];
-    }
-  });
-}
-
 /** What reading one source needs, whatever it comes from. */
-type SourceOptions = Pick<AnalyzeOptions, 'ruleSet' | 'store' | 'sinks' | 'maxLineBytes' | 'enrich' | 'baseline' | 'jobSteps'>;
+type SourceOptions = Pick<AnalyzeOptions, 'ruleSet' | 'store' | 'sinks' | 'maxLineBytes' | 'enrich' | 'baseline' | 'jobSteps'> & { queue?: WriteQueue | null };
 
 /**
  * Reads one source into the sinks and the store: its `sources` row ends 'done', or 'partial' with the error when
@@ -194,15 +199,21 @@ export async function readSource(
   collect: Collector,
   read: (sinks: Sink[]) => Promise<number>,
 ): Promise<{ lines: number; error?: undefined } | { error: InputError }> {
-  const sourceId = options.store?.beginSource(info) ?? null;
+  const sourceId = options.store ? await options.store.beginSource(info) : null;
+  // The source's end is written after its jobs, in their transaction: 'done' never stands without them.
+  const finish = (lines: number, status: 'done' | 'partial', error: string | null) => {
+    if (sourceId !== null) options.queue?.push({ kind: 'finish', sourceId, lines, status, error });
+  };
   try {
     const lines = await read(sourceSinks(options, name, sourceId, live, collect));
-    if (sourceId !== null) options.store!.finishSource(sourceId, lines, 'done');
+    finish(lines, 'done', null);
+    // Each source's jobs start to be written as it ends (while the next is read): a failure later keeps them.
+    await options.queue?.between(true);
     return { lines };
   } catch (err) {
     if (err instanceof StoreError || err instanceof WorkerError) throw err;
     const error = err instanceof InputError ? err : new InputError(name, null, (err as Error).message);
-    if (sourceId !== null) options.store!.finishSource(sourceId, error.line ?? 0, 'partial', error.message);
+    finish(error.line ?? 0, 'partial', error.message);
     return { error };
   }
 }
@@ -225,16 +236,20 @@ const release = (stream: AsyncIterable<unknown>) => (stream as Partial<AsyncGene
  * One stream analysed exactly as `analyze` reads a file with the same bytes (same rows, same build keys), under
  * the given source name: for logs that come from elsewhere than a file, without writing them to one first.
  */
-export async function analyzeStream(options: StreamAnalyzeOptions): Promise<AnalyzeResult> {
+export async function analyzeStream(given: StreamAnalyzeOptions): Promise<AnalyzeResult> {
   const result = emptyResult();
   result.inputs = 1;
-  const collect = collector(result, options.keepDiagnoses !== false);
+  const collect = collector(result, given.keepDiagnoses !== false);
+  const options = withQueue(given);
   const info = { path: options.name, kind: options.kind, size: null, mtimeMs: null, fingerprint: null };
   const reading = { automaton: options.ruleSet.automaton, maxLineBytes: options.maxLineBytes, notice: options.notice };
-  const outcome = await readSource(options, options.name, info, false, collect, async (sinks) =>
-    readOpened(await openStream(options.name, options.stream, undefined, () => void release(options.stream)), analyzerFor(options, options.name, false, sinks), reading),
-  );
-  if (outcome.error) result.failed.push(outcome.error);
+  await stopOnStoreError(result, async () => {
+    const outcome = await readSource(options, options.name, info, false, collect, async (sinks) =>
+      readOpened(await openStream(options.name, options.stream, undefined, () => void release(options.stream)), analyzerFor(options, options.name, false, sinks), reading),
+    );
+    if (outcome.error) result.failed.push(outcome.error);
+  }, options.queue);
+  if (result.storeError) throw result.storeError;
   return result;
 }
 
@@ -252,14 +267,14 @@ function sourceInfo(input: Input) {
 function sourceSinks(options: SourceOptions, name: string, sourceId: number | null, live: boolean, collect: Collector): Sink[] {
   // Jobs with no build key are stored under `<source>#n`: two separate runs on stdin must not share `-#1`.
   const storedAs = name === '-' ? `-@${new Date().toISOString()}` : name;
-  // The store first: when it fails, the diagnosis is neither printed nor counted as stored.
-  return [...(options.store ? [new StoreSink(options.store, sourceId, storedAs, live)] : []), ...options.sinks, collect()];
+  // With a store, a diagnosis is counted once the database holds it (when it fails, the summary counts only that).
+  return options.queue ? [new StoreSink(options.queue, sourceId, storedAs, live, collect()), ...options.sinks] : [...options.sinks, collect()];
 }
 
 /** The green baseline jobs are read against: given, or the store's (a database lookup: this thread only). */
 export function baselineOf(options: Pick<AnalyzeOptions, 'store' | 'baseline'>): Baseline | undefined {
   const store = options.store;
-  return options.baseline ?? (store ? (plan: string, job: string) => store.causes.greenHashes(plan, job) : undefined);
+  return options.baseline ?? (store ? (plan: string, job: string) => store.greenHashes(plan, job) : undefined);
 }
 
 /**
@@ -267,6 +282,6 @@ export function baselineOf(options: Pick<AnalyzeOptions, 'store' | 'baseline'>):
  * (the steps, then the sinks); live diagnoses go to the sinks as they arise.
  */
 export function analyzerFor(options: SourceOptions, name: string, live: boolean, sinks: Sink[]): SourceAnalyzer {
-  const out = live ? sinks : [new JobCollector((job) => deliver(job, sinks, options.jobSteps))];
+  const out = live ? sinks : [new JobCollector((job) => deliver(job, sinks, options.jobSteps), () => betweenOf(sinks))];
   return new SourceAnalyzer(name, options.ruleSet, out, { live, enrich: options.enrich, baseline: baselineOf(options) });
 }

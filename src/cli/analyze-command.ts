@@ -46,7 +46,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
   // What the user's context is made from: the workers of --jobs make their own from it.
   const context = { agents: userPaths(io, args.agents), specs: userPaths(io, args.specs) };
   const enrich = await userContext(context.agents, context.specs);
-  const store = openStoreOption(args.db, io);
+  const store = await openStoreOption(args.db, io);
   const progress = progressLine(io.stderr);
   const sharesTerminal = (io.stdout as { isTTY?: boolean }).isTTY === true;
   const out = printer(args.format, (s) => {
@@ -103,7 +103,7 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
     const parts = [`${result.inputs} input${result.inputs === 1 ? '' : 's'}`, `${result.builds} build${result.builds === 1 ? '' : 's'}`, counted(result.severities)];
     if (result.skipped) parts.push(`${result.skipped} skipped`);
     if (result.failed.length) parts.push(`${result.failed.length} failed`);
-    say(`bamboo-doctor: ${parts.join(', ')}${store ? ` → ${store.db.name}` : ''}`);
+    say(`bamboo-doctor: ${parts.join(', ')}${store ? ` → ${store.name}` : ''}`);
     if (store?.keptComplete) {
       say(`bamboo-doctor: ${store.keptComplete} build(s) kept as stored: the database has them from a complete log, this input stops short of their end`);
     }
@@ -111,6 +111,6 @@ export async function analyzeCommand(args: AnalyzeArgs, io: Io): Promise<number>
     return exitCode(result.failed.length + (result.storeError ? 1 : 0), result.severities, result.stopped ? 'none' : args.failOn);
   } finally {
     signal?.removeEventListener('abort', stopping);
-    store?.close();
+    await store?.close();
   }
 }

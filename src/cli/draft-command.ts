@@ -4,12 +4,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { draftSource } from '../history/draft-data.js';
-import { openExistingStore } from '../store/open.js';
 import { draftRule } from '../rules/draft.js';
 import { loadRuleFile } from '../rules/load.js';
 import { testRule } from '../diagnose/rule-tests.js';
 import { loadRuleSet } from '../rules/rule-set.js';
-import { storePath, type DbOption } from './shared.js';
+import { openQueryStore, type DbOption } from './shared.js';
 import { EXIT, userPath, userPaths, type Io } from './io.js';
 import { UsageError } from '../errors.js';
 
@@ -22,12 +21,12 @@ export interface DraftArgs {
 }
 
 export async function draftCommand(args: DraftArgs, io: Io): Promise<number> {
-  const store = openExistingStore(storePath(args.db, io));
+  const store = await openQueryStore(args.db, io);
   let source;
   try {
-    source = draftSource(store.db, args.ref.trim());
+    source = await draftSource(store.sql(), store.name, args.ref.trim());
   } finally {
-    store.close();
+    await store.close();
   }
   const outDir = args.out ?? 'my-rules/';
   const out = args.out === undefined ? undefined : userPath(io, args.out);

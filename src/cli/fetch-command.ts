@@ -13,16 +13,16 @@ export interface FetchArgs extends ServerArgs {
 
 /** Exit codes as `analyze`: 2 when a job result could not be read (or the server refused), 1 at --fail-on, else 0. */
 export async function fetchCommand(args: FetchArgs, io: Io): Promise<number> {
-  const setup = serverSetup(args, io);
+  const setup = await serverSetup(args, io);
   try {
     const summary = await fetchOnce({ ...setup.options, onEvent: eventsOf(setup) });
     setup.status?.clear();
     setup.finish();
     for (const e of summary.failed) setup.say(`error: ${e.message}`);
-    setup.say(`bamboo-doctor: ${fetchLine(summary, args.dryRun)}${setup.store ? ` → ${setup.store.db.name}` : ''}`);
+    setup.say(`bamboo-doctor: ${fetchLine(summary, args.dryRun)}${setup.store ? ` → ${setup.store.name}` : ''}`);
     return exitCode(summary.failed.length, summary.severities, args.failOn);
   } finally {
-    setup.store?.close();
+    await setup.store?.close();
   }
 }
 

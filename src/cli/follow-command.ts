@@ -31,7 +31,7 @@ export async function followCommand(args: FollowArgs, io: Io): Promise<number> {
   if (args.paths.includes('-')) throw new UsageError('--follow follows files; for a pipe use: tail -F FILE | bamboo-doctor analyze -');
   const ruleSet = loadRuleSet(userPaths(io, args.rules), { allowSlow: args.allowSlowRules });
   const enrich = await userContext(userPaths(io, args.agents), userPaths(io, args.specs));
-  const store = openStoreOption(args.db, io);
+  const store = await openStoreOption(args.db, io);
   const out = printer(args.format, (s) => io.stdout.write(s));
   const say = (s: string) => io.stderr.write(`${s}\n`);
   const signal = io.signal ?? new AbortController().signal;
@@ -62,12 +62,12 @@ export async function followCommand(args: FollowArgs, io: Io): Promise<number> {
     const n = result.severities.error + result.severities.warning + result.severities.info;
     say(
       `bamboo-doctor: followed ${args.paths.length} file${args.paths.length === 1 ? '' : 's'} (${result.inputs} source${result.inputs === 1 ? '' : 's'}), ` +
-        `${result.builds} build${result.builds === 1 ? '' : 's'}, ${n} diagnos${n === 1 ? 'is' : 'es'}${store ? ` → ${store.db.name}` : ''}`,
+        `${result.builds} build${result.builds === 1 ? '' : 's'}, ${n} diagnos${n === 1 ? 'is' : 'es'}${store ? ` → ${store.name}` : ''}`,
     );
     return result.failed.length || result.storeError ? EXIT.usage : EXIT.ok;
   } finally {
     signal.removeEventListener('abort', stopping);
-    store?.close();
+    await store?.close();
   }
 }
 

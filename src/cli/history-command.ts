@@ -4,12 +4,10 @@ import type { Argv } from 'yargs';
 import { DIMENSIONS, isTime, parseBy } from '../history/dimensions.js';
 import { resolveFilter, type HistoryFilter } from '../history/filters.js';
 import { historyCsv, historyJson, historyText, unexplainedCsv, unexplainedText } from '../history/format.js';
-import { openExistingStore } from '../store/open.js';
 import { historyRows, trendOf } from '../history/query.js';
-import { unexplainedBuilds } from '../history/unexplained.js';
-import { signatureGroups } from '../history/signatures.js';
+import { signatureGroups, unexplainedBuilds } from '../store/failure-sql.js';
 import { signatureCsv, signatureJson, signatureText } from '../history/signature-format.js';
-import { storePath, type DbOption } from './shared.js';
+import { openQueryStore, type DbOption } from './shared.js';
 import { AGENT_TYPES, SEVERITIES, type Severity } from '../model.js';
 import { EXIT, type Io } from './io.js';
 import { UsageError } from '../errors.js';
@@ -30,12 +28,13 @@ export async function historyCommand(args: HistoryArgs, io: Io): Promise<number>
     throw new UsageError(`--top ${args.top}: expected a whole number above 0`);
   }
   const filter = resolveFilter(args);
-  const store = openExistingStore(storePath(args.db, io));
+  const store = await openQueryStore(args.db, io);
+  const sql = store.sql();
   try {
     const write = (s: string) => void io.stdout.write(s);
     if (args.unexplained) {
       if (args.by?.length || args.rule?.length) throw new UsageError('--unexplained lists builds no rule explains: --by and --rule do not apply');
-      const u = unexplainedBuilds(store.db, filter, args.top ?? 50);
+      const u = await unexplainedBuilds(sql, filter, args.top ?? 50);
       write(args.format === 'json' ? `${JSON.stringify(u, null, 2)}\n` : args.format === 'csv' ? unexplainedCsv(u) : unexplainedText(u));
       return EXIT.ok;
     }
@@ -43,31 +42,31 @@ export async function historyCommand(args: HistoryArgs, io: Io): Promise<number>
     if (by.length === 1 && by[0] === 'signature') {
       if (args.rule?.length) throw new UsageError('--by signature groups failed builds, not diagnoses: --rule does not apply');
       // Failed builds by the template of their first cause line, explained or not (--unexplained: only the latter).
-      const groups = signatureGroups(store.db, filter, { unexplained: false, top: args.top ?? 50 });
+      const groups = await signatureGroups(sql, filter, { unexplained: false, top: args.top ?? 50 });
       write(args.format === 'json' ? signatureJson(groups) : args.format === 'csv' ? signatureCsv(groups) : signatureText(groups) || 'No failed builds match.\n');
       return EXIT.ok;
     }
-    const rows = historyRows(store.db, { by, filter, top: args.top });
+    const rows = await historyRows(sql, { by, filter, top: args.top });
     if (args.format === 'json') write(historyJson(rows));
     else if (args.format === 'csv') write(historyCsv(by, rows));
     else {
       // The sparkline ends at the newest diagnosis shown, so a rule that stopped firing ends in dots.
       const newest = rows.reduce((m, r) => (r.last > m ? r.last : m), '');
-      const trend = rows.length && !by.some(isTime) ? trendOf(store.db, by, filter, 'week', { to: newest, last: TREND_WEEKS }) : null;
+      const trend = rows.length && !by.some(isTime) ? await trendOf(sql, by, filter, 'week', { to: newest, last: TREND_WEEKS }) : null;
       write(historyText(by, rows, trend));
     }
     return EXIT.ok;
   } catch (err) {
     throw store.explain(err);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
 /** The filters `history` and `report` share, as yargs options. */
 export function filterOptions<T>(y: Argv<T>) {
   return y
-    .option('db', { type: 'string', describe: 'SQLite file (default $BAMBOO_DOCTOR_DB or ./bamboo-doctor.db)' })
+    .option('db', { type: 'string', describe: 'SQLite file or postgres://user@host/db (default $BAMBOO_DOCTOR_DB or ./bamboo-doctor.db)' })
     .option('rule', { type: 'string', array: true, describe: 'only these rule ids' })
     .option('plan', { type: 'string', array: true, describe: 'only these plan keys (PROJ-PLAN)' })
     .option('agent', { type: 'string', array: true, describe: 'only these agent names' })

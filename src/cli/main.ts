@@ -6,6 +6,7 @@ import { analyzeCommand, protectDash, restoreDash } from './analyze-command.js';
 import { followCommand } from './follow-command.js';
 import { EXIT, type Io } from './io.js';
 import { historyCli } from './history-command.js';
+import { ingestCli } from './ingest-command.js';
 import { reanalyzeCli } from './reanalyze-command.js';
 import { reportCli } from './report-command.js';
 import { showCli } from './show-command.js';
@@ -77,10 +78,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .command(historyCli(io, run))
     .command(showCli(io, run))
     .command(reanalyzeCli(io, run))
+    .command(ingestCli(io, run))
     .command(reportCli(io, run))
     .command(fetchCli(io, run))
     .command(watchCli(io, run))
-    .demandCommand(1, 'name a command: analyze, rules, history, show, reanalyze, report, fetch, watch')
+    .demandCommand(1, 'name a command: analyze, rules, history, show, reanalyze, ingest, report, fetch, watch')
     .strict()
     .help()
     .version()

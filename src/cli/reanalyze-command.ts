@@ -1,11 +1,10 @@
 // `bamboo-doctor reanalyze [--since …]`: after rules change, re-diagnose the recorded sources that still exist.
 
 import type { Argv } from 'yargs';
-import { openExistingStore } from '../store/open.js';
 import { loadRuleSet } from '../rules/rule-set.js';
 import { reanalyze, remaskStored, type Changes, type SourceOutcome } from '../history/reanalyze.js';
 import { parseBound } from '../history/time.js';
-import { readingOptions, storePath, type DbOption } from './shared.js';
+import { openQueryStore, readingOptions, type DbOption } from './shared.js';
 import { EXIT, userPaths, type Io } from './io.js';
 import { userContext } from '../context/user-context.js';
 
@@ -25,10 +24,10 @@ const KINDS: (keyof Changes)[] = ['replaced', 'added', 'removed', 'unchanged', '
 export async function reanalyzeCommand(args: ReanalyzeArgs, io: Io): Promise<number> {
   const since = args.since ? parseBound(args.since, 'since', new Date()) : undefined;
   const ruleSet = loadRuleSet(userPaths(io, args.rules), { allowSlow: args.allowSlowRules });
-  const store = openExistingStore(storePath(args.db, io), 'write');
+  const store = await openQueryStore(args.db, io, 'write');
   try {
     const enrich = await userContext(userPaths(io, args.agents), userPaths(io, args.specs));
-    const masked = remaskStored(store);
+    const masked = await remaskStored(store);
     const outcomes = await reanalyze({ store, ruleSet, since, maxLineBytes: args.maxLineBytes, enrich });
     const totals = Object.fromEntries(KINDS.map((k) => [k, outcomes.reduce((n, o) => n + o[k], 0)])) as unknown as Changes;
     const missing = outcomes.filter((o) => o.status === 'missing').length;
@@ -50,7 +49,7 @@ export async function reanalyzeCommand(args: ReanalyzeArgs, io: Io): Promise<num
   } catch (err) {
     throw store.explain(err);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -3,12 +3,11 @@
 import type { Argv } from 'yargs';
 import { writeFileSync } from 'node:fs';
 import { describeFilter, resolveFilter, type HistoryFilter } from '../history/filters.js';
-import { openExistingStore } from '../store/open.js';
 import { loadRuleSet } from '../rules/rule-set.js';
 import { renderReport } from '../report/html.js';
 import { reportData } from '../report/report-data.js';
 import { filterOf, filterOptions } from './history-command.js';
-import { storePath, type DbOption } from './shared.js';
+import { openQueryStore, type DbOption } from './shared.js';
 import { EXIT, userPath, userPaths, type Io } from './io.js';
 import { UsageError } from '../errors.js';
 
@@ -23,20 +22,20 @@ export async function reportCommand(args: ReportArgs, io: Io): Promise<number> {
   const filter = resolveFilter(args);
   // Only titles and fixes are read: nothing is matched, so slow patterns do no harm here.
   const { rules } = loadRuleSet(userPaths(io, args.rules), { allowSlow: true });
-  const store = openExistingStore(storePath(args.db, io));
+  const store = await openQueryStore(args.db, io);
   let html: string;
   try {
-    const data = reportData(store.db, filter, rules);
+    const data = await reportData(store.sql(), filter, rules);
     html = renderReport(data, {
       title: args.title ?? 'Bamboo build failures',
       filter: describeFilter(args),
       generated: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-      database: store.db.name,
+      database: store.name,
     });
   } catch (err) {
     throw store.explain(err);
   } finally {
-    store.close();
+    await store.close();
   }
   try {
     writeFileSync(userPath(io, args.html), html);

@@ -7,7 +7,7 @@ import { printer } from '../output/printers.js';
 import { maskSecrets, resolveAuth, type Auth } from '../server/auth.js';
 import { BambooClient } from '../server/client.js';
 import type { FetchEvent, FetchOptions } from '../server/fetch-run.js';
-import type { Store } from '../store/store.js';
+import type { StorePort } from '../store/port.js';
 import { userPath, userPaths, type Io } from './io.js';
 import { isTerminal, StatusLine } from './progress.js';
 import type { ServerArgs } from './server-args.js';
@@ -17,7 +17,7 @@ import { openStoreOption } from './shared.js';
 /** What a command runs with; `close` ends the printer's output and the database. */
 export interface ServerSetup {
   options: FetchOptions;
-  store: Store | null;
+  store: StorePort | null;
   say: (message: string) => void;
   /** The progress line (on a terminal only), fed by the run's events. */
   status: StatusLine | null;
@@ -27,7 +27,7 @@ export interface ServerSetup {
 /** A plan's first fetch reaches back this far when --since is not given. */
 const FIRST_FETCH_DAYS = 7;
 
-export function serverSetup(args: ServerArgs, io: Io, signal?: AbortSignal, { quietRetries = false } = {}): ServerSetup {
+export async function serverSetup(args: ServerArgs, io: Io, signal?: AbortSignal, { quietRetries = false } = {}): Promise<ServerSetup> {
   const server = serverUrl(args.server);
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new UsageError(`--concurrency ${args.concurrency}: expected a whole number above 0`);
   if (args.project.length && args.plan.length) throw new UsageError('name plans (--plan) or projects (--project), not both');
@@ -37,7 +37,7 @@ export function serverSetup(args: ServerArgs, io: Io, signal?: AbortSignal, { qu
   const out = printer(args.format, print);
   const onRetry = quietRetries ? undefined : (m: string) => say(`bamboo-doctor: ${m}`);
   const client = new BambooClient({ server, auth, timeoutMs: parseDuration(args.timeout, '--timeout'), signal, onRetry });
-  const options = fetchOptionsOf(args, client, out, io);
+  const options = await fetchOptionsOf(args, client, out, io);
   return { options, store: options.store, say, status, finish: () => out.finish() };
 }
 
@@ -60,7 +60,7 @@ function messages(io: Io, auth: Auth, server: string) {
 }
 
 /** The run's options; the database is opened last, once every option has been found good. */
-function fetchOptionsOf(args: ServerArgs, client: BambooClient, out: Sink, io: Io): FetchOptions {
+async function fetchOptionsOf(args: ServerArgs, client: BambooClient, out: Sink, io: Io): Promise<FetchOptions> {
   const now = new Date();
   const since = args.since === undefined ? null : new Date(parseBound(args.since, 'since', now).value);
   const ruleSet = loadRuleSet(userPaths(io, args.rules));
@@ -74,7 +74,7 @@ function fetchOptionsOf(args: ServerArgs, client: BambooClient, out: Sink, io: I
     force: args.force,
     concurrency: args.concurrency,
     ruleSet,
-    store: openStoreOption(args.db, io),
+    store: await openStoreOption(args.db, io),
     sinks: [out],
     maxLineBytes: args.maxLineBytes,
     agentFiles: userPaths(io, args.agents),

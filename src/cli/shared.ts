@@ -1,9 +1,12 @@
 // Options that several commands share: how logs are read and which database to open.
 
 import type { Argv } from 'yargs';
-import { dbPath, openStore, type DbOption } from '../store/open.js';
+import { dbPath, openExistingStore, openStore, type DbOption } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { UsageError } from '../errors.js';
+import { isPostgresUrl } from '../store/db-url.js';
+import { PgStore } from '../store/pg-store.js';
+import type { StorePort } from '../store/port.js';
 import { SEVERITIES, severitiesAtLeast, type Severity } from '../model.js';
 import { EXIT, userPath, type Io } from './io.js';
 
@@ -25,13 +28,23 @@ export function readingOptions<T>(y: Argv<T>) {
 /** The database a command names, as the process opens it: `--db`, else BAMBOO_DOCTOR_DB, else the default. */
 export function storePath(option: DbOption | undefined, io: Io): string | false {
   const path = dbPath(option, io.env);
-  return path === false || path === ':memory:' ? path : userPath(io, path);
+  return path === false || path === ':memory:' || isPostgresUrl(path) ? path : userPath(io, path);
 }
 
-/** The store `analyze` writes to (created when missing); null for `--no-db`. */
-export function openStoreOption(option: DbOption, io: Io): Store | null {
+/** The store `analyze`, `fetch` and `ingest` write to (created when missing): a SQLite file or PostgreSQL; null for `--no-db`. */
+export async function openStoreOption(option: DbOption, io: Io): Promise<StorePort | null> {
   const path = storePath(option, io);
-  return path === false ? null : openStore(path);
+  if (path === false) return null;
+  return isPostgresUrl(path) ? PgStore.open(path) : openStore(path);
+}
+
+/**
+ * The database a query reads (history, show, report, draft; `reanalyze` writes): a SQLite file that must exist,
+ * opened read-only unless `mode` is write, or PostgreSQL.
+ */
+export async function openQueryStore(option: DbOption | undefined, io: Io, mode: 'read' | 'write' = 'read'): Promise<StorePort> {
+  const path = storePath(option, io);
+  return path !== false && isPostgresUrl(path) ? PgStore.open(path) : openExistingStore(path, mode);
 }
 
 /** `--jobs`: a whole number of worker threads, at least 1. */

@@ -1,11 +1,10 @@
 // `bamboo-doctor show <build-key>`: every stored diagnosis of one build, with evidence, scenario, context and fix.
 
 import type { Argv } from 'yargs';
-import { openExistingStore } from '../store/open.js';
-import { diagnosesOfBuild, findBuild, planResultJobs, similarBuildKeys } from '../history/stored.js';
+import { diagnosesOfBuild, findBuild, planResultJobs, similarBuildKeys } from '../store/stored-sql.js';
 import { formatText, toRecord } from '../output/printers.js';
 import { escapeControls } from '../output/terminal.js';
-import { storePath, type DbOption } from './shared.js';
+import { openQueryStore, type DbOption } from './shared.js';
 import { EXIT, type Io } from './io.js';
 import { UsageError } from '../errors.js';
 
@@ -16,18 +15,19 @@ export interface ShowArgs {
 }
 
 export async function showCommand(args: ShowArgs, io: Io): Promise<number> {
-  const store = openExistingStore(storePath(args.db, io));
+  const store = await openQueryStore(args.db, io);
+  const sql = store.sql();
   try {
-    const build = findBuild(store.db, args.build);
+    const build = await findBuild(sql, args.build);
     if (!build) {
-      const jobs = planResultJobs(store.db, args.build);
-      const similar = jobs.length ? [] : similarBuildKeys(store.db, args.build);
+      const jobs = await planResultJobs(sql, args.build);
+      const similar = jobs.length ? [] : await similarBuildKeys(sql, args.build);
       const hint = jobs.length
         ? ` (a plan result; its jobs stored: ${jobs.join(', ')})`
         : similar.length ? ` (stored builds like it: ${similar.join(', ')})` : '';
-      throw new UsageError(`${store.db.name}: no build ${args.build}${hint}`);
+      throw new UsageError(`${store.name}: no build ${args.build}${hint}`);
     }
-    const diagnoses = diagnosesOfBuild(store.db, build.id);
+    const diagnoses = await diagnosesOfBuild(sql, build.id);
     if (args.format === 'json') {
       // The same records as `analyze --format json`, so scripts read both alike.
       io.stdout.write(`${JSON.stringify(diagnoses.map(toRecord), null, 2)}\n`);
@@ -45,7 +45,7 @@ export async function showCommand(args: ShowArgs, io: Io): Promise<number> {
   } catch (err) {
     throw store.explain(err);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

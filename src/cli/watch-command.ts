@@ -20,7 +20,7 @@ export async function watchCommand(args: WatchArgs, io: Io): Promise<number> {
   const intervalMs = parseDuration(args.interval, '--interval');
   const signal = io.signal ?? new AbortController().signal;
   // While the server is down each pass fails after its retries: the pass says so, not every retry.
-  const setup = serverSetup(args, io, signal, { quietRetries: true });
+  const setup = await serverSetup(args, io, signal, { quietRetries: true });
   const stopping = () => setup.say('bamboo-doctor: stopping; finishing the job results under way');
   signal.addEventListener('abort', stopping, { once: true });
   setup.say(`bamboo-doctor: watching ${setup.options.client.server} every ${seconds(intervalMs)} (Ctrl-C to stop)`);
@@ -45,12 +45,12 @@ export async function watchCommand(args: WatchArgs, io: Io): Promise<number> {
     const t = summary.totals;
     setup.say(
       `bamboo-doctor: watched ${summary.passes} pass${summary.passes === 1 ? '' : 'es'}${summary.down ? ` (${summary.down} with the server down)` : ''}, ` +
-        `${t.analysed} job result${t.analysed === 1 ? '' : 's'} read, ${t.diagnoses} diagnos${t.diagnoses === 1 ? 'is' : 'es'}${setup.store ? ` → ${setup.store.db.name}` : ''}`,
+        `${t.analysed} job result${t.analysed === 1 ? '' : 's'} read, ${t.diagnoses} diagnos${t.diagnoses === 1 ? 'is' : 'es'}${setup.store ? ` → ${setup.store.name}` : ''}`,
     );
     return EXIT.ok;
   } finally {
     signal.removeEventListener('abort', stopping);
-    setup.store?.close();
+    await setup.store?.close();
   }
 }
 

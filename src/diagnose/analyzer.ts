@@ -25,6 +25,21 @@ export interface Sink {
   diagnosis?(d: Diagnosis, ctx: JobContext): void;
   /** A job ended with these final diagnoses (counts complete). */
   jobEnd?(job: JobSummary): void;
+  /**
+   * Between two chunks of input (the line loop is not running): a sink that hands work to something slower (the
+   * store's write queue) may make the reading wait here. Undefined when there is nothing to wait for.
+   */
+  between?(): Promise<unknown> | undefined;
+}
+
+/** What the sinks ask the reading to wait for between chunks, if anything (see Sink.between). */
+export function betweenOf(sinks: readonly Sink[]): Promise<unknown> | undefined {
+  let wait: Promise<unknown> | undefined;
+  for (const sink of sinks) {
+    const w = sink.between?.();
+    if (w) wait = wait ? Promise.all([wait, w]) : w;
+  }
+  return wait;
 }
 
 export interface AnalyzerOptions {
@@ -61,6 +76,11 @@ export class SourceAnalyzer {
     private readonly options: AnalyzerOptions = {},
   ) {
     this.job = this.newJob();
+  }
+
+  /** Between chunks: what the sinks ask the reading to wait for, if anything (see Sink.between). */
+  between(): Promise<unknown> | undefined {
+    return betweenOf(this.sinks);
   }
 
   /** Lets a failed task with no error-like line take its last lines as cause lines (see JobCauses.fallback). */

@@ -1,8 +1,8 @@
-// The filters shared by `history` and `report`: which diagnoses (or builds) a query looks at, as SQL.
+// The filters shared by `history` and `report`: which diagnoses (or builds) a query looks at (the SQL: store/history-sql.ts).
 
 import { UsageError } from '../errors.js';
 import { parseBound, type Bound } from './time.js';
-import { severitiesAtLeast, SEVERITIES, type Severity } from '../model.js';
+import type { Severity } from '../model.js';
 
 /** What the user asked for; each list matches any of its values. */
 export interface HistoryFilter {
@@ -40,35 +40,6 @@ export function resolveFilter(filter: HistoryFilter, now: Date = new Date()): Re
     throw new UsageError(`--since ${since} is after --until ${until}: no time is in both`);
   }
   return resolved;
-}
-
-/**
- * The WHERE clause for a filter. Diagnoses and builds name their plan, agent and agent type columns alike;
- * the time column differs (`at` for diagnoses, `started` for builds). `rule` only exists on diagnoses.
- */
-export function whereOf(filter: ResolvedFilter, table: { time: string; alias?: string }): { sql: string; params: string[] } {
-  const col = (name: string) => (table.alias ? `${table.alias}.${name}` : name);
-  const parts: string[] = [];
-  const params: string[] = [];
-  const list = (name: string, values: string[] | undefined) => {
-    if (!values?.length) return;
-    parts.push(`${col(name)} IN (${values.map(() => '?').join(', ')})`);
-    params.push(...values);
-  };
-  list('rule', filter.rule);
-  list('plan', filter.plan);
-  list('agent_name', filter.agent);
-  list('agent_type', filter.agentType);
-  list('severity', filter.severity && filter.severity !== SEVERITIES.at(-1) ? severitiesAtLeast(filter.severity) : undefined);
-  if (filter.since) {
-    parts.push(`${col(table.time)} >= ?`);
-    params.push(filter.since.value);
-  }
-  if (filter.until) {
-    parts.push(`${col(table.time)} ${filter.until.inclusive ? '<=' : '<'} ?`);
-    params.push(filter.until.value);
-  }
-  return { sql: parts.length ? parts.join(' AND ') : '1', params };
 }
 
 /** The filter in words, for report headers. */

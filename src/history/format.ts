@@ -2,7 +2,7 @@
 
 import type { Dimension } from './dimensions.js';
 import { groupKey, type HistoryRow, type Trend } from './query.js';
-import type { Unexplained } from './unexplained.js';
+import type { Unexplained } from '../store/failure-sql.js';
 import { signatureCsv, signatureText } from './signature-format.js';
 import { escapeControls } from '../output/terminal.js';
 

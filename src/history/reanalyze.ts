@@ -1,18 +1,20 @@
 // Re-diagnosis after rules change: re-reads recorded sources and replaces only diagnoses of changed rules.
 
 import { existsSync } from 'node:fs';
-import type Database from 'better-sqlite3';
 import { analyze, type InputEvent } from '../analyze.js';
 import type { JobSummary, Sink } from '../diagnose/analyzer.js';
 import type { Diagnosis, JobContext } from '../model.js';
 import type { RuleSet } from '../rules/rule-set.js';
-import { buildKeyOf, type Store } from '../store/store.js';
+import { buildKeyOf } from '../store/statements.js';
+import type { StorePort } from '../store/port.js';
+import { recordedSources, sourceName, storedRows, type Recorded, type StoredRow } from '../store/reanalyze-sql.js';
 import { UNEXPLAINED_FAILURE_ID } from '../rules/unexplained-failure.js';
 import type { Bound } from './time.js';
+import type { WriteOp } from '../store/writes.js';
 import { REDACTION_VERSION, redactStored } from '../secrets/redact.js';
 
 export interface ReanalyzeOptions {
-  store: Store;
+  store: StorePort;
   ruleSet: RuleSet;
   /** Only sources holding a build that started at or after this (or, holding none, read since). */
   since?: Bound;
@@ -42,24 +44,19 @@ export interface SourceOutcome extends Changes {
   error?: string;
 }
 
-interface Recorded {
-  id: number;
-  path: string;
-  status: string;
-}
 
 const ZERO: Changes = { replaced: 0, added: 0, removed: 0, unchanged: 0, kept: 0 };
 
 /** Masks the secrets in what older versions stored (all rows, sources gone or not); returns how many rows changed. */
-export function remaskStored(store: Store): number {
+export async function remaskStored(store: StorePort): Promise<number> {
   return store.remask(REDACTION_VERSION, redactStored);
 }
 
 export async function reanalyze(options: ReanalyzeOptions): Promise<SourceOutcome[]> {
   const outcomes: SourceOutcome[] = [];
   // Readings a killed run left unfinished are read again below, as the sources they are.
-  options.store.takeInterrupted();
-  for (const source of recordedSources(options.store.db, options.since)) {
+  await options.store.takeInterrupted();
+  for (const source of await recordedSources(options.store.sql(), options.since?.value ?? null)) {
     if (!existsSync(source.path)) {
       outcomes.push({ path: source.path, status: 'missing', ...ZERO });
       continue;
@@ -69,30 +66,17 @@ export async function reanalyze(options: ReanalyzeOptions): Promise<SourceOutcom
   return outcomes;
 }
 
-/** The newest record of each file read before, followed ones too (stdin cannot be read again). */
-function recordedSources(db: Database.Database, since: Bound | undefined): Recorded[] {
-  const owns = 'SELECT 1 FROM builds b JOIN sources o ON o.id = b.source_id WHERE o.path = s.path';
-  return db
-    .prepare(
-      `SELECT max(s.id) AS id, s.path, s.status FROM sources s WHERE s.kind IN ('file', 'follow') AND s.status IN ('done', 'partial', 'interrupted')
-       GROUP BY s.path
-       HAVING ? IS NULL OR EXISTS (${owns} AND b.started >= ?) OR (NOT EXISTS (${owns}) AND max(s.ingested_at) >= ?)
-       ORDER BY s.path`,
-    )
-    .all(since?.value ?? null, since?.value ?? null, since?.value ?? null) as Recorded[];
-}
-
 async function reanalyzeSource(options: ReanalyzeOptions, source: Recorded): Promise<SourceOutcome> {
   const { store, ruleSet } = options;
   // Stored rows name the source as it was given then (relative paths too); new rows must match them.
-  const name = sourceName(store.db, source);
+  const name = await sourceName(store.sql(), source);
   const jobs: { summary: JobSummary; ordinal: number }[] = [];
   let unkeyed = 0;
   // Numbers jobs without a build key the way StoreSink did, so they meet their stored rows.
   const sink: Sink = { jobEnd: (summary) => jobs.push({ summary, ordinal: summary.ctx.build ? unkeyed : ++unkeyed }) };
   let lines: number | null = null;
   const onInput = (e: InputEvent) => void (e.kind === 'done' && (lines = e.lines));
-  const baseline = (plan: string, job: string) => store.causes.greenHashes(plan, job);
+  const baseline = (plan: string, job: string) => store.greenHashes(plan, job);
   const result = await analyze({
     paths: [source.path], ruleSet, store: null, sinks: [sink], force: true, maxLineBytes: options.maxLineBytes, enrich: options.enrich, onInput, baseline,
   });
@@ -100,7 +84,7 @@ async function reanalyzeSource(options: ReanalyzeOptions, source: Recorded): Pro
   if (source.status === 'interrupted') {
     outcome.interrupted = true;
     // Read to its end now: the record is complete.
-    if (lines !== null) store.finishSource(source.id, lines, 'done');
+    if (lines !== null) await store.finishSource(source.id, lines, 'done');
   }
   if (result.failed.length) outcome.error = result.failed[0].message;
   const versions = new Map(ruleSet.rules.map((r) => [r.id, r.version]));
@@ -108,24 +92,20 @@ async function reanalyzeSource(options: ReanalyzeOptions, source: Recorded): Pro
     const key = buildKeyOf(summary.ctx, name, ordinal).key;
     const fresh = summary.diagnoses.map((d) => ({ ...d, source: name }));
     const tally = { ...ZERO };
-    const plan = planChanges(storedVersions(store.db, key), fresh, versions, tally);
-    const written = plan.changed.length + plan.removed.length === 0 || store.replaceDiagnoses(source.id, name, summary.ctx, ordinal, plan.changed, plan.removed);
-    // Not written: this source stops short of a build the database holds from a complete log; its rows stay.
-    if (written) for (const k of Object.keys(tally) as (keyof Changes)[]) outcome[k] += tally[k];
+    const plan = planChanges(await storedRows(store.sql(), key), fresh, versions, tally);
+    const ops: WriteOp[] = [];
+    if (plan.changed.length + plan.removed.length) ops.push({ kind: 'replace', sourceId: source.id, sourcePath: name, ctx: summary.ctx, ordinal, changed: plan.changed, removed: plan.removed });
     // A successful build's error-like lines: the baseline of its job (older databases lack it until re-read).
     const c = summary.ctx;
-    if (summary.green?.size && c.state === 'successful' && c.plan && c.job && c.build) store.causes.saveGreenNow(c.plan, c.job, c.build, summary.green);
+    if (summary.green?.size && c.state === 'successful' && c.plan && c.job && c.build) ops.push({ kind: 'green', plan: c.plan, job: c.job, build: c.build, green: summary.green });
+    // Kept out: this source stops short of a build the database holds from a complete log; its rows stay.
+    const written = ops.length === 0 || (await store.write(ops)).kept === 0;
+    if (written) for (const k of Object.keys(tally) as (keyof Changes)[]) outcome[k] += tally[k];
   }
   return outcome;
 }
 
-/** A stored diagnosis row as planChanges compares it (severity and signature when known). */
-export interface StoredRow {
-  rule: string;
-  version: string;
-  severity?: string;
-  signature?: string | null;
-}
+export type { StoredRow } from '../store/reanalyze-sql.js';
 
 /**
  * Compares a build's stored rows with a fresh diagnosis; counts into `tally`. A row of the current rule version
@@ -169,21 +149,3 @@ function differs(row: StoredRow, d: Diagnosis): boolean {
   return row.signature !== undefined && (row.signature ?? null) !== (d.signature ?? null);
 }
 
-function storedVersions(db: Database.Database, key: string): StoredRow[] {
-  return db
-    .prepare('SELECT d.rule, d.rule_version AS version, d.severity, d.signature FROM diagnoses d JOIN builds b ON b.id = d.build_id WHERE b.build_key = ?')
-    .all(key) as StoredRow[];
-}
-
-/**
- * The name the newest reading of the file gave its builds: a followed file names each generation apart
- * (`agent.log (2)` after a rotation), and what is there now is the newest one, whose unkeyed builds
- * (`agent.log (2)#1`) must be met, not those of an older generation.
- */
-function sourceName(db: Database.Database, source: Recorded): string {
-  const named = (where: string, value: number | string) =>
-    db.prepare(`SELECT b.source_path AS name FROM builds b JOIN sources s ON s.id = b.source_id WHERE ${where} ORDER BY b.id LIMIT 1`).get(value) as
-      | { name: string }
-      | undefined;
-  return (named('s.id = ?', source.id) ?? named('s.path = ?', source.path))?.name ?? source.path;
-}

@@ -1,7 +1,7 @@
 // Signature groups for people (one block per signature: template, plans, agents, builds, a sample line) and for CSV.
 
 import { csvLine } from './format.js';
-import type { SignatureGroup } from './signatures.js';
+import type { SignatureGroup } from '../store/failure-sql.js';
 
 const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '?');
 const list = (names: string[], none = '(unknown)') => (names.length ? names.join(', ') : none);

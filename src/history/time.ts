@@ -19,10 +19,8 @@ const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2})?)?$/;
 const HOURS: Record<string, number> = { h: 1, d: 24, w: 24 * 7 };
 
 /** A resolved bound: compare `at` with `value`; `inclusive` false means strictly below. */
-export interface Bound {
-  value: string;
-  inclusive: boolean;
-}
+export type { Bound } from '../store/history-sql.js';
+import type { Bound } from '../store/history-sql.js';
 
 /**
  * `--since X`: diagnoses at or after X. `--until X`: at or before X; a date alone means the whole of that day.

@@ -2,7 +2,7 @@
 // input and in input order, to the steps and the sinks (printers, store): the output is the same as one thread's.
 
 import type { JobContext } from '../model.js';
-import { SourceAnalyzer, type Sink } from '../diagnose/analyzer.js';
+import { SourceAnalyzer, betweenOf, type Sink } from '../diagnose/analyzer.js';
 import type { Rule } from '../rules/load.js';
 import { patternFields } from '../rules/match.js';
 import type { RuleSet } from '../rules/rule-set.js';
@@ -105,6 +105,8 @@ export class ReadAhead {
           shiftLines(job, lines);
           deliver(job, sinks, this.options.jobSteps);
         }
+        // Between parts, as between chunks: the sinks (the store's write queue) may hold the reading back.
+        await betweenOf(sinks);
         for (const message of part.notices) notice?.(message);
         if (part.failure) {
           refs.slice(i + 1).forEach((r) => this.settle(r));
@@ -174,7 +176,7 @@ export class ReadAhead {
     const collector = new JobCollector((job) => {
       shiftLines(job, offset);
       deliver(job, sinks, jobSteps);
-    });
+    }, () => betweenOf(sinks));
     const analyzer = new SourceAnalyzer(input.name, ruleSet, [collector], { enrich });
     try {
       return (await readLogFile(input.path!, ruleSet.automaton, analyzer, { maxLineBytes: this.options.maxLineBytes, start })) ?? 0;

@@ -26,7 +26,11 @@ export type JobStep = (job: FinishedJob) => void;
 export class JobCollector implements Sink {
   private emitted: Diagnosis[] = [];
 
-  constructor(private readonly onJob: (job: FinishedJob) => void) {}
+  constructor(
+    private readonly onJob: (job: FinishedJob) => void,
+    /** The sinks the jobs are handed to may hold the reading back between chunks (the store's write queue). */
+    readonly between?: () => Promise<unknown> | undefined,
+  ) {}
 
   diagnosis(d: Diagnosis): void {
     this.emitted.push(d);

@@ -1,13 +1,14 @@
-// Gathers what the HTML report shows from the database: totals, trends, top rules and agents, matrix, gaps.
+// Gathers what the HTML report shows from the database (either kind): totals, trends, top rules and agents, matrix, gaps.
 
-import type Database from 'better-sqlite3';
 import type { Diagnosis } from '../model.js';
 import type { Rule } from '../rules/load.js';
-import { whereOf, type ResolvedFilter } from '../history/filters.js';
-import { historyRows, trendOf, type HistoryRow, type Trend } from '../history/query.js';
-import { latestPerRule } from '../history/stored.js';
-import { unexplainedBuilds, type Unexplained } from '../history/unexplained.js';
+import type { ResolvedFilter } from '../history/filters.js';
+import { trendOf, type Trend } from '../history/query.js';
 import { signatureTrend } from '../history/signatures.js';
+import { historyRows, staleCount, totalsOf, type HistoryRow } from '../store/history-sql.js';
+import { latestPerRule } from '../store/stored-sql.js';
+import { unexplainedBuilds, type Unexplained } from '../store/failure-sql.js';
+import type { SqlReader } from '../store/sql.js';
 
 export interface RuleDetail {
   row: HistoryRow;
@@ -40,26 +41,27 @@ export interface ReportLimits {
 
 const LIMITS: ReportLimits = { rules: 20, agents: 15, unexplained: 50 };
 
-export function reportData(db: Database.Database, filter: ResolvedFilter, loaded: Rule[], limits = LIMITS): ReportData {
-  const totals = totalsOf(db, filter);
-  const ruleRows = historyRows(db, { by: ['rule'], filter, top: limits.rules });
+export async function reportData(sql: SqlReader, filter: ResolvedFilter, loaded: Rule[], limits = LIMITS): Promise<ReportData> {
+  const totals = await totalsOf(sql, filter);
+  const ruleRows = await historyRows(sql, { by: ['rule'], filter, top: limits.rules });
   const byId = new Map(loaded.map((r) => [r.id, r]));
-  const latest = latestPerRule(db, ruleRows.map((r) => r.group as string));
-  const rules = ruleRows.map((row) => {
-    const id = row.group as string;
-    const rule = byId.get(id);
-    return { row, rule, latest: latest.get(id), stale: rule ? staleCount(db, id, rule.version) : 0 };
-  });
-  const trend = totals.first && totals.last ? trendOverall(db, filter, totals.first, totals.last) : null;
-  const unexplained = unexplainedBuilds(db, filter, limits.unexplained);
+  const latest = await latestPerRule(sql, ruleRows.map((r) => r.group as string));
+  const rules = await Promise.all(
+    ruleRows.map(async (row) => {
+      const id = row.group as string;
+      const rule = byId.get(id);
+      return { row, rule, latest: latest.get(id), stale: rule ? await staleCount(sql, id, rule.version) : 0 };
+    }),
+  );
+  const trend = totals.first && totals.last ? await trendOverall(sql, filter, totals.first, totals.last) : null;
   return {
     totals,
     trend,
     rules,
-    agents: historyRows(db, { by: ['agent'], filter, top: limits.agents }),
-    matrix: matrixOf(db, filter, rules.map((r) => r.row.group as string)),
-    unexplained,
-    signatureTrend: trend ? { unit: trend.unit, labels: trend.labels, series: signatureTrend(db, filter, { unexplained: true, unit: trend.unit, labels: trend.labels }) } : null,
+    agents: await historyRows(sql, { by: ['agent'], filter, top: limits.agents }),
+    matrix: await matrixOf(sql, filter, rules.map((r) => r.row.group as string)),
+    unexplained: await unexplainedBuilds(sql, filter, limits.unexplained),
+    signatureTrend: trend ? { unit: trend.unit, labels: trend.labels, series: await signatureTrend(sql, filter, { unexplained: true, unit: trend.unit, labels: trend.labels }) } : null,
     newSince: totals.last ? weekBefore(totals.last) : null,
   };
 }
@@ -71,26 +73,15 @@ function weekBefore(at: string): string {
   return `${d.toISOString().slice(0, 10)}${at.slice(10)}`;
 }
 
-function totalsOf(db: Database.Database, filter: ResolvedFilter): ReportData['totals'] {
-  const where = whereOf(filter, { time: 'at' });
-  return db
-    .prepare(`SELECT count(*) AS diagnoses, count(DISTINCT build_id) AS builds, min(at) AS first, max(at) AS last FROM diagnoses WHERE ${where.sql}`)
-    .get(...where.params) as ReportData['totals'];
-}
-
 /** Days for a short span (up to about six weeks), ISO weeks beyond. */
-function trendOverall(db: Database.Database, filter: ResolvedFilter, first: string, last: string): Trend {
+function trendOverall(sql: SqlReader, filter: ResolvedFilter, first: string, last: string): Promise<Trend> {
   const days = (Date.parse(last.slice(0, 10)) - Date.parse(first.slice(0, 10))) / 86_400_000;
-  return trendOf(db, ['rule'], filter, days <= 45 ? 'day' : 'week', { from: first, to: last });
-}
-
-function staleCount(db: Database.Database, rule: string, version: string): number {
-  return (db.prepare('SELECT count(*) AS n FROM diagnoses WHERE rule = ? AND rule_version <> ?').get(rule, version) as { n: number }).n;
+  return trendOf(sql, ['rule'], filter, days <= 45 ? 'day' : 'week', { from: first, to: last });
 }
 
 /** Diagnoses per agent type and rule, for the rules the report lists. */
-function matrixOf(db: Database.Database, filter: ResolvedFilter, rules: string[]): ReportData['matrix'] {
-  const rows = historyRows(db, { by: ['agent-type', 'rule'], filter });
+async function matrixOf(sql: SqlReader, filter: ResolvedFilter, rules: string[]): Promise<ReportData['matrix']> {
+  const rows = await historyRows(sql, { by: ['agent-type', 'rule'], filter });
   const counts = new Map<string, number>();
   const types = new Set<string>();
   for (const r of rows) {

@@ -1,6 +1,6 @@
 // The report's "New and unexplained failures": failed builds no specific rule explains, by signature, with sparklines.
 
-import type { SignatureGroup } from '../history/signatures.js';
+import type { SignatureGroup } from '../store/failure-sql.js';
 import { escapeHtml as e } from './escape.js';
 import type { ReportData } from './report-data.js';
 import { sparkSvg } from './svg.js';

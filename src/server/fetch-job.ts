@@ -4,11 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { analyzeStream } from '../analyze.js';
 import type { JobSummary, Sink } from '../diagnose/analyzer.js';
 import { ServerError } from '../errors.js';
-import { diagnosesOfBuild, findBuild } from '../history/stored.js';
+import { diagnosesOfBuild, findBuild } from '../store/stored-sql.js';
 import type { Diagnosis, JobContext, Severity } from '../model.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import type { FetchState } from '../store/fetch-state.js';
-import type { Store } from '../store/store.js';
+import type { StorePort } from '../store/port.js';
 import type { BambooClient } from './client.js';
 import { openJobLog } from './job-log.js';
 import type { JobRef } from './listing.js';
@@ -21,7 +21,7 @@ export type JobOutcome = 'analysed' | 'stored' | 'gone' | 'failed';
 export interface JobRun {
   client: BambooClient;
   ruleSet: RuleSet;
-  store: Store | null;
+  store: StorePort | null;
   state: FetchState | null;
   sinks: Sink[];
   force: boolean;
@@ -47,7 +47,7 @@ export interface JobTally {
 
 export async function fetchJob(run: JobRun, job: JobRef, plan: string): Promise<JobOutcome> {
   try {
-    if (!run.force && run.state?.storedComplete(job.key)) {
+    if (!run.force && (await run.state?.storedComplete(job.key))) {
       await writeStored(run, job, plan);
       return 'stored';
     }
@@ -109,8 +109,8 @@ async function analyzeJob(run: JobRun, job: JobRef, plan: string): Promise<Diagn
 /** A job stored complete by an earlier run: with --comment/--label, its stored diagnoses are written back. */
 async function writeStored(run: JobRun, job: JobRef, plan: string): Promise<void> {
   if (!run.writeBack || !run.store) return;
-  const build = findBuild(run.store.db, job.key);
-  if (build) await write(run, job, plan, diagnosesOfBuild(run.store.db, build.id));
+  const build = await findBuild(run.store.sql(), job.key);
+  if (build) await write(run, job, plan, await diagnosesOfBuild(run.store.sql(), build.id));
 }
 
 async function write(run: JobRun, job: JobRef, plan: string, diagnoses: Diagnosis[]): Promise<void> {

@@ -5,7 +5,7 @@ import { userContext } from '../context/user-context.js';
 import { ServerError } from '../errors.js';
 import type { RuleSet } from '../rules/rule-set.js';
 import { FetchState } from '../store/fetch-state.js';
-import type { Store } from '../store/store.js';
+import type { StorePort } from '../store/port.js';
 import type { BambooClient } from './client.js';
 import { fetchJob, type JobOutcome, type JobRun, type JobTally } from './fetch-job.js';
 import { jobsOf, planResults, plansOf, type ListBounds, type ResultRef } from './listing.js';
@@ -28,7 +28,7 @@ export interface FetchOptions {
   force: boolean;
   concurrency: number;
   ruleSet: RuleSet;
-  store: Store | null;
+  store: StorePort | null;
   sinks: Sink[];
   maxLineBytes?: number;
   /** `--agents` files and `--specs` paths, added to (and overriding) the server's agents list. */
@@ -71,7 +71,7 @@ export async function fetchOnce(options: FetchOptions): Promise<FetchSummary> {
     client: options.client,
     ruleSet: options.ruleSet,
     store: options.store,
-    state: options.store ? new FetchState(options.store, options.client.server, purposeOf(options.writeBack)) : null,
+    state: options.store ? new FetchState(options.store.sql(), options.client.server, purposeOf(options.writeBack)) : null,
     sinks: options.sinks,
     force: options.force,
     maxLineBytes: options.maxLineBytes,
@@ -111,7 +111,7 @@ class Pass {
 
   async plan(plan: string): Promise<void> {
     const state = this.run.state;
-    const newest = this.options.force ? null : (state?.newest(plan) ?? null);
+    const newest = this.options.force ? null : ((await state?.newest(plan)) ?? null);
     const since = this.options.since ?? (newest === null ? this.options.firstSince : null);
     if (newest === null && !this.options.since && !this.options.force) this.firsts.push(plan);
     const listed: { number: number; done: Promise<boolean> }[] = [];
@@ -129,9 +129,10 @@ class Pass {
     }
     const done = await allDone(listed.map(async (l) => ({ number: l.number, done: await l.done })));
     // A first fetch starts from where the listing stopped: older results are left out by choice (--since).
-    const mark = doneThrough(done, state?.newest(plan) ?? bounds.stoppedAt ?? null);
+    const before = (await state?.newest(plan)) ?? null;
+    const mark = doneThrough(done, before ?? bounds.stoppedAt ?? null);
     // A dry run is a preview: what it would write is still to write, so it remembers nothing.
-    if (state && !this.options.writeBack?.dryRun && mark !== null && mark !== state.newest(plan)) state.remember(plan, mark);
+    if (state && !this.options.writeBack?.dryRun && mark !== null && mark !== before) await state.remember(plan, mark);
   }
 
   /** True when nothing of the result is left to fetch; false holds it (and newer ones) for the next run. */

@@ -115,6 +115,19 @@ function walk(at: At, unreadable?: (error: InputError) => void): Walk {
   return step;
 }
 
+/** Expands each path on its own: a missing or unreadable one is told to `failed` while the others are still read. */
+export function expandEach(paths: string[], failed: InputError[], cwd?: string): Input[] {
+  return paths.flatMap((path) => {
+    try {
+      return expandInputs([path], (unreadable) => void failed.push(unreadable), cwd);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      failed.push(err);
+      return [];
+    }
+  });
+}
+
 /** What an opened input holds, decided from its first bytes (after gunzip when it is gzip). */
 export interface OpenedInput {
   kind: 'json' | 'text';

@@ -46,6 +46,9 @@ export async function readJsonStream(
         first = false;
         tokenizer.write(text);
       }
+      // Between chunks: the store's queue may hold the reading back here.
+      const wait = analyzer.between();
+      if (wait) await wait;
     }
     tokenizer.write(decoder.end());
     atEnd = true;

@@ -25,7 +25,12 @@ export async function readLogStream(
 ): Promise<number> {
   const reader = logLineReader(automaton, analyzer, options.maxLineBytes);
   try {
-    for await (const chunk of stream) reader.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    for await (const chunk of stream) {
+      reader.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      // Between chunks, not inside the line loop: the store's queue may hold the reading back here.
+      const wait = analyzer.between();
+      if (wait) await wait;
+    }
   } catch (err) {
     // The database failed while storing a job: reading on (or ending the jobs, which stores them) cannot help.
     if (err instanceof StoreError) throw err;

@@ -59,6 +59,9 @@ export async function readLogFile(
       reader.push(buf.subarray(0, n));
       at += n;
       await yieldToLoop();
+      // Between chunks, not inside the line loop: the store's queue may hold the reading back here.
+      const wait = analyzer.between();
+      if (wait) await wait;
       if (at >= end) break;
       try {
         n = readSync(fd, buf, 0, Math.min(CHUNK, end - at), at);

@@ -29,6 +29,18 @@ export interface Statements {
   saveJob: Save<[diagnoses: Diagnosis[], green?: GreenLines]>;
   replaceSome: Save<[changed: Diagnosis[], removed: string[]]>;
   saveOne: Save<[d: Diagnosis]>;
+  /** A transaction: returns how many items were kept out (their build is stored from a complete log). */
+  ingest: (sourceId: number, items: IngestItem[]) => number;
+}
+
+/** A diagnosis read back from NDJSON (`ingest`) and the build it is stored under. */
+export interface IngestItem {
+  /** The log it came from on the machine that analysed it (its `source`; stdin's `-` named apart). */
+  sourcePath: string;
+  /** For a job with no build key: which of that source's unkeyed jobs it is. */
+  ordinal: number;
+  ctx: JobContext;
+  diagnosis: Diagnosis;
 }
 
 /** A build row just written: its id, key and the signature it had. */
@@ -39,13 +51,14 @@ export interface WrittenBuild {
 }
 
 export function prepare(db: Database.Database, causes: CauseStore): Statements {
-  const upsertBuild = db.prepare(`
+  const insertBuild = `
     INSERT INTO builds (build_key, keyed, plan, job, number, state, bamboo_version, agent_name, agent_type,
       agent_container, agent_service, agent_home, runner_kind, runner_image, runner_volumes, started, source_id,
       source_path, analyzed_at, finished, agent_os)
     VALUES (@key, @keyed, @plan, @job, @number, @state, @bambooVersion, @agentName, @agentType, @agentContainer,
       @agentService, @agentHome, @runnerKind, @runnerImage, @runnerVolumes, @started, @sourceId, @sourcePath, @at,
-      @finished, @agentOs)
+      @finished, @agentOs)`;
+  const upsertBuild = db.prepare(`${insertBuild}
     ON CONFLICT (build_key) DO UPDATE SET keyed = excluded.keyed, plan = excluded.plan, job = excluded.job,
       number = excluded.number, state = excluded.state, bamboo_version = excluded.bamboo_version,
       agent_name = excluded.agent_name, agent_type = excluded.agent_type, agent_container = excluded.agent_container,
@@ -55,6 +68,8 @@ export function prepare(db: Database.Database, causes: CauseStore): Statements {
       source_path = excluded.source_path, analyzed_at = excluded.analyzed_at, finished = excluded.finished,
       agent_os = excluded.agent_os
     RETURNING id, signature`);
+  // An ingested diagnosis (NDJSON) carries less about its build than the log did: a stored build row stays as it is.
+  const addBuild = db.prepare(`${insertBuild} ON CONFLICT (build_key) DO UPDATE SET build_key = excluded.build_key RETURNING id, signature`);
   const deleteDiagnoses = db.prepare('DELETE FROM diagnoses WHERE build_id = ?');
   const deleteDiagnosis = db.prepare('DELETE FROM diagnoses WHERE build_id = ? AND rule = ?');
   const upsertDiagnosis = db.prepare(`
@@ -78,9 +93,9 @@ export function prepare(db: Database.Database, causes: CauseStore): Statements {
   const keepsComplete = (ctx: JobContext, sourcePath: string, ordinal: number): boolean =>
     !ctx.finished && finishedOf.get(buildKeyOf(ctx, sourcePath, ordinal).key) === 1;
 
-  const writeBuild = (sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number): WrittenBuild => {
+  const writeBuild = (sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, statement = upsertBuild): WrittenBuild => {
     const { key, keyed } = buildKeyOf(ctx, sourcePath, ordinal);
-    const row = upsertBuild.get(buildRow(ctx, key, keyed, sourceId, sourcePath, now())) as { id: number; signature: string | null };
+    const row = statement.get(buildRow(ctx, key, keyed, sourceId, sourcePath, now())) as { id: number; signature: string | null };
     return { id: row.id, key, signature: row.signature };
   };
 
@@ -120,6 +135,19 @@ export function prepare(db: Database.Database, causes: CauseStore): Statements {
         return true;
       },
     ),
+    ingest: db.transaction((sourceId: number, items: IngestItem[]) => {
+      let kept = 0;
+      for (const { sourcePath, ordinal, ctx, diagnosis } of items) {
+        if (keepsComplete(ctx, sourcePath, ordinal)) {
+          kept++;
+          continue;
+        }
+        const build = writeBuild(sourceId, sourcePath, ctx, ordinal, addBuild);
+        writeDiagnosis(build, ctx, diagnosis);
+        causes.afterWrite(build, [diagnosis]);
+      }
+      return kept;
+    }),
     saveOne: db.transaction((sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, d: Diagnosis) => {
       if (keepsComplete(ctx, sourcePath, ordinal)) return false;
       const build = writeBuild(sourceId, sourcePath, ctx, ordinal);

@@ -4,10 +4,12 @@ import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
 import type { Diagnosis, JobContext } from '../model.js';
 import { explain, openForReading, openForWriting } from './database.js';
-import { buildKeyOf, now, prepare, unkeyedBuildKey, type WrittenBuild } from './statements.js';
+import { buildKeyOf, now, prepare, unkeyedBuildKey, type IngestItem, type WrittenBuild } from './statements.js';
 import { CauseStore, type GreenLines } from './causes.js';
+import type { WriteOp, WriteOutcome } from './writes.js';
+import { sqliteReader, type SqlReader } from './sql.js';
 
-export { buildKeyOf, unkeyedBuildKey, type WrittenBuild };
+export { buildKeyOf, unkeyedBuildKey, type IngestItem, type WrittenBuild };
 
 /** Default database file, overridden by `--db` or BAMBOO_DOCTOR_DB. */
 export const DEFAULT_DB = './bamboo-doctor.db';
@@ -34,7 +36,7 @@ export interface StoredText {
 }
 
 /** `host:pid` of this process, kept with the sources it reads (see `takeInterrupted`). */
-const OWNER = `${hostname()}:${process.pid}`;
+export const OWNER = `${hostname()}:${process.pid}`;
 
 /**
  * The database, opened only when it is ours (see database.ts). Every failure of SQLite (read-only, full, damaged,
@@ -56,8 +58,25 @@ export class Store {
     this.stmts = this.guard(() => prepare(this.db, this.causes));
   }
 
+  /** The database as messages name it. */
+  get name(): string {
+    return this.path;
+  }
+
   close(): void {
     this.db.close();
+  }
+
+  /** Queries on this database through the SqlReader both databases share (its failures as StoreErrors). */
+  sql(): SqlReader {
+    return (this.reader ??= sqliteReader(this.db, (err) => this.explain(err)));
+  }
+
+  private reader?: SqlReader;
+
+  /** Template hashes of error-like lines of the job's successful builds (the analyzer's cause baseline). */
+  greenHashes(plan: string, job: string): ReadonlySet<string> {
+    return this.causes.greenHashes(plan, job);
   }
 
   /** A SQLite failure as a StoreError naming this database; anything else as it is. */
@@ -113,6 +132,41 @@ export class Store {
   /** Live input: a diagnosis is written as soon as it arises (its build row first), then updated at the job's end. */
   saveDiagnosis(sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, d: Diagnosis): boolean {
     return this.guard(() => this.stmts.saveOne(sourceId, sourcePath, ctx, ordinal, d));
+  }
+
+  /**
+   * Diagnoses read back from NDJSON (`ingest`), in one transaction: each is added to its build (made when new)
+   * or replaces that build's diagnosis of the same rule, so ingesting the same lines again changes nothing.
+   * Returns how many were kept out because their build is stored from a log read to its end.
+   */
+  ingestDiagnoses(sourceId: number, items: IngestItem[]): number {
+    const kept = this.guard(() => this.stmts.ingest(sourceId, items));
+    this.keptComplete += kept;
+    return kept;
+  }
+
+  /** Applies queued writes in order, in one transaction (each op a savepoint): see writes.ts. */
+  write(ops: WriteOp[]): WriteOutcome {
+    let kept = 0;
+    this.guard(() =>
+      this.db.transaction(() => {
+        for (const op of ops) {
+          if (op.kind === 'drop') this.stmts.dropBuild.run(op.key);
+          else if (op.kind === 'finish') this.stmts.finishSource.run(op.lines, op.status, op.error, op.sourceId);
+          else if (op.kind === 'green') this.causes.saveGreen(op.plan, op.job, op.build, op.green);
+          else if (!this.applyOne(op)) kept++;
+        }
+      })(),
+    );
+    this.keptComplete += kept;
+    return { kept };
+  }
+
+  private applyOne(op: Exclude<WriteOp, { kind: 'drop' | 'finish' | 'green' }>): boolean {
+    const { sourceId, sourcePath, ctx, ordinal } = op;
+    if (op.kind === 'job') return this.stmts.saveJob(sourceId, sourcePath, ctx, ordinal, op.diagnoses, op.green);
+    if (op.kind === 'live') return this.stmts.saveOne(sourceId, sourcePath, ctx, ordinal, op.diagnosis);
+    return this.stmts.replaceSome(sourceId, sourcePath, ctx, ordinal, op.changed, op.removed);
   }
 
   /** Deletes a build and its diagnoses (a live fragment's row stored before its build key was known). */
@@ -175,7 +229,7 @@ export class Store {
 }
 
 /** Whether the process named by an owner (`host:pid`) still runs; another host's cannot be told, so it counts as alive. */
-function isAlive(owner: string | null): boolean {
+export function isAlive(owner: string | null): boolean {
   if (owner === null) return false;
   const at = owner.lastIndexOf(':');
   if (owner.slice(0, at) !== hostname()) return true;

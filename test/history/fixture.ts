@@ -3,6 +3,10 @@
 import { join } from 'node:path';
 import { emptyContext, type AgentType, type BuildState, type Diagnosis, type JobContext, type RunnerKind, type Severity } from '../../src/model.js';
 import { Store } from '../../src/store/store.js';
+import type { WriteOp } from '../../src/store/writes.js';
+import { PgStore } from '../../src/store/pg-store.js';
+import type { SqlReader } from '../../src/store/sql.js';
+import { newDatabase } from '../helpers/databases.js';
 import { tempDir } from '../helpers/cli.js';
 
 interface Spec {
@@ -61,15 +65,28 @@ export function diagnosisOf(ctx: JobContext, rule: string, severity: Severity, s
   };
 }
 
+/** The builds as the store's write ops (one finished job each), for a database of either kind. */
+export function fixtureOps(builds: Spec[] = BUILDS): WriteOp[] {
+  return builds.map((spec) => {
+    const ctx = contextOf(spec);
+    const diagnoses = spec.diagnoses.map(([rule, sev, sc, at, count]) => diagnosisOf(ctx, rule, sev, sc, at, count));
+    return { kind: 'job', sourceId: null, sourcePath: `logs/${spec.key}.log`, ctx, ordinal: 0, diagnoses };
+  });
+}
+
+/** The builds written into a new database of the kind, and its queries (for tests that run on both). */
+export async function fixtureStore(kind: 'sqlite' | 'postgres', builds: Spec[] = BUILDS): Promise<{ sql: SqlReader; close: () => Promise<void> }> {
+  const t = await newDatabase(kind);
+  const store = kind === 'sqlite' ? new Store(t.db) : await PgStore.open(t.db);
+  await store.write(fixtureOps(builds));
+  return { sql: store.sql(), close: async () => void (await store.close()) };
+}
+
 /** Writes the builds into a fresh database file; returns its path. */
 export function fixtureDb(builds: Spec[] = BUILDS): string {
   const path = join(tempDir('bamboo-doctor-history-'), 'history.db');
   const store = new Store(path);
-  for (const spec of builds) {
-    const ctx = contextOf(spec);
-    const diagnoses = spec.diagnoses.map(([rule, sev, sc, at, count]) => diagnosisOf(ctx, rule, sev, sc, at, count));
-    store.saveJob(null, `logs/${spec.key}.log`, ctx, 0, diagnoses);
-  }
+  store.write(fixtureOps(builds));
   store.close();
   return path;
 }

@@ -97,10 +97,10 @@ describe('the pass over a server, as a library', () => {
     const first = await fetchOnce(options);
     expect(first.outcomes).toEqual({ analysed: 0, stored: 0, gone: 0, failed: 1 });
     expect(first.failed[0].message).toMatch(/the log of ACME-TOOLS-JOB1-31: server error 500/);
-    expect(new FetchState(store, fake.url, '').newest('ACME-TOOLS')).toBe(0); // below the result that failed
+    expect(await new FetchState(store.sql(), fake.url, '').newest('ACME-TOOLS')).toBe(0); // below the result that failed
     const second = await fetchOnce(options);
     expect(second.outcomes.analysed).toBe(1);
-    expect(new FetchState(store, fake.url, '').newest('ACME-TOOLS')).toBe(31);
+    expect(await new FetchState(store.sql(), fake.url, '').newest('ACME-TOOLS')).toBe(31);
     store.close();
   });
 

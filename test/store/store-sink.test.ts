@@ -7,6 +7,7 @@ import { loadRules } from '../../src/rules/load.js';
 import { RuleSet } from '../../src/rules/rule-set.js';
 import { StoreSink } from '../../src/store/store-sink.js';
 import { Store } from '../../src/store/store.js';
+import { WriteQueue } from '../../src/store/write-queue.js';
 import { tempDir } from '../helpers/cli.js';
 
 const dir = tempDir();
@@ -23,11 +24,16 @@ const command = T(
 );
 
 describe('StoreSink, live', () => {
-  it('keeps one build when a fragment released a diagnosis before its build key was read', () => {
+  it('keeps one build when a fragment released a diagnosis before its build key was read', async () => {
     const store = new Store(join(tempDir(), 'live.db'));
-    const a = new SourceAnalyzer('-', ruleSet, [new StoreSink(store, null, '-', true)], { live: true });
-    [T('boom 1', 'error'), command, T('boom 2', 'error')].forEach((l, i) => a.line(parseEnvelope(l, i + 1)));
+    const queue = new WriteQueue(store);
+    const a = new SourceAnalyzer('-', ruleSet, [new StoreSink(queue, null, '-', true)], { live: true });
+    for (const [i, l] of [T('boom 1', 'error'), command, T('boom 2', 'error')].entries()) {
+      a.line(parseEnvelope(l, i + 1));
+      await a.between(); // a chunk boundary: live, what is queued is written
+    }
     a.end();
+    await queue.flush();
     const builds = store.db.prepare('SELECT build_key, plan, number FROM builds').all();
     const diagnoses = store.db.prepare('SELECT build_key, rule, count FROM diagnoses').all();
     store.close();

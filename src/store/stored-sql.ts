@@ -1,8 +1,9 @@
-// Diagnoses read back from the database as the same Diagnosis objects analyze printed (for show and report).
+// Stored builds and diagnoses read back, on either database, as the same Diagnosis objects analyze printed
+// (for show, the report, reanalyze and fetch).
 
-import type Database from 'better-sqlite3';
 import { SEVERITIES, type AgentOs, type AgentType, type Diagnosis, type RunnerKind, type Severity } from '../model.js';
 import { REDACTION_VERSION, redactStored } from '../secrets/redact.js';
+import type { SqlReader } from './sql.js';
 
 /** A stored build: its key, state and where it was read from. */
 export interface StoredBuild {
@@ -18,9 +19,7 @@ export interface StoredBuild {
   keyed: number;
 }
 
-interface Row {
-  [column: string]: string | number | null;
-}
+type Row = Record<string, string | number | null>;
 
 /**
  * The diagnosis row holds what the rule found; the build row holds the job context the diagnosis was made
@@ -32,42 +31,43 @@ const SELECT = `SELECT d.*, b.keyed, b.number, b.agent_container, b.agent_servic
 /** Most severe first, in the order of SEVERITIES. */
 const SEVERITY_ORDER = `CASE d.severity ${SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${SEVERITIES.length} END`;
 
-export function findBuild(db: Database.Database, key: string): StoredBuild | undefined {
-  return db
-    .prepare(
-      `SELECT id, build_key AS key, state, started, source_path AS sourcePath, analyzed_at AS analyzedAt, finished, keyed
-       FROM builds WHERE build_key = ? OR build_key = upper(?) ORDER BY build_key = ? DESC LIMIT 1`,
-    )
-    .get(key, key, key) as StoredBuild | undefined;
+/** The build stored under the key (or under the key upper-cased, as Bamboo writes keys). */
+export async function findBuild(sql: SqlReader, key: string): Promise<StoredBuild | undefined> {
+  const [row] = await sql.all<StoredBuild>(
+    `SELECT id, build_key AS key, state, started, source_path AS "sourcePath", analyzed_at AS "analyzedAt", finished, keyed
+     FROM builds WHERE build_key = ? OR build_key = upper(?) ORDER BY CASE WHEN build_key = ? THEN 0 ELSE 1 END LIMIT 1`,
+    [key, key, key],
+  );
+  return row;
 }
 
 /** For a plan result key (`PROJ-PLAN-57`, from a plan's result page): the keys of that result's stored jobs. */
-export function planResultJobs(db: Database.Database, key: string, limit = 10): string[] {
+export async function planResultJobs(sql: SqlReader, key: string, limit = 10): Promise<string[]> {
   const m = /^([A-Z][A-Z0-9_]*-[A-Z][A-Z0-9_]*)-(\d+)$/i.exec(key.trim());
   if (!m) return [];
-  const jobs = db.prepare('SELECT build_key FROM builds WHERE plan = ? AND number = ? ORDER BY build_key LIMIT ?').pluck();
-  return jobs.all(m[1].toUpperCase(), Number(m[2]), limit) as string[];
+  const rows = await sql.all<{ key: string }>('SELECT build_key AS key FROM builds WHERE plan = ? AND number = ? ORDER BY build_key LIMIT ?', [m[1].toUpperCase(), Number(m[2]), limit]);
+  return rows.map((r) => r.key);
 }
 
-/** Keys of stored builds that start like `prefix` (for "did you mean"). */
-export function similarBuildKeys(db: Database.Database, prefix: string, limit = 5): string[] {
+/** Keys of stored builds that start like `prefix`, whatever its case (for "did you mean"). */
+export async function similarBuildKeys(sql: SqlReader, prefix: string, limit = 5): Promise<string[]> {
   const like = `${prefix.replace(/[%_\\]/g, (c) => `\\${c}`).replace(/-\d*$/, '')}%`;
-  const rows = db.prepare("SELECT build_key FROM builds WHERE build_key LIKE ? ESCAPE '\\' ORDER BY started DESC LIMIT ?").all(like, limit);
-  return (rows as { build_key: string }[]).map((r) => r.build_key);
+  // SQLite's LIKE ignores ASCII case; PostgreSQL's does not, and ILIKE is its spelling of it.
+  const op = sql.dialect === 'sqlite' ? 'LIKE' : 'ILIKE';
+  const rows = await sql.all<{ key: string }>(`SELECT build_key AS key FROM builds WHERE build_key ${op} ? ESCAPE '\\' ORDER BY started DESC NULLS LAST LIMIT ?`, [like, limit]);
+  return rows.map((r) => r.key);
 }
 
 /** Every diagnosis of a build, errors first, then in log order. */
-export function diagnosesOfBuild(db: Database.Database, buildId: number): Diagnosis[] {
-  const rows = db.prepare(`${SELECT} WHERE d.build_id = ? ORDER BY ${SEVERITY_ORDER}, d.line, d.rule`).all(buildId) as Row[];
-  return rows.map(toDiagnosis);
+export async function diagnosesOfBuild(sql: SqlReader, buildId: number): Promise<Diagnosis[]> {
+  return (await sql.all<Row>(`${SELECT} WHERE d.build_id = ? ORDER BY ${SEVERITY_ORDER}, d.line, d.rule`, [buildId])).map(toDiagnosis);
 }
 
 /** The newest diagnosis of each rule (its evidence is the report's example line). */
-export function latestPerRule(db: Database.Database, rules: string[]): Map<string, Diagnosis> {
-  const stmt = db.prepare(`${SELECT} WHERE d.rule = ? ORDER BY d.at DESC LIMIT 1`);
+export async function latestPerRule(sql: SqlReader, rules: string[]): Promise<Map<string, Diagnosis>> {
   const out = new Map<string, Diagnosis>();
   for (const rule of rules) {
-    const row = stmt.get(rule) as Row | undefined;
+    const [row] = await sql.all<Row>(`${SELECT} WHERE d.rule = ? ORDER BY d.at DESC LIMIT 1`, [rule]);
     if (row) out.set(rule, toDiagnosis(row));
   }
   return out;
@@ -104,7 +104,7 @@ function toDiagnosis(r: Row): Diagnosis {
     fix: s('fix')!,
     ruleVersion: s('rule_version')!,
   };
-  // Stored by a version that masked less (reanalyze rewrites them): masked on the way out, the file is not written.
+  // Stored by a version that masked less (reanalyze rewrites them): masked on the way out, the database is not written.
   if ((r.masked as number) < REDACTION_VERSION) Object.assign(d, redactStored(d));
   if (r.candidates !== null) d.candidates = JSON.parse(s('candidates')!);
   if (r.note !== null) d.note = s('note')!;

@@ -1,0 +1,173 @@
+// The store in PostgreSQL: many analyzers and ingesters on several machines write one database at once; each
+// batch is one transaction, run again when it lost a deadlock or serialization conflict to another writer.
+
+import type pg from 'pg';
+import { isAlive, OWNER, type IngestItem, type SourceInfo, type SourceRow, type StoredText } from './store.js';
+import type { StorePort } from './port.js';
+import { openPostgres, type PgDatabase } from './pg-database.js';
+import { addIngested, applyOps, greenKey, type GreenCache } from './pg-writes.js';
+import { now } from './statements.js';
+import type { WriteOp, WriteOutcome } from './writes.js';
+import { pgReader, type SqlReader } from './sql.js';
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+/** PostgreSQL's codes for a transaction that lost to another (deadlock, serialization): it is run again. */
+const RETRY = new Set(['40P01', '40001']);
+
+export class PgStore implements StorePort {
+  /** Builds not written because the database holds them from a complete log (see Store.keptComplete). */
+  keptComplete = 0;
+
+  private constructor(
+    private readonly db: PgDatabase,
+    private readonly greens: GreenCache,
+  ) {}
+
+  static async open(url: string): Promise<PgStore> {
+    const db = await openPostgres(url);
+    // The green baseline is read once (the analyzer asks for it on every job); what this process writes joins it.
+    const greens: GreenCache = new Map();
+    try {
+      const rows = await db.pool.query<{ plan: string; job: string; hash: string }>('SELECT plan, job, hash FROM green_lines');
+      for (const r of rows.rows) {
+        const key = greenKey(r.plan, r.job);
+        if (!greens.has(key)) greens.set(key, new Set());
+        greens.get(key)!.add(r.hash);
+      }
+    } catch (err) {
+      await db.pool.end().catch(() => {});
+      throw db.explain(err);
+    }
+    return new PgStore(db, greens);
+  }
+
+  /** Template hashes of error-like lines of the job's successful builds (the analyzer's cause baseline). */
+  greenHashes(plan: string, job: string): ReadonlySet<string> {
+    return this.greens.get(greenKey(plan, job)) ?? EMPTY;
+  }
+
+  /** The database as it may be shown: its URL without the password. */
+  get name(): string {
+    return this.db.name;
+  }
+
+  /** A failure of this database as a StoreError naming it (without its password); anything else as it is. */
+  explain(err: unknown): unknown {
+    return this.db.explain(err);
+  }
+
+  /** Read queries on this database (see sql.ts). */
+  sql(): SqlReader {
+    return pgReader(this.db.pool, this.db.explain);
+  }
+
+  async close(): Promise<void> {
+    await this.db.pool.end();
+  }
+
+  /** A source read completely before, unchanged since (same path, size and modification time). */
+  async findSource(info: SourceInfo): Promise<SourceRow | undefined> {
+    const r = await this.query<SourceRow>(
+      `SELECT id, path, kind, size, mtime_ms AS "mtimeMs", fingerprint, lines, status FROM sources
+       WHERE path = $1 AND size IS NOT DISTINCT FROM $2 AND mtime_ms IS NOT DISTINCT FROM $3 AND status = 'done' ORDER BY id DESC LIMIT 1`,
+      [info.path, info.size, info.mtimeMs],
+    );
+    return r.rows[0];
+  }
+
+  async beginSource(info: SourceInfo): Promise<number> {
+    const r = await this.query<{ id: number }>(
+      "INSERT INTO sources (path, kind, size, mtime_ms, fingerprint, status, ingested_at, owner) VALUES ($1, $2, $3, $4, $5, 'reading', $6, $7) RETURNING id",
+      [info.path, info.kind, info.size, info.mtimeMs, info.fingerprint, now(), OWNER],
+    );
+    return r.rows[0].id;
+  }
+
+  async finishSource(id: number, lines: number, status: 'done' | 'partial' | 'error', error: string | null = null): Promise<void> {
+    await this.query('UPDATE sources SET lines = $1, status = $2, error = $3 WHERE id = $4', [lines, status, error, id]);
+  }
+
+  /** As Store.takeInterrupted: readings a killed run left `reading` (its process gone) are marked `interrupted`. */
+  async takeInterrupted(path?: string): Promise<number> {
+    const where = path === undefined ? '' : ' AND path = $1';
+    const left = await this.query<{ id: number; owner: string | null }>(`SELECT id, owner FROM sources WHERE status = 'reading'${where}`, path === undefined ? [] : [path]);
+    const dead = left.rows.filter((r) => r.owner !== OWNER && !isAlive(r.owner)).map((r) => r.id);
+    if (dead.length) await this.query("UPDATE sources SET status = 'interrupted' WHERE id = ANY($1::bigint[])", [dead]);
+    return dead.length;
+  }
+
+  /** As Store.remask: rows of an older masking masked again, a thousand a transaction; how many changed. */
+  async remask(version: number, mask: (d: StoredText) => StoredText): Promise<number> {
+    let changed = 0;
+    for (let after = 0; ; ) {
+      const rows = (await this.query<{ id: number; evidence: string; captures: string; fix: string }>(
+        'SELECT id, evidence, captures, fix FROM diagnoses WHERE masked < $1 AND id > $2 ORDER BY id LIMIT 1000', [version, after])).rows;
+      if (rows.length === 0) return changed;
+      await this.transaction(async (client) => {
+        for (const r of rows) {
+          const d = mask({ evidence: JSON.parse(r.evidence), captures: JSON.parse(r.captures), fix: r.fix });
+          const [evidence, captures] = [JSON.stringify(d.evidence), JSON.stringify(d.captures)];
+          if (evidence !== r.evidence || captures !== r.captures || d.fix !== r.fix) changed++;
+          await client.query('UPDATE diagnoses SET evidence = $1, captures = $2, fix = $3, masked = $4 WHERE id = $5', [evidence, captures, d.fix, version, r.id]);
+        }
+      });
+      after = rows.at(-1)!.id;
+    }
+  }
+
+  /** Applies queued writes in order, in one transaction. */
+  async write(ops: WriteOp[]): Promise<WriteOutcome> {
+    if (ops.length === 0) return { kept: 0 };
+    const kept = await this.transaction((client) => applyOps(client, ops, this.greens));
+    this.keptComplete += kept;
+    return { kept };
+  }
+
+  /** As Store.ingestDiagnoses: added to their builds, the same rule of a build replaced; returns how many were kept out. */
+  async ingestDiagnoses(sourceId: number, items: IngestItem[]): Promise<number> {
+    const kept = await this.transaction((client) => addIngested(client, sourceId, items));
+    this.keptComplete += kept;
+    return kept;
+  }
+
+  async counts(): Promise<{ sources: number; builds: number; diagnoses: number }> {
+    const r = await this.query<{ sources: number; builds: number; diagnoses: number }>(
+      'SELECT (SELECT count(*) FROM sources) AS sources, (SELECT count(*) FROM builds) AS builds, (SELECT count(*) FROM diagnoses) AS diagnoses',
+    );
+    return r.rows[0];
+  }
+
+  /** One statement on any pooled connection; the database's errors as StoreErrors. */
+  async query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.db.pool.query<R>(sql, params);
+    } catch (err) {
+      throw this.db.explain(err);
+    }
+  }
+
+  /** Runs `fn` in a transaction, again when it lost a deadlock or serialization conflict to another writer. */
+  private async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      let client: pg.PoolClient;
+      try {
+        client = await this.db.pool.connect();
+      } catch (err) {
+        throw this.db.explain(err);
+      }
+      try {
+        await client.query('BEGIN');
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        if (attempt < 5 && RETRY.has((err as { code?: string }).code ?? '')) continue;
+        throw this.db.explain(err);
+      } finally {
+        client.release();
+      }
+    }
+  }
+}

@@ -1,0 +1,196 @@
+// The write side in PostgreSQL, set-based: a run of jobs is a few statements (builds, old diagnoses out, new ones
+// in, their signatures and green lines) whatever its length. Build rows are locked in key order, so two writers of
+// the same builds wait for each other instead of deadlocking, and a build one of them stored complete stays.
+
+import type pg from 'pg';
+import type { Diagnosis, JobContext } from '../model.js';
+import type { GreenLines } from './causes.js';
+import { buildRow, diagnosisRow } from './rows.js';
+import { buildKeyOf, now, type IngestItem } from './statements.js';
+import type { WriteOp } from './writes.js';
+
+/** Each column with the parameter of rows.ts that fills it, and its type (jsonb_to_recordset reads by parameter). */
+const BUILD_COLUMNS: [string, string, string][] = [
+  ['build_key', 'key', 'text'], ['keyed', 'keyed', 'int'], ['plan', 'plan', 'text'], ['job', 'job', 'text'], ['number', 'number', 'int'],
+  ['state', 'state', 'text'], ['bamboo_version', 'bambooVersion', 'text'], ['agent_name', 'agentName', 'text'], ['agent_type', 'agentType', 'text'],
+  ['agent_container', 'agentContainer', 'int'], ['agent_service', 'agentService', 'int'], ['agent_home', 'agentHome', 'text'],
+  ['runner_kind', 'runnerKind', 'text'], ['runner_image', 'runnerImage', 'text'], ['runner_volumes', 'runnerVolumes', 'text'],
+  ['started', 'started', 'text'], ['source_id', 'sourceId', 'bigint'], ['source_path', 'sourcePath', 'text'], ['analyzed_at', 'at', 'text'],
+  ['finished', 'finished', 'int'], ['agent_os', 'agentOs', 'text'],
+];
+const DIAGNOSIS_COLUMNS: [string, string, string][] = [
+  ['build_id', 'buildId', 'bigint'], ['rule', 'rule', 'text'], ['rule_version', 'ruleVersion', 'text'], ['title', 'title', 'text'],
+  ['severity', 'severity', 'text'], ['category', 'category', 'text'], ['scenario', 'scenario', 'text'], ['candidates', 'candidates', 'text'],
+  ['task_name', 'taskName', 'text'], ['task_type', 'taskType', 'text'], ['source', 'source', 'text'], ['line', 'line', 'int'],
+  ['time', 'time', 'text'], ['at', 'at', 'text'], ['count', 'count', 'int'], ['evidence', 'evidence', 'text'], ['captures', 'captures', 'text'],
+  ['fix', 'fix', 'text'], ['note', 'note', 'text'], ['build_key', 'buildKey', 'text'], ['plan', 'plan', 'text'], ['job', 'job', 'text'],
+  ['agent_name', 'agentName', 'text'], ['agent_type', 'agentType', 'text'], ['runner_kind', 'runnerKind', 'text'], ['masked', 'masked', 'int'],
+  ['cause', 'cause', 'text'], ['cause_pool', 'causePool', 'text'], ['signature', 'signature', 'text'], ['generic', 'generic', 'int'],
+];
+
+/** PostgreSQL text cannot hold NUL, which a log line may: it is stored as U+FFFD (the replacement character). */
+const clean = (v: string): string => (v.includes('\0') ? v.replaceAll('\0', '\uFFFD') : v);
+const json = (rows: unknown[]) => JSON.stringify(rows, (_k, v) => (typeof v === 'string' ? clean(v) : v));
+
+function insertFrom(table: string, columns: [string, string, string][], order: string): string {
+  const record = columns.map(([, p, t]) => `"${p}" ${t}`).join(', ');
+  return `INSERT INTO ${table} (${columns.map(([c]) => c).join(', ')})
+    SELECT ${columns.map(([, p]) => `r."${p}"`).join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${record}) ORDER BY ${order}`;
+}
+const updates = (columns: [string, string, string][], except: string[]) =>
+  columns.filter(([c]) => !except.includes(c)).map(([c]) => (c === 'started' ? 'started = coalesce(excluded.started, builds.started)' : `${c} = excluded.${c}`)).join(', ');
+
+/** Builds of finished or live jobs: replaced unless stored from a complete log while this reading stops short. */
+const UPSERT_BUILDS = `${insertFrom('builds', BUILD_COLUMNS, 'r."key"')}
+  ON CONFLICT (build_key) DO UPDATE SET ${updates(BUILD_COLUMNS, ['build_key'])}
+  WHERE builds.finished = 0 OR excluded.finished = 1 RETURNING id, build_key, signature`;
+/** Builds of ingested diagnoses: a stored build row stays as it is (NDJSON carries less than the log did). */
+const ADD_BUILDS = `${insertFrom('builds', BUILD_COLUMNS, 'r."key"')}
+  ON CONFLICT (build_key) DO UPDATE SET build_key = excluded.build_key WHERE builds.finished = 0 RETURNING id, build_key, signature`;
+const UPSERT_DIAGNOSES = `${insertFrom('diagnoses', DIAGNOSIS_COLUMNS, 'r."buildId", r."rule"')}
+  ON CONFLICT (build_id, rule) DO UPDATE SET ${updates(DIAGNOSIS_COLUMNS, ['build_id', 'rule'])}`;
+/** A build's signature: that of its most telling diagnosis with cause lines (as CauseStore.afterWrite in SQLite). */
+const BUILD_SIGNATURES = `UPDATE builds SET signature = (SELECT d.signature FROM diagnoses d WHERE d.build_id = builds.id AND d.signature IS NOT NULL
+  ORDER BY (d.severity = 'error') DESC, d.generic, d.line LIMIT 1) WHERE id = ANY($1::bigint[])`;
+
+interface Pending {
+  ctx: JobContext;
+  build: ReturnType<typeof buildRow>;
+  diagnoses: Map<string, Diagnosis>;
+  removed: string[];
+  green?: GreenLines;
+}
+
+/** Ops applied one by one; runs of the others are applied at once. */
+const ALONE = ['drop', 'finish', 'green'];
+
+/** Applies the ops in order (a run of the same kind at once); returns how many were kept out. */
+export async function applyOps(client: pg.PoolClient, ops: WriteOp[], greens: GreenCache): Promise<number> {
+  let kept = 0;
+  for (let i = 0; i < ops.length; ) {
+    let j = i + 1;
+    while (j < ops.length && ops[j].kind === ops[i].kind && ALONE.indexOf(ops[i].kind) < 0) j++;
+    kept += await applyRun(client, ops.slice(i, j), greens);
+    i = j;
+  }
+  return kept;
+}
+
+async function applyRun(client: pg.PoolClient, run: WriteOp[], greens: GreenCache): Promise<number> {
+  const first = run[0];
+  if (first.kind === 'drop') return void (await client.query('DELETE FROM builds WHERE build_key = $1', [first.key])), 0;
+  if (first.kind === 'finish') {
+    await client.query('UPDATE sources SET lines = $1, status = $2, error = $3 WHERE id = $4', [first.lines, first.status, first.error, first.sourceId]);
+    return 0;
+  }
+  if (first.kind === 'green') return void (await insertGreen(client, [[first.plan, first.job, first.build, first.green]], greens)), 0;
+  const pending = new Map<string, Pending>();
+  const keys: string[] = [];
+  for (const op of run as Exclude<WriteOp, { kind: 'drop' | 'finish' | 'green' }>[]) {
+    const { key, keyed } = buildKeyOf(op.ctx, op.sourcePath, op.ordinal);
+    keys.push(key);
+    const build = buildRow(op.ctx, key, keyed, op.sourceId, op.sourcePath, now());
+    // A finished job replaces all its build had, so of one build in a run the last job is what stays.
+    const entry: Pending = op.kind === 'job' || !pending.has(key) ? { ctx: op.ctx, build, diagnoses: new Map(), removed: [] } : { ...pending.get(key)!, ctx: op.ctx, build };
+    pending.set(key, entry);
+    for (const d of op.kind === 'job' ? op.diagnoses : op.kind === 'live' ? [op.diagnosis] : op.changed) entry.diagnoses.set(d.rule, d);
+    if (op.kind === 'replace') entry.removed.push(...op.removed);
+    if (op.kind === 'job') entry.green = op.green;
+  }
+  const written = await writeBuilds(client, UPSERT_BUILDS, pending);
+  const ids = [...written.values()].map((w) => w.id);
+  if (first.kind === 'job' && ids.length) await client.query('DELETE FROM diagnoses WHERE build_id = ANY($1::bigint[])', [ids]);
+  for (const [key, { removed }] of pending) {
+    if (removed.length && written.has(key)) await client.query('DELETE FROM diagnoses WHERE build_id = $1 AND rule = ANY($2::text[])', [written.get(key)!.id, removed]);
+  }
+  await writeDiagnoses(client, pending, written);
+  await saveGreen(client, pending, written, greens);
+  return keys.filter((k) => !written.has(k)).length;
+}
+
+/** Ingested diagnoses (NDJSON): added to their builds, the same rule of a build replaced; returns how many were kept out. */
+export async function addIngested(client: pg.PoolClient, sourceId: number, items: IngestItem[]): Promise<number> {
+  const pending = new Map<string, Pending>();
+  const keys: string[] = [];
+  for (const { sourcePath, ordinal, ctx, diagnosis } of items) {
+    const { key, keyed } = buildKeyOf(ctx, sourcePath, ordinal);
+    keys.push(key);
+    if (!pending.has(key)) pending.set(key, { ctx, build: buildRow(ctx, key, keyed, sourceId, sourcePath, now()), diagnoses: new Map(), removed: [] });
+    // One row per build and rule (a statement may not touch a row twice): the later line wins, as in SQLite.
+    pending.get(key)!.diagnoses.set(diagnosis.rule, diagnosis);
+  }
+  const written = await writeBuilds(client, ADD_BUILDS, pending);
+  await writeDiagnoses(client, pending, written);
+  return keys.filter((k) => !written.has(k)).length;
+}
+
+type Written = Map<string, { id: number; signature: string | null }>;
+
+/** The builds' rows; those written (a build kept out returns none), with the signature they had. */
+async function writeBuilds(client: pg.PoolClient, sql: string, pending: Map<string, Pending>): Promise<Written> {
+  const rows = [...pending.values()].map((p) => p.build);
+  const result = await client.query<{ id: number; build_key: string; signature: string | null }>(sql, [json(rows)]);
+  return new Map(result.rows.map((r) => [r.build_key, { id: r.id, signature: r.signature }]));
+}
+
+/** The diagnoses of the written builds, their signatures' templates, and the builds' own signatures. */
+async function writeDiagnoses(client: pg.PoolClient, pending: Map<string, Pending>, written: Written): Promise<void> {
+  const rows: ReturnType<typeof diagnosisRow>[] = [];
+  const templates = new Map<string, string>();
+  const signed: number[] = [];
+  for (const [key, p] of pending) {
+    const build = written.get(key);
+    if (!build) continue;
+    let signs = build.signature !== null;
+    for (const d of p.diagnoses.values()) {
+      rows.push(diagnosisRow({ id: build.id, key }, p.ctx, d, now()));
+      if (!d.signature) continue;
+      signs = true;
+      if (d.template) templates.set(d.signature, clean(d.template));
+    }
+    if (signs) signed.push(build.id);
+  }
+  if (rows.length) await client.query(UPSERT_DIAGNOSES, [json(rows)]);
+  if (templates.size) {
+    await client.query('INSERT INTO signatures (hash, template) SELECT * FROM unnest($1::text[], $2::text[]) ORDER BY 1 ON CONFLICT DO NOTHING', [[...templates.keys()], [...templates.values()]]);
+  }
+  if (signed.length) await client.query(BUILD_SIGNATURES, [signed]);
+}
+
+/** Per plan and job, the template hashes of error-like lines of successful builds (the analyzer's baseline). */
+export type GreenCache = Map<string, Set<string>>;
+export const greenKey = (plan: string, job: string): string => `${plan}\u0000${job}`;
+
+/**
+ * A successful build's error-like lines become its job's baseline. (SQLite also ranks the stored causes of the
+ * job's failed builds again when lines are new to it; PostgreSQL does not yet.)
+ */
+async function saveGreen(client: pg.PoolClient, pending: Map<string, Pending>, written: Written, greens: GreenCache): Promise<void> {
+  const lines: [string, string, string, GreenLines][] = [];
+  for (const [key, p] of pending) {
+    const { plan, job, state } = p.ctx;
+    if (p.green?.size && state === 'successful' && plan && job && written.has(key)) lines.push([plan, job, key, p.green]);
+  }
+  await insertGreen(client, lines, greens);
+}
+
+/** Green lines of builds (plan, job, build key, lines) into green_lines and the in-memory baseline. */
+async function insertGreen(client: pg.PoolClient, builds: [string, string, string, GreenLines][], greens: GreenCache): Promise<void> {
+  const rows: [string, string, string, string, string, string][] = [];
+  for (const [plan, job, key, green] of builds) {
+    let known = greens.get(greenKey(plan, job));
+    if (!known) greens.set(greenKey(plan, job), (known = new Set()));
+    // Not filtered by what is known: a transaction run again after a deadlock must write them all again.
+    for (const [hash, { template, text }] of green) {
+      known.add(hash);
+      rows.push([plan, job, hash, clean(template), clean(text), key]);
+    }
+  }
+  if (rows.length === 0) return;
+  const column = (i: number) => rows.map((r) => r[i]);
+  await client.query(
+    `INSERT INTO green_lines (plan, job, hash, template, sample, first_build)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING`,
+    [0, 1, 2, 3, 4, 5].map(column),
+  );
+}
