@@ -10,12 +10,14 @@ import { join } from 'node:path';
  * left to translate is JavaScript's own escapes and flags. `(?-u)` first: JavaScript's \w, \d and \b are
  * ASCII, and Unicode \w under a bounded repeat such as `(?:\.[\w-]{1,100}){0,10}` outgrows ripgrep's size
  * limit; Unicode mode is the fallback for a pattern that needs it. Null when ripgrep takes neither (look-around).
+ * Each is one group: ripgrep joins the lines of `-f` with `|`, and a flag set at the top of one pattern would stay
+ * set for the patterns after it (a Unicode pattern after a `(?-u)` one was refused: "Unicode not allowed here").
  */
 export function toRipgrep(re) {
   const source = re.source.replaceAll('(?:)', '').replace(/\\\//g, '/');
   const flags = ['i', 's', 'm'].filter((f) => re.flags.includes(f)).join('');
   const pattern = flags ? `(?${flags})${source}` : source;
-  return [`(?-u)${pattern}`, pattern].find(accepted) ?? null;
+  return [`(?:(?-u)${pattern})`, `(?:${pattern})`].find(accepted) ?? null;
 }
 
 const accepted = (pattern) => spawnSync('rg', ['-e', pattern, '-'], { input: '' }).status !== 2;

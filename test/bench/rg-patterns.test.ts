@@ -34,6 +34,13 @@ describe.skipIf(!hasRipgrep)('toRipgrep (bench/lib/rg-patterns.mjs)', () => {
     expect(compared).toBeGreaterThan(patterns.length / 2);
   });
 
+  it('is taken by ripgrep as one pattern file (-f joins the lines: a flag of one must not reach the next)', () => {
+    const kept = translated.filter(({ rg }) => rg !== null).map(({ rg }) => rg);
+    const run = spawnSync('rg', ['-c', '-f', '-', '/dev/null'], { input: `${kept.join('\n')}\n`, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(1); // no match in an empty file, and no error (2)
+  });
+
   it('leaves out only the patterns with look-around or a back-reference, which ripgrep cannot compile', () => {
     const left = translated.filter(({ rg }) => rg === null);
     for (const { rule, re } of left) expect(re.source, rule.id).toMatch(/\(\?<?[=!]|\\[1-9]|\\k</);
