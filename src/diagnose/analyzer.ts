@@ -104,7 +104,7 @@ export class SourceAnalyzer {
     const slot = this.job.causes.slot();
     if (lifecycle) {
       if (isBuildHeader(line.text)) this.job.hasHeader = true;
-      event = trackLine(this.job.ctx, line);
+      event = trackLine(this.job.ctx, line, hits.contextKeywords);
       this.job.ctx.started ??= line.time;
       if (this.lookBack && slot >= 0 && /^(?:Failing task since|Finished task '.*' with result: Fail)/.test(line.text)) {
         this.job.causes.fallback(this.lookBack(LOOK_BACK), slot);

@@ -17,6 +17,8 @@ export interface StepRef {
 /** What one candidate line is: a context line, a possible cause line, and/or a match of some rule steps. */
 export interface LineHits {
   context: boolean;
+  /** Which of the tracker's keywords the line holds, as indexes into CONTEXT_KEYWORDS (case-blind, as the automaton finds them). */
+  contextKeywords: number[];
   /** The line holds a cause marker (`error:`, `Exception`, `npm ERR!`, …): the cause window weighs it. */
   cause: boolean;
   steps: { ref: StepRef; captures: Record<string, string>; text: string }[];
@@ -26,7 +28,8 @@ export class RuleSet {
   readonly automaton: KeywordAutomaton;
   /** For each keyword id: the rule steps that list it (empty for a context keyword). */
   private readonly owners: StepRef[][];
-  private readonly contextIds: Set<number>;
+  /** For each keyword id: its index in CONTEXT_KEYWORDS, or -1. */
+  private readonly contextIndex: Int32Array;
   private readonly causeIds: Set<number>;
   /** The rules given, and the built-in `unexplained-failure` (matches no line; raised by a failed job's end). */
   readonly rules: Rule[];
@@ -46,7 +49,7 @@ export class RuleSet {
       }
       return id;
     };
-    this.contextIds = new Set(CONTEXT_KEYWORDS.map(idOf));
+    const contextIds = CONTEXT_KEYWORDS.map(idOf);
     this.causeIds = new Set(CAUSE_MARKERS.map(idOf));
     this.rules.forEach((rule, r) =>
       rule.steps.forEach((step, s) => {
@@ -57,6 +60,8 @@ export class RuleSet {
       }),
     );
     this.automaton = new KeywordAutomaton(keywords);
+    this.contextIndex = new Int32Array(keywords.length).fill(-1);
+    contextIds.forEach((id, i) => (this.contextIndex[id] = i));
   }
 
   /**
@@ -65,10 +70,14 @@ export class RuleSet {
    */
   match(text: string, parts?: string[]): LineHits {
     const ids = this.automaton.collectString(text);
-    const hits: LineHits = { context: false, cause: false, steps: [] };
+    const hits: LineHits = { context: false, contextKeywords: [], cause: false, steps: [] };
     const tried = new Set<string>();
     for (const id of ids) {
-      if (this.contextIds.has(id)) hits.context = true;
+      const context = this.contextIndex[id];
+      if (context >= 0) {
+        hits.context = true;
+        hits.contextKeywords.push(context);
+      }
       if (this.causeIds.has(id)) hits.cause = true;
       for (const ref of this.owners[id]) {
         const key = `${ref.rule}/${ref.step}`;
