@@ -14,6 +14,7 @@ import { StoreSink } from './store/store-sink.js';
 import { WriteQueue } from './store/write-queue.js';
 import { InputError, StoreError, WorkerError } from './errors.js';
 import type { Baseline } from './diagnose/job-causes.js';
+import { baselineStep } from './diagnose/baseline-step.js';
 
 export interface AnalyzeOptions {
   paths: string[];
@@ -115,10 +116,9 @@ export async function analyze(given: AnalyzeOptions): Promise<AnalyzeResult> {
   const options = withQueue(given);
   const inputs = expandEach(options.paths, result.failed, options.cwd);
   options.onInput?.({ kind: 'start', inputs });
-  // A green baseline is looked up in the database while a job is read: workers cannot, so one thread reads until it
-  // is applied as a job step (on this thread, to each finished job) instead.
-  // (With a store there is a baseline, so what is read ahead is never already stored.)
-  const ahead = baselineOf(options) ? null : readAhead(inputs, () => true, options);
+  // Inputs the database holds unchanged are skipped: not read ahead either.
+  const stored = await storedInputs(options, inputs);
+  const ahead = readAhead(inputs, (input) => !stored.has(input), options);
   try {
     await stopOnStoreError(result, async () => {
       for (const input of inputs) {
@@ -133,9 +133,23 @@ export async function analyze(given: AnalyzeOptions): Promise<AnalyzeResult> {
   return result;
 }
 
-/** The run's write queue: finished jobs of every source are written between chunks, many to a transaction. */
+/**
+ * The run's write queue (finished jobs of every source are written between chunks, many to a transaction) and,
+ * with a green baseline, the job step that ranks batch jobs' cause lines against it in this thread: a worker
+ * cannot ask the database, so batch reading ranks without it and every thread reads alike.
+ */
 export function withQueue<T extends SourceOptions>(options: T): T & { queue: WriteQueue | null } {
-  return { ...options, queue: options.store ? new WriteQueue(options.store) : null };
+  const baseline = baselineOf(options);
+  const jobSteps = baseline ? [...(options.jobSteps ?? []), baselineStep(baseline)] : options.jobSteps;
+  return { ...options, jobSteps, queue: options.store ? new WriteQueue(options.store) : null };
+}
+
+/** With several readers, the inputs that would be skipped as already stored (they are not read ahead). */
+async function storedInputs(options: AnalyzeOptions, inputs: Input[]): Promise<Set<Input>> {
+  const stored = new Set<Input>();
+  if ((options.jobs ?? 1) <= 1) return stored;
+  for (const input of inputs) if (await alreadyStored(options, sourceInfo(input))) stored.add(input);
+  return stored;
 }
 
 /**
@@ -283,5 +297,6 @@ export function baselineOf(options: Pick<AnalyzeOptions, 'store' | 'baseline'>):
  */
 export function analyzerFor(options: SourceOptions, name: string, live: boolean, sinks: Sink[]): SourceAnalyzer {
   const out = live ? sinks : [new JobCollector((job) => deliver(job, sinks, options.jobSteps), () => betweenOf(sinks))];
-  return new SourceAnalyzer(name, options.ruleSet, out, { live, enrich: options.enrich, baseline: baselineOf(options) });
+  // Live diagnoses are released before their job ends, ranked at once; batch jobs get the baseline as a job step.
+  return new SourceAnalyzer(name, options.ruleSet, out, { live, enrich: options.enrich, baseline: live ? baselineOf(options) : undefined });
 }

@@ -35,3 +35,21 @@ export function rankCauses(pool: readonly CauseCandidate[], green?: ReadonlySet<
   const cause = top.map((c): CauseLine => (inGreen(c) ? { line: c.line, text: c.text, seenInGreen: true } : { line: c.line, text: c.text }));
   return { cause, signature: top[0]?.hash ?? null, template: top[0]?.template ?? null };
 }
+
+/** A cause ranked again (a baseline that grew): its lines, signature and template, and the fix quoting them. */
+export interface Reranked extends RankedCause {
+  fix: string;
+}
+
+/**
+ * Ranks a stored or finished diagnosis's pool again with `green`; null when its cause lines stay as they were. A fix
+ * that quoted the old first cause line ({{cause}}) quotes the new one. The store (causes rows) and the batch
+ * reading's baseline step (finished jobs) both rank again through this.
+ */
+export function rerankCause(pool: readonly CauseCandidate[], before: readonly CauseLine[], fix: string, green: ReadonlySet<string>): Reranked | null {
+  const ranked = rankCauses(pool, green);
+  if (JSON.stringify(ranked.cause) === JSON.stringify(before)) return null;
+  const old = before[0]?.text;
+  const now = ranked.cause[0]?.text;
+  return { ...ranked, fix: old && now && old !== now ? fix.split(old).join(now) : fix };
+}

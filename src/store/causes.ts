@@ -2,7 +2,7 @@
 
 import type Database from 'better-sqlite3';
 import type { CauseCandidate, CauseLine, Diagnosis } from '../model.js';
-import { rankCauses } from '../diagnose/cause-rank.js';
+import { rerankCause } from '../diagnose/cause-rank.js';
 import type { WrittenBuild } from './statements.js';
 
 /** A successful build's error-like lines, by template hash (see JobSummary.green). */
@@ -121,21 +121,13 @@ export class CauseStore {
     const rows = new Map<number, StoredCause>();
     for (const hash of fresh) for (const row of this.s.storedCauses.all(plan, job, `"${hash}"`) as StoredCause[]) rows.set(row.id, row);
     for (const row of rows.values()) {
-      const ranked = rankCauses(JSON.parse(row.pool) as CauseCandidate[], green);
-      const cause = JSON.stringify(ranked.cause);
-      if (cause === row.cause) continue;
+      const ranked = rerankCause(JSON.parse(row.pool) as CauseCandidate[], JSON.parse(row.cause) as CauseLine[], row.fix, green);
+      if (!ranked) continue;
       if (ranked.signature) this.saveSignature(ranked.signature, ranked.template);
-      this.s.updateCause.run(cause, ranked.signature, refreshFix(row.fix, JSON.parse(row.cause) as CauseLine[], ranked.cause), row.id);
+      this.s.updateCause.run(JSON.stringify(ranked.cause), ranked.signature, ranked.fix, row.id);
       builds.add(row.buildId);
     }
     for (const id of builds) this.s.buildSignature.run(id);
     return builds.size;
   }
-}
-
-/** A fix quoting the old first cause line ({{cause}}) quotes the new one. */
-function refreshFix(fix: string, before: CauseLine[], after: CauseLine[]): string {
-  const old = before[0]?.text;
-  const now = after[0]?.text;
-  return old && now && old !== now ? fix.split(old).join(now) : fix;
 }

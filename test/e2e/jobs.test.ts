@@ -28,8 +28,8 @@ async function both(paths: string[]) {
     const r = await runCli(['analyze', ...paths, '--jobs', String(jobs), '--db', db, '--format', 'ndjson', '--fail-on', 'none']);
     return { ...r, stderr: r.stderr.replace(db, 'DB'), tables: dump(db) };
   };
-  // Without a database the workers read (with one, the green baseline it holds keeps the reading in one thread
-  // until it is applied as a job step): the output must be the same either way.
+  // With a database the workers read too: the green baseline (the database's and this run's successful builds) is
+  // applied to finished jobs in the main thread, in input order. The output must be the same either way.
   const noDb = (jobs: number) => runCli(['analyze', ...paths, '--jobs', String(jobs), '--no-db', '--format', 'ndjson', '--fail-on', 'none']);
   return { one: await run(1), two: await run(2), noDbOne: await noDb(1), noDbTwo: await noDb(2) };
 }
@@ -42,6 +42,11 @@ function sameOutput(runs: Awaited<ReturnType<typeof both>>, lines: number) {
     expect(b.stderr).toBe(a.stderr);
   }
   return runs;
+}
+
+/** GENERATED: an error-like line in the job's first task (also in its successful builds: no cause of a failure). */
+function withNoise(text: string): string {
+  return text.replace(/^(simple\t[^\t]*\tStarting task [^\n]*\n)/m, `$1error\t05-Nov-2025 07:55:12\terror: cache volume /var/cache/acme is not mounted, continuing\n`);
 }
 
 describe('analyze --jobs', () => {
@@ -95,6 +100,8 @@ describe('analyze --jobs', () => {
       let carried = false;
       for (let n = 0; bytes < 2.5 * PART_BYTES; n++) {
         let text = n % 89 === 7 ? unexplained(n) : job(n);
+        // The noisy green sample's job, green or failed: an error-like line its successful builds print too.
+        if (n % 89 === 7 || n % 6 === 5) text = withNoise(text);
         if (n % 97 === 13) text = fragment(n) + text;
         if (!carried && bytes > 2 * PART_BYTES) {
           text = fragment(n, false) + text;
@@ -111,6 +118,10 @@ describe('analyze --jobs', () => {
       // Failures no rule explains, in every part: diagnosed at line 0 (the job as a whole), not moved by a part's start.
       expect(noDbOne.stdout.match(/"rule":"unexplained-failure"/g)?.length).toBeGreaterThan(5);
       expect(one.code).toBe(0);
+      // Into a database, lines the job's earlier successful builds printed too rank last and say so (the baseline
+      // step), whichever thread read the part; without one there is no baseline.
+      expect(one.stdout).toMatch(/"seenInGreen":true/);
+      expect(noDbOne.stdout).not.toMatch(/"seenInGreen":true/);
     });
 
     it('stores the same rows, key-less jobs under the same `<source>#n`', () => {
