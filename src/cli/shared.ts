@@ -5,7 +5,6 @@ import { dbPath, openExistingStore, openStore, type DbOption } from '../store/op
 import type { Store } from '../store/store.js';
 import { UsageError } from '../errors.js';
 import { isPostgresUrl } from '../store/db-url.js';
-import { PgStore } from '../store/pg-store.js';
 import type { StorePort } from '../store/port.js';
 import { SEVERITIES, severitiesAtLeast, type Severity } from '../model.js';
 import { EXIT, userPath, type Io } from './io.js';
@@ -35,7 +34,13 @@ export function storePath(option: DbOption | undefined, io: Io): string | false 
 export async function openStoreOption(option: DbOption, io: Io): Promise<StorePort | null> {
   const path = storePath(option, io);
   if (path === false) return null;
-  return isPostgresUrl(path) ? PgStore.open(path) : openStore(path);
+  return isPostgresUrl(path) ? openPostgresStore(path) : openStore(path);
+}
+
+/** The PostgreSQL store, loaded only when a URL names one: `pg` costs ~70 ms of every command's start-up. */
+async function openPostgresStore(url: string): Promise<StorePort> {
+  const { PgStore } = await import('../store/pg-store.js');
+  return PgStore.open(url);
 }
 
 /**
@@ -44,7 +49,7 @@ export async function openStoreOption(option: DbOption, io: Io): Promise<StorePo
  */
 export async function openQueryStore(option: DbOption | undefined, io: Io, mode: 'read' | 'write' = 'read'): Promise<StorePort> {
   const path = storePath(option, io);
-  return path !== false && isPostgresUrl(path) ? PgStore.open(path) : openExistingStore(path, mode);
+  return path !== false && isPostgresUrl(path) ? openPostgresStore(path) : openExistingStore(path, mode);
 }
 
 /** `--jobs`: a whole number of worker threads, at least 1. */
