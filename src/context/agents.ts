@@ -1,6 +1,7 @@
 // What the user knows about agents: the REST agents list (`GET /rest/api/latest/agent`) and local facts per agent.
 
-import { z } from 'zod';
+import type { z as Z } from 'zod';
+import { lazily } from '../lazy.js';
 import { KNOWN_AGENT_OSES, KNOWN_AGENT_TYPES, type AgentOs, type AgentType, type JobContext } from '../model.js';
 import { InputError } from '../errors.js';
 import { checkShape, lineAt, readYamlDocs, type YamlDoc } from './yaml-input.js';
@@ -21,21 +22,26 @@ export interface AgentFacts {
 /** REST `type` values (com.atlassian.bamboo.agent.AgentType, plus EPHEMERAL of 9.x) are ours upper-cased; others stay unknown. */
 const restType = (value: string): AgentType => KNOWN_AGENT_TYPES.find((t) => t === value.toLowerCase()) ?? 'unknown';
 
-const agentType = z.preprocess(
-  (v) => (typeof v === 'string' ? v.toLowerCase() : v),
-  z.enum(KNOWN_AGENT_TYPES),
-);
-const factFields = {
-  home: z.string().min(1).optional(),
-  installDir: z.string().min(1).optional(),
-  service: z.boolean().optional(),
-  container: z.boolean().optional(),
-  os: z.enum(KNOWN_AGENT_OSES).optional(),
-};
-/** A local facts entry: strict, so a misspelt field is reported rather than ignored. */
-const factsEntry = z.object({ type: agentType.optional(), ...factFields }).strict();
-/** An element of the REST list; Bamboo sends more fields than these, and local facts may be added to it. */
-const restAgent = z.looseObject({ id: z.union([z.number(), z.string()]).optional(), name: z.string().min(1), type: z.string().optional(), ...factFields });
+/** The shapes of an agents file, built on first use (see lazy.ts). */
+const schemas = lazily((z) => {
+  const agentType = z.preprocess(
+    (v) => (typeof v === 'string' ? v.toLowerCase() : v),
+    z.enum(KNOWN_AGENT_TYPES),
+  );
+  const factFields = {
+    home: z.string().min(1).optional(),
+    installDir: z.string().min(1).optional(),
+    service: z.boolean().optional(),
+    container: z.boolean().optional(),
+    os: z.enum(KNOWN_AGENT_OSES).optional(),
+  };
+  return {
+    /** A local facts entry: strict, so a misspelt field is reported rather than ignored. */
+    factsEntry: z.object({ type: agentType.optional(), ...factFields }).strict(),
+    /** An element of the REST list; Bamboo sends more fields than these, and local facts may be added to it. */
+    restAgent: z.looseObject({ id: z.union([z.number(), z.string()]).optional(), name: z.string().min(1), type: z.string().optional(), ...factFields }),
+  };
+});
 
 const SHAPES = 'the JSON array of GET /rest/api/latest/agent, or a map of agent name to { type, home, installDir, service, container, os }';
 
@@ -99,10 +105,10 @@ export function loadAgents(files: string[], into = new AgentInventory()): AgentI
 }
 
 function readRestList(d: YamlDoc, list: unknown[], into: AgentInventory): void {
-  list.forEach((item, i) => addRestAgent(checkShape(restAgent, item, d, [i], 'an agent object with at least a name'), into));
+  list.forEach((item, i) => addRestAgent(checkShape(schemas().restAgent, item, d, [i], 'an agent object with at least a name'), into));
 }
 
-type RestAgent = z.infer<typeof restAgent>;
+type RestAgent = Z.infer<ReturnType<typeof schemas>['restAgent']>;
 
 function addRestAgent(a: RestAgent, into: AgentInventory): void {
   const type = a.type === undefined ? undefined : restType(a.type);
@@ -118,7 +124,7 @@ export function addServerAgents(list: unknown, into: AgentInventory): number {
   if (!Array.isArray(list)) return 0;
   let added = 0;
   for (const item of list) {
-    const a = restAgent.safeParse(item);
+    const a = schemas().restAgent.safeParse(item);
     if (a.success) {
       addRestAgent(a.data, into);
       added++;
@@ -129,6 +135,6 @@ export function addServerAgents(list: unknown, into: AgentInventory): number {
 
 function readFactsMap(d: YamlDoc, map: Record<string, unknown>, into: AgentInventory): void {
   for (const [name, entry] of Object.entries(map)) {
-    into.add(name, checkShape(factsEntry, entry, d, [name], 'type, home, installDir, service (true/false), container (true/false), os (windows/linux/macos)'));
+    into.add(name, checkShape(schemas().factsEntry, entry, d, [name], 'type, home, installDir, service (true/false), container (true/false), os (windows/linux/macos)'));
   }
 }

@@ -2,8 +2,7 @@
 
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
-import { z } from 'zod';
+import { lazily, yaml } from '../lazy.js';
 import type { JobContext, RunnerSpec, Volume } from '../model.js';
 import { InputError } from '../errors.js';
 import { checkShape, keyLineAt, readYamlDocs, type YamlDoc } from './yaml-input.js';
@@ -15,18 +14,23 @@ export const DEFAULT_RUNNER_VOLUMES: Volume[] = [
   { host: '${bamboo.tmp.directory}', container: '${bamboo.tmp.directory}' },
 ];
 
-const word = z.union([z.string().min(1), z.number()]).transform(String);
-const dockerBlock = z.union([
-  z.string().min(1),
-  z.looseObject({
-    image: z.string().min(1),
-    volumes: z.record(z.string(), word).optional(),
-    'use-default-volumes': z.boolean().optional(),
-    'docker-run-arguments': z.union([z.array(word), word]).optional(),
-  }),
-]);
+/** The shapes of a Specs file's parts, built on first use (see lazy.ts). */
+const schemas = lazily((z) => {
+  const word = z.union([z.string().min(1), z.number()]).transform(String);
+  return {
+    dockerBlock: z.union([
+      z.string().min(1),
+      z.looseObject({
+        image: z.string().min(1),
+        volumes: z.record(z.string(), word).optional(),
+        'use-default-volumes': z.boolean().optional(),
+        'docker-run-arguments': z.union([z.array(word), word]).optional(),
+      }),
+    ]),
+    planHeader: z.looseObject({ 'project-key': word, key: word }),
+  };
+});
 const DOCKER_SHAPE = 'an image name, or { image, volumes: {host: container}, use-default-volumes, docker-run-arguments }';
-const planHeader = z.looseObject({ 'project-key': word, key: word });
 
 interface PlanSpec {
   planDocker: RunnerSpec | null;
@@ -101,7 +105,7 @@ function readPlanDoc(d: YamlDoc, into: SpecsIndex): void {
   const v = d.value;
   // Permissions, deployment projects and YAML v1 documents hold no plan with stages.
   if (!isMap(v) || !isMap(v.plan) || !Array.isArray(v.stages)) return;
-  const header = checkShape(planHeader, v.plan, d, ['plan'], 'project-key and key');
+  const header = checkShape(schemas().planHeader, v.plan, d, ['plan'], 'project-key and key');
   const planDocker = v.docker === undefined ? null : dockerSpec(d, ['docker'], v.docker, 'plan');
   const plan: PlanSpec = { planDocker, jobs: new Map(), jobsDiffer: false };
   for (const name of jobNames(v.stages)) {
@@ -128,7 +132,7 @@ function jobNames(stages: unknown[]): string[] {
 }
 
 function dockerSpec(d: YamlDoc, path: string[], value: unknown, level: RunnerSpec['level']): RunnerSpec {
-  const block = checkShape(dockerBlock, value, d, path, DOCKER_SHAPE);
+  const block = checkShape(schemas().dockerBlock, value, d, path, DOCKER_SHAPE);
   const line = keyLineAt(d, path) ?? 0;
   if (typeof block === 'string') return { file: d.file, line, level, image: block, volumes: [], useDefaultVolumes: true, arguments: [] };
   const args = block['docker-run-arguments'];
@@ -153,7 +157,7 @@ export interface RunnerWanted {
 export function wantedFromYaml(text: string): RunnerWanted | null {
   let value: unknown;
   try {
-    value = parse(text);
+    value = yaml().parse(text);
   } catch {
     return null;
   }
@@ -164,7 +168,7 @@ export function wantedFromYaml(text: string): RunnerWanted | null {
   return { volumes, arguments: Array.isArray(args) ? args.map(String) : [] };
 }
 
-const scalar = (s: string): string => stringify(s, { lineWidth: 0 }).trimEnd();
+const scalar = (s: string): string => yaml().stringify(s, { lineWidth: 0 }).trimEnd();
 
 /**
  * The job's block as YAML lines, with what `wanted` lists and the block lacks marked `# add` (a volume the

@@ -1,7 +1,8 @@
 // Reads the YAML or JSON files a user supplies (agents, Bamboo Specs) so that mistakes name the file and line.
 
 import { readFileSync } from 'node:fs';
-import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { yaml } from '../lazy.js';
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
 
@@ -23,7 +24,8 @@ export function readYamlDocs(file: string): YamlDoc[] {
   } catch (err) {
     throw new InputError(file, null, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  const lines = new LineCounter();
+  const { LineCounter: Lines, parseAllDocuments } = yaml();
+  const lines = new Lines();
   const parsed = parseAllDocuments(text, { lineCounter: lines });
   const docs = Array.isArray(parsed) ? parsed : [];
   for (const doc of docs) {
@@ -60,6 +62,7 @@ export function checkShape<S extends z.ZodType>(schema: S, value: unknown, d: Ya
 /** The 1-based line of the key at `path` (`docker:`), rather than of its value. */
 export function keyLineAt(d: YamlDoc, path: Path): number | null {
   const parent = path.length === 1 ? d.doc.contents : d.doc.getIn(path.slice(0, -1), true);
+  const { isMap, isScalar } = yaml();
   if (isMap(parent)) {
     const last = path[path.length - 1];
     const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);

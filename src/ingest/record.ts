@@ -1,49 +1,51 @@
 // One line of `analyze --format ndjson` read back: checked against the output contract, turned into a diagnosis
 // and the job context it carries.
 
-import { z } from 'zod';
+import type { z as Z } from 'zod';
+import { lazily } from '../lazy.js';
 import { AGENT_OSES, AGENT_TYPES, RUNNER_KINDS, SEVERITIES, emptyContext, type Diagnosis, type JobContext } from '../model.js';
-
-const text = z.string();
-const maybe = <T extends z.ZodType>(t: T) => t.nullable();
-const volume = z.object({ host: text, container: text });
 
 /**
  * The fields DESIGN.md's output contract gives a diagnosis. Loose: a later version's fields, or what a log
  * shipper adds beside them, are let through and ignored. `agent.os` came later than the rest: absent is unknown.
  */
-const recordShape = z.looseObject({
-  rule: text.min(1),
-  title: text,
-  severity: z.enum(SEVERITIES),
-  category: text,
-  scenario: text.min(1),
-  candidates: z.array(text).optional(),
-  build: maybe(text.min(1)),
-  plan: maybe(text),
-  job: maybe(text),
-  number: maybe(z.number().int()),
-  agent: z.object({
-    name: maybe(text),
-    type: z.enum(AGENT_TYPES),
-    container: maybe(z.boolean()),
-    service: maybe(z.boolean()),
-    home: maybe(text),
-    os: z.enum(AGENT_OSES).default('unknown'),
-  }),
-  runner: z.object({ kind: z.enum(RUNNER_KINDS), image: maybe(text), volumes: z.array(volume) }),
-  task: maybe(z.object({ name: text, type: maybe(text) })),
-  source: text.min(1),
-  line: z.number().int().nonnegative(),
-  time: maybe(text.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/, 'expected a local ISO time')),
-  evidence: z.array(text),
-  captures: z.record(text, text),
-  count: z.number().int().positive(),
-  cause: z.array(z.object({ line: z.number().int().nonnegative(), text, seenInGreen: z.literal(true).optional() })).optional(),
-  signature: text.min(1).optional(),
-  fix: text,
-  note: text.optional(),
-  ruleVersion: text.min(1),
+const recordShape = lazily((z) => {
+  const text = z.string();
+  const maybe = <T extends Z.ZodType>(t: T) => t.nullable();
+  const volume = z.object({ host: text, container: text });
+  return z.looseObject({
+    rule: text.min(1),
+    title: text,
+    severity: z.enum(SEVERITIES),
+    category: text,
+    scenario: text.min(1),
+    candidates: z.array(text).optional(),
+    build: maybe(text.min(1)),
+    plan: maybe(text),
+    job: maybe(text),
+    number: maybe(z.number().int()),
+    agent: z.object({
+      name: maybe(text),
+      type: z.enum(AGENT_TYPES),
+      container: maybe(z.boolean()),
+      service: maybe(z.boolean()),
+      home: maybe(text),
+      os: z.enum(AGENT_OSES).default('unknown'),
+    }),
+    runner: z.object({ kind: z.enum(RUNNER_KINDS), image: maybe(text), volumes: z.array(volume) }),
+    task: maybe(z.object({ name: text, type: maybe(text) })),
+    source: text.min(1),
+    line: z.number().int().nonnegative(),
+    time: maybe(text.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/, 'expected a local ISO time')),
+    evidence: z.array(text),
+    captures: z.record(text, text),
+    count: z.number().int().positive(),
+    cause: z.array(z.object({ line: z.number().int().nonnegative(), text, seenInGreen: z.literal(true).optional() })).optional(),
+    signature: text.min(1).optional(),
+    fix: text,
+    note: text.optional(),
+    ruleVersion: text.min(1),
+  });
 });
 
 export type ParsedRecord = { diagnosis: Diagnosis; ctx: JobContext };
@@ -66,7 +68,7 @@ export function parseRecord(line: string, isGeneric: (rule: string) => boolean =
   } catch (err) {
     throw new RecordError(`not JSON (${(err as Error).message}): expected one diagnosis object a line, as analyze --format ndjson prints`);
   }
-  const parsed = recordShape.safeParse(value);
+  const parsed = recordShape().safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue.path.length ? `${issue.path.join('.')}: ` : '';

@@ -1,7 +1,7 @@
 // The shape of a rule file (rules/<id>.yaml), checked once when the rules are loaded.
 
-import { createRequire } from 'node:module';
 import type { z as Z } from 'zod';
+import { lazily } from '../lazy.js';
 import { AGENT_OSES, AGENT_TYPES, RUNNER_KINDS, SEVERITIES } from '../model.js';
 
 /** Context fields a scenario may test, and the values each may take. */
@@ -26,8 +26,7 @@ export const CONDITION_FIELDS = {
  * Built on first use: zod is only loaded when a rule file has to be read (not when its compiled form is
  * cached), which keeps it off the start-up of every run.
  */
-function buildSchema() {
-  const { z } = createRequire(import.meta.url)('zod') as { z: typeof Z };
+function buildSchema(z: typeof Z) {
   const conditionValue = z.union([z.string(), z.boolean(), z.array(z.union([z.string(), z.boolean()])).min(1)]);
 
   const step = z
@@ -123,11 +122,10 @@ function buildSchema() {
   return { ruleFileSchema, scenario, scenarioTest };
 }
 
-let built: ReturnType<typeof buildSchema> | null = null;
+const built = lazily(buildSchema);
 
 export function ruleFileSchema(): ReturnType<typeof buildSchema>['ruleFileSchema'] {
-  built ??= buildSchema();
-  return built.ruleFileSchema;
+  return built().ruleFileSchema;
 }
 
 export type RuleFile = Z.infer<ReturnType<typeof buildSchema>['ruleFileSchema']>;
