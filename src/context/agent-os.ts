@@ -51,6 +51,7 @@ export function noteOsFromProgram(ctx: JobContext, command: string): void {
  * log shows its drive paths as well (working directory, temp scripts), and those are strong.
  */
 export function noteOsFromText(ctx: JobContext, text: string): void {
+  if (ctx.agent.os !== 'unknown') return;
   for (const m of text.matchAll(PATH_IN_TEXT)) {
     if (ctx.agent.os !== 'unknown') return;
     noteOsFromPath(ctx, m[0], false);
