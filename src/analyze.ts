@@ -6,6 +6,7 @@ import { SourceAnalyzer, betweenOf, type Sink } from './diagnose/analyzer.js';
 import type { RuleSet } from './rules/rule-set.js';
 import { expandEach, openStream, type Input } from './sources/inputs.js';
 import { readInput, readOpened } from './sources/read-input.js';
+import { inputInfo } from './sources/fingerprint.js';
 import { readAhead, type ReadAhead } from './pool/ahead.js';
 import { JobCollector, deliver, type JobStep } from './pool/hand-off.js';
 import type { SourceInfo } from './store/store.js';
@@ -152,19 +153,27 @@ export async function stopOnStoreError(result: AnalyzeResult, run: () => Promise
   }
 }
 
-/** Read completely before and unchanged since: skipped unless `force`. */
-async function alreadyStored(options: AnalyzeOptions, info: SourceInfo): Promise<boolean> {
-  return !!options.store && !options.force && info.size !== null && !!(await options.store.findSource(info));
+/**
+ * Why a source is not read again (unless `force`): read completely before and unchanged since, or the same content
+ * read completely under another path (a copy on another machine or in another folder); null when it is to be read.
+ */
+async function alreadyStored(options: AnalyzeOptions, info: SourceInfo): Promise<string | null> {
+  if (!options.store || options.force || info.size === null) return null;
+  const row = await options.store.findSource(info);
+  if (!row) return null;
+  if (row.path === info.path) return 'already analysed, unchanged since (use --force to read it again)';
+  return `already analysed as ${row.path} (the same size and content); use --force to read it again`;
 }
 
 async function analyzeInput(input: Input, options: AnalyzeOptions, result: AnalyzeResult, collect: Collector, ahead: ReadAhead | null): Promise<void> {
   result.inputs++;
-  const info = sourceInfo(input);
   const store = options.store;
-  if (await alreadyStored(options, info)) {
+  const info = sourceInfo(input, store !== null);
+  const stored = await alreadyStored(options, info);
+  if (stored) {
     ahead?.drop(input);
     result.skipped++;
-    options.onInput?.({ kind: 'skipped', input, reason: 'already analysed, unchanged since (use --force to read it again)' });
+    options.onInput?.({ kind: 'skipped', input, reason: stored });
     return;
   }
   if (store && input.path !== null && (await store.takeInterrupted(info.path)) > 0) {
@@ -241,6 +250,7 @@ export async function analyzeStream(given: StreamAnalyzeOptions): Promise<Analyz
   result.inputs = 1;
   const collect = collector(result, given.keepDiagnoses !== false);
   const options = withQueue(given);
+  // A stream cannot be read ahead for a fingerprint: its build keys are what keeps it stored once.
   const info = { path: options.name, kind: options.kind, size: null, mtimeMs: null, fingerprint: null };
   const reading = { automaton: options.ruleSet.automaton, maxLineBytes: options.maxLineBytes, notice: options.notice };
   await stopOnStoreError(result, async () => {
@@ -253,15 +263,7 @@ export async function analyzeStream(given: StreamAnalyzeOptions): Promise<Analyz
   return result;
 }
 
-function sourceInfo(input: Input) {
-  return {
-    path: input.path ?? '-',
-    kind: input.path === null ? 'stdin' : 'file',
-    size: input.stat?.size ?? null,
-    mtimeMs: input.stat ? Math.trunc(input.stat.mtimeMs) : null,
-    fingerprint: null,
-  };
-}
+const sourceInfo = (input: Input, fingerprint: boolean): SourceInfo => inputInfo(input, input.path === null ? 'stdin' : 'file', fingerprint);
 
 /** Where one source's diagnoses go: the given sinks and, live or per job, the store. */
 function sourceSinks(options: SourceOptions, name: string, sourceId: number | null, live: boolean, collect: Collector): Sink[] {

@@ -9,6 +9,7 @@ import { addIngested, applyOps, greenKey, type GreenCache } from './pg-writes.js
 import { now } from './statements.js';
 import type { WriteOp, WriteOutcome } from './writes.js';
 import { pgReader, type SqlReader } from './sql.js';
+import { findSource } from './source-sql.js';
 
 const EMPTY: ReadonlySet<string> = new Set();
 
@@ -66,14 +67,9 @@ export class PgStore implements StorePort {
     await this.db.pool.end();
   }
 
-  /** A source read completely before, unchanged since (same path, size and modification time). */
-  async findSource(info: SourceInfo): Promise<SourceRow | undefined> {
-    const r = await this.query<SourceRow>(
-      `SELECT id, path, kind, size, mtime_ms AS "mtimeMs", fingerprint, lines, status FROM sources
-       WHERE path = $1 AND size IS NOT DISTINCT FROM $2 AND mtime_ms IS NOT DISTINCT FROM $3 AND status = 'done' ORDER BY id DESC LIMIT 1`,
-      [info.path, info.size, info.mtimeMs],
-    );
-    return r.rows[0];
+  /** A source read completely before, unchanged since, or a copy of it read at another path (see source-sql.ts). */
+  findSource(info: SourceInfo): Promise<SourceRow | undefined> {
+    return findSource(this.sql(), info);
   }
 
   async beginSource(info: SourceInfo): Promise<number> {

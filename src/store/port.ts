@@ -15,6 +15,7 @@ export interface StorePort {
   sql(): SqlReader;
   /** Template hashes of error-like lines of the job's successful builds (the analyzer's cause baseline). */
   greenHashes(plan: string, job: string): ReadonlySet<string>;
+  /** A source read completely before and unchanged since, or the same content read at another path (source-sql.ts). */
   findSource(info: SourceInfo): Awaitable<SourceRow | undefined>;
   beginSource(info: SourceInfo): Awaitable<number>;
   finishSource(id: number, lines: number, status: 'done' | 'partial' | 'error', error?: string | null): Awaitable<void>;

@@ -8,6 +8,7 @@ import { buildKeyOf, now, prepare, unkeyedBuildKey, type IngestItem, type Writte
 import { CauseStore, type GreenLines } from './causes.js';
 import type { WriteOp, WriteOutcome } from './writes.js';
 import { sqliteReader, type SqlReader } from './sql.js';
+import { findSource } from './source-sql.js';
 
 export { buildKeyOf, unkeyedBuildKey, type IngestItem, type WrittenBuild };
 
@@ -93,9 +94,9 @@ export class Store {
     }
   }
 
-  /** A source read completely before, unchanged since (same path, size and modification time). */
-  findSource(info: SourceInfo): SourceRow | undefined {
-    return this.guard(() => this.stmts.findSource.get(info.path, info.size, info.mtimeMs) as SourceRow | undefined);
+  /** A source read completely before, unchanged since, or a copy of it read at another path (see source-sql.ts). */
+  findSource(info: SourceInfo): Promise<SourceRow | undefined> {
+    return findSource(this.sql(), info);
   }
 
   beginSource(info: SourceInfo): number {
