@@ -13,11 +13,20 @@ const GREEN_CACHE = 64;
 /** Signatures remembered as written (then forgotten all at once: a cache, not a copy of the table). */
 const WRITTEN_SIGNATURES = 10_000;
 
-interface StoredCause {
+/** A stored diagnosis's cause lines (JSON), the pool they were ranked from (JSON) and its fix, as both stores read them. */
+export interface StoredCause {
   id: number;
   buildId: number;
   cause: string;
   pool: string;
+  fix: string;
+}
+
+/** A stored cause ranked again: the cause lines (JSON), the signature and its template, the fix quoting the new first line. */
+export interface Reranked {
+  cause: string;
+  signature: string | null;
+  template: string | null;
   fix: string;
 }
 
@@ -121,16 +130,26 @@ export class CauseStore {
     const rows = new Map<number, StoredCause>();
     for (const hash of fresh) for (const row of this.s.storedCauses.all(plan, job, `"${hash}"`) as StoredCause[]) rows.set(row.id, row);
     for (const row of rows.values()) {
-      const ranked = rankCauses(JSON.parse(row.pool) as CauseCandidate[], green);
-      const cause = JSON.stringify(ranked.cause);
-      if (cause === row.cause) continue;
+      const ranked = rerankCause(row, green);
+      if (!ranked) continue;
       if (ranked.signature) this.saveSignature(ranked.signature, ranked.template);
-      this.s.updateCause.run(cause, ranked.signature, refreshFix(row.fix, JSON.parse(row.cause) as CauseLine[], ranked.cause), row.id);
+      this.s.updateCause.run(ranked.cause, ranked.signature, ranked.fix, row.id);
       builds.add(row.buildId);
     }
     for (const id of builds) this.s.buildSignature.run(id);
     return builds.size;
   }
+}
+
+/**
+ * A stored cause ranked again with its job's green set (template hashes), as when the job ended: null when its cause
+ * lines stay as they are. One function for both stores, so SQLite and PostgreSQL rank alike.
+ */
+export function rerankCause(row: StoredCause, green: ReadonlySet<string>): Reranked | null {
+  const ranked = rankCauses(JSON.parse(row.pool) as CauseCandidate[], green);
+  const cause = JSON.stringify(ranked.cause);
+  if (cause === row.cause) return null;
+  return { cause, signature: ranked.signature, template: ranked.template, fix: refreshFix(row.fix, JSON.parse(row.cause) as CauseLine[], ranked.cause) };
 }
 
 /** A fix quoting the old first cause line ({{cause}}) quotes the new one. */
