@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { CauseCandidate, CauseLine, Diagnosis } from '../model.js';
 import { rankCauses } from '../diagnose/cause-rank.js';
+import { REDACTION_VERSION } from '../secrets/redact.js';
 import type { WrittenBuild } from './statements.js';
 
 /** A successful build's error-like lines, by template hash (see JobSummary.green). */
@@ -36,8 +37,10 @@ export class CauseStore {
   constructor(db: Database.Database) {
     this.s = {
       greenHashes: db.prepare('SELECT hash FROM green_lines WHERE plan = ? AND job = ?').pluck(),
-      insertGreen: db.prepare('INSERT INTO green_lines (plan, job, hash, template, sample, first_build) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-      insertSignature: db.prepare('INSERT INTO signatures (hash, template) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+      // Their text comes masked from the analyzer (causeText): say with which version (see remask.ts).
+      insertGreen: db.prepare(`INSERT INTO green_lines (plan, job, hash, template, sample, first_build, masked) VALUES (?, ?, ?, ?, ?, ?, ${REDACTION_VERSION})
+        ON CONFLICT DO NOTHING`),
+      insertSignature: db.prepare(`INSERT INTO signatures (hash, template, masked) VALUES (?, ?, ${REDACTION_VERSION}) ON CONFLICT DO NOTHING`),
       buildSignature: db.prepare(
         `UPDATE builds SET signature = (SELECT d.signature FROM diagnoses d WHERE d.build_id = builds.id AND d.signature IS NOT NULL
            ORDER BY d.severity = 'error' DESC, d.generic, d.line LIMIT 1) WHERE id = ?`,

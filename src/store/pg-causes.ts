@@ -3,6 +3,7 @@
 
 import type pg from 'pg';
 import { rerankCause, type GreenLines, type StoredCause } from './causes.js';
+import { REDACTION_VERSION } from '../secrets/redact.js';
 
 /** PostgreSQL text cannot hold NUL, which a log line may: it is stored as U+FFFD (the replacement character). */
 export const clean = (v: string): string => (v.includes('\0') ? v.replaceAll('\0', '\uFFFD') : v);
@@ -20,7 +21,7 @@ const BUILD_SIGNATURES = `UPDATE builds SET signature = (SELECT d.signature FROM
 /** The templates of signatures (hash → template), each stored once. */
 export async function saveSignatures(client: pg.PoolClient, templates: Map<string, string>): Promise<void> {
   if (templates.size === 0) return;
-  await client.query('INSERT INTO signatures (hash, template) SELECT * FROM unnest($1::text[], $2::text[]) ORDER BY 1 ON CONFLICT DO NOTHING', [
+  await client.query(`INSERT INTO signatures (hash, template, masked) SELECT *, ${REDACTION_VERSION} FROM unnest($1::text[], $2::text[]) ORDER BY 1 ON CONFLICT DO NOTHING`, [
     [...templates.keys()],
     [...templates.values()].map(clean),
   ]);
@@ -50,8 +51,8 @@ export async function insertGreen(client: pg.PoolClient, builds: [string, string
   if (rows.length === 0) return;
   const column = (i: number) => rows.map((r) => r[i]);
   const fresh = await client.query<{ plan: string; job: string; hash: string }>(
-    `INSERT INTO green_lines (plan, job, hash, template, sample, first_build)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING
+    `INSERT INTO green_lines (plan, job, hash, template, sample, first_build, masked)
+     SELECT *, ${REDACTION_VERSION} FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING
      RETURNING plan, job, hash`,
     [0, 1, 2, 3, 4, 5].map(column),
   );

@@ -104,14 +104,13 @@ function toDiagnosis(r: Row): Diagnosis {
     fix: s('fix')!,
     ruleVersion: s('rule_version')!,
   };
-  // Stored by a version that masked less (reanalyze rewrites them): masked on the way out, the database is not written.
-  if ((r.masked as number) < REDACTION_VERSION) Object.assign(d, redactStored(d));
   if (r.candidates !== null) d.candidates = JSON.parse(s('candidates')!);
   if (r.note !== null) d.note = s('note')!;
   if (r.cause !== null && r.cause !== undefined) d.cause = JSON.parse(s('cause')!);
   if (r.signature !== null && r.signature !== undefined) d.signature = s('signature')!;
   d.generic = r.generic === 1;
-  return d;
+  // Stored by a version that masked less (reanalyze rewrites them): masked on the way out, the database is not written.
+  return (r.masked as number) < REDACTION_VERSION ? redactStored(d) : d;
 }
 
 const flag = (v: string | number | null): boolean | null => (v === null ? null : v === 1);
