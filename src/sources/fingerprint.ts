@@ -43,15 +43,16 @@ function fill(fd: number, buf: Buffer, offset: number, length: number, position:
 
 /**
  * What the `sources` row of an input says of it: its path, kind, size and modification time, and for a regular file
- * its fingerprint when `fingerprint` (there is a database to keep it; with none the file is not opened twice).
+ * its fingerprint when `fingerprint` (there is a database to keep it; with none the file is not opened twice). The
+ * fingerprint is taken when first asked for: a file read before at the same path, unchanged, is skipped unopened.
  */
 export function inputInfo(input: Input, kind: string, fingerprint: boolean) {
   const stat = input.stat;
-  return {
-    path: input.path ?? '-',
-    kind,
-    size: stat?.size ?? null,
-    mtimeMs: stat ? Math.trunc(stat.mtimeMs) : null,
-    fingerprint: fingerprint && stat?.isFile() && input.path !== null ? fingerprintOf(input.path, stat.size) : null,
-  };
+  const info = { path: input.path ?? '-', kind, size: stat?.size ?? null, mtimeMs: stat ? Math.trunc(stat.mtimeMs) : null, fingerprint: null as string | null };
+  const path = input.path;
+  if (fingerprint && stat?.isFile() && path !== null) {
+    let taken: string | null | undefined;
+    Object.defineProperty(info, 'fingerprint', { enumerable: true, get: () => (taken === undefined ? (taken = fingerprintOf(path, stat.size)) : taken) });
+  }
+  return info;
 }

@@ -1,9 +1,9 @@
 // The content fingerprint of a log file: the same bytes anywhere give the same one, a change at either end or in the
 // size another; the middle of a large file is not read (the reading proper reads it once).
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fingerprintOf } from '../../src/sources/fingerprint.js';
+import { fingerprintOf, inputInfo } from '../../src/sources/fingerprint.js';
 import { tempDir } from '../helpers/cli.js';
 
 const dir = tempDir();
@@ -45,5 +45,20 @@ describe('fingerprintOf', () => {
 
   it('is null for a file that cannot be opened (the reading reports it)', () => {
     expect(fingerprintOf(join(dir, 'missing.log'), 10)).toBeNull();
+  });
+});
+
+describe('inputInfo', () => {
+  it("a regular file's row holds its fingerprint when there is a database; stdin, a folder and --no-db have none", () => {
+    const path = join(dir, 'info.log');
+    writeFileSync(path, 'simple\t03-Nov-2025 09:41:07\thello\n');
+    const input = { name: 'info.log', path, stat: statSync(path) };
+    const info = inputInfo(input, 'file', true);
+    expect(info).toMatchObject({ path, kind: 'file', size: input.stat.size, mtimeMs: Math.trunc(input.stat.mtimeMs) });
+    expect(info.fingerprint).toBe(fingerprintOf(path, input.stat.size));
+    expect({ ...info }.fingerprint).toBe(info.fingerprint);
+    expect(inputInfo(input, 'file', false).fingerprint).toBeNull();
+    expect(inputInfo({ name: '-', path: null, stat: null }, 'stdin', true)).toEqual({ path: '-', kind: 'stdin', size: null, mtimeMs: null, fingerprint: null });
+    expect(inputInfo({ name: 'd', path: dir, stat: statSync(dir) }, 'file', true).fingerprint).toBeNull();
   });
 });
