@@ -45,6 +45,7 @@ export async function analyzeFollow(given: FollowAnalyzeOptions): Promise<Analyz
         throw new InputError(generation.name, null, refused);
       }
       result.inputs++;
+      // No fingerprint: a followed file grows, so its content is not the same from one look to the next.
       const info = { path: resolve(options.cwd ?? '.', path), kind: 'follow', size: null, mtimeMs: null, fingerprint: null };
       // readLogStream ends the jobs read before a failure (the file may have gone unreadable): they are stored.
       const read = (sinks: Sink[]) => readLogStream(stream, options.ruleSet.automaton, analyzerFor(options, generation.name, true, sinks), { maxLineBytes: options.maxLineBytes });

@@ -6,6 +6,7 @@ import { SourceAnalyzer, betweenOf, type Sink } from './diagnose/analyzer.js';
 import type { RuleSet } from './rules/rule-set.js';
 import { expandEach, openStream, type Input } from './sources/inputs.js';
 import { readInput, readOpened } from './sources/read-input.js';
+import { inputInfo } from './sources/fingerprint.js';
 import { readAhead, type ReadAhead } from './pool/ahead.js';
 import { JobCollector, deliver, type JobStep } from './pool/hand-off.js';
 import type { SourceInfo } from './store/store.js';
@@ -148,7 +149,7 @@ export function withQueue<T extends SourceOptions>(options: T): T & { queue: Wri
 async function storedInputs(options: AnalyzeOptions, inputs: Input[]): Promise<Set<Input>> {
   const stored = new Set<Input>();
   if ((options.jobs ?? 1) <= 1) return stored;
-  for (const input of inputs) if (await alreadyStored(options, sourceInfo(input))) stored.add(input);
+  for (const input of inputs) if (await alreadyStored(options, sourceInfo(input, options.store !== null))) stored.add(input);
   return stored;
 }
 
@@ -166,19 +167,27 @@ export async function stopOnStoreError(result: AnalyzeResult, run: () => Promise
   }
 }
 
-/** Read completely before and unchanged since: skipped unless `force`. */
-async function alreadyStored(options: AnalyzeOptions, info: SourceInfo): Promise<boolean> {
-  return !!options.store && !options.force && info.size !== null && !!(await options.store.findSource(info));
+/**
+ * Why a source is not read again (unless `force`): read completely before and unchanged since, or the same content
+ * read completely under another path (a copy on another machine or in another folder); null when it is to be read.
+ */
+async function alreadyStored(options: AnalyzeOptions, info: SourceInfo): Promise<string | null> {
+  if (!options.store || options.force || info.size === null) return null;
+  const row = await options.store.findSource(info);
+  if (!row) return null;
+  if (row.path === info.path) return 'already analysed, unchanged since (use --force to read it again)';
+  return `already analysed as ${row.path} (the same size and content); use --force to read it again`;
 }
 
 async function analyzeInput(input: Input, options: AnalyzeOptions, result: AnalyzeResult, collect: Collector, ahead: ReadAhead | null): Promise<void> {
   result.inputs++;
-  const info = sourceInfo(input);
   const store = options.store;
-  if (await alreadyStored(options, info)) {
+  const info = sourceInfo(input, store !== null);
+  const stored = await alreadyStored(options, info);
+  if (stored) {
     ahead?.drop(input);
     result.skipped++;
-    options.onInput?.({ kind: 'skipped', input, reason: 'already analysed, unchanged since (use --force to read it again)' });
+    options.onInput?.({ kind: 'skipped', input, reason: stored });
     return;
   }
   if (store && input.path !== null && (await store.takeInterrupted(info.path)) > 0) {
@@ -255,6 +264,7 @@ export async function analyzeStream(given: StreamAnalyzeOptions): Promise<Analyz
   result.inputs = 1;
   const collect = collector(result, given.keepDiagnoses !== false);
   const options = withQueue(given);
+  // A stream cannot be read ahead for a fingerprint: its build keys are what keeps it stored once.
   const info = { path: options.name, kind: options.kind, size: null, mtimeMs: null, fingerprint: null };
   const reading = { automaton: options.ruleSet.automaton, maxLineBytes: options.maxLineBytes, notice: options.notice };
   await stopOnStoreError(result, async () => {
@@ -267,14 +277,12 @@ export async function analyzeStream(given: StreamAnalyzeOptions): Promise<Analyz
   return result;
 }
 
-function sourceInfo(input: Input) {
-  return {
-    path: input.path ?? '-',
-    kind: input.path === null ? 'stdin' : 'file',
-    size: input.stat?.size ?? null,
-    mtimeMs: input.stat ? Math.trunc(input.stat.mtimeMs) : null,
-    fingerprint: null,
-  };
+/** An input's `sources` row, made once (read-ahead's look at what is stored and the reading ask alike: one fingerprint). */
+const infos = new WeakMap<Input, SourceInfo>();
+function sourceInfo(input: Input, fingerprint: boolean): SourceInfo {
+  let info = infos.get(input);
+  if (!info) infos.set(input, (info = inputInfo(input, input.path === null ? 'stdin' : 'file', fingerprint)));
+  return info;
 }
 
 /** Where one source's diagnoses go: the given sinks and, live or per job, the store. */

@@ -48,7 +48,8 @@ export const UNDETERMINED = 'undetermined';
 export const severitiesAtLeast = (severity: Severity): Severity[] => SEVERITIES.slice(0, SEVERITIES.indexOf(severity) + 1);
 
 export type TaskResult = 'success' | 'failed' | 'unknown';
-export type BuildState = 'successful' | 'failed' | 'unknown';
+export const BUILD_STATES = ['successful', 'failed', 'unknown'] as const;
+export type BuildState = (typeof BUILD_STATES)[number];
 
 export interface Volume {
   host: string;
@@ -185,6 +186,11 @@ export interface Diagnosis {
   plan: string | null;
   job: string | null;
   number: number | null;
+  /**
+   * The build's state when the diagnosis was made: at the job's end (a batch), or as soon as it failed (live; a
+   * fragment without a build key may not know). Printed so `ingest` stores it; absent in records of older versions.
+   */
+  state?: BuildState;
   agent: AgentInfo;
   runner: { kind: RunnerKind; image: string | null; volumes: Volume[] };
   task: { name: string; type: string | null } | null;

@@ -27,15 +27,18 @@ export async function reanalyzeCommand(args: ReanalyzeArgs, io: Io): Promise<num
   const store = await openQueryStore(args.db, io, 'write');
   try {
     const enrich = await userContext(userPaths(io, args.agents), userPaths(io, args.specs));
-    const masked = await remaskStored(store);
+    const { diagnoses: masked, lines: maskedLines } = await remaskStored(store);
     const outcomes = await reanalyze({ store, ruleSet, since, maxLineBytes: args.maxLineBytes, enrich });
     const totals = Object.fromEntries(KINDS.map((k) => [k, outcomes.reduce((n, o) => n + o[k], 0)])) as unknown as Changes;
     const missing = outcomes.filter((o) => o.status === 'missing').length;
     const failed = outcomes.filter((o) => o.status === 'failed').length;
     if (args.format === 'json') {
-      io.stdout.write(`${JSON.stringify({ sources: outcomes, totals: { ...totals, missing, failed, masked } }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ sources: outcomes, totals: { ...totals, missing, failed, masked, maskedLines } }, null, 2)}\n`);
     } else {
       if (masked) io.stdout.write(`${masked} stored diagnos${masked === 1 ? 'is' : 'es'} had secrets in clear (stored by an older version): masked now\n`);
+      if (maskedLines) {
+        io.stdout.write(`${maskedLines} stored line${maskedLines === 1 ? '' : 's'} of successful builds or failure signatures had secrets in clear (stored by an older version): masked now\n`);
+      }
       for (const o of outcomes) {
         const line = describe(o);
         if (line) io.stdout.write(`${line}\n`);

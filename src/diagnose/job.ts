@@ -224,6 +224,7 @@ export class JobRun {
       plan: ctx.plan,
       job: ctx.job,
       number: ctx.number,
+      state: ctx.state,
       agent: { ...ctx.agent },
       runner: { kind: ctx.runner.kind, image: ctx.runner.image, volumes: ctx.runner.volumes.map((v) => ({ ...v })) },
       task: task ? { name: task.name, type: task.type } : null,

@@ -11,7 +11,8 @@ import { recordedSources, sourceName, storedRows, type Recorded, type StoredRow 
 import { UNEXPLAINED_FAILURE_ID } from '../rules/unexplained-failure.js';
 import type { Bound } from './time.js';
 import type { WriteOp } from '../store/writes.js';
-import { REDACTION_VERSION, redactStored } from '../secrets/redact.js';
+import { REDACTION_VERSION, redact, redactStored } from '../secrets/redact.js';
+import type { Remasked } from '../store/remask.js';
 
 export interface ReanalyzeOptions {
   store: StorePort;
@@ -47,9 +48,12 @@ export interface SourceOutcome extends Changes {
 
 const ZERO: Changes = { replaced: 0, added: 0, removed: 0, unchanged: 0, kept: 0 };
 
-/** Masks the secrets in what older versions stored (all rows, sources gone or not); returns how many rows changed. */
-export async function remaskStored(store: StorePort): Promise<number> {
-  return store.remask(REDACTION_VERSION, redactStored);
+/**
+ * Masks the secrets in what older versions stored (all rows, sources gone or not): diagnoses (with their cause lines),
+ * green lines and signatures' templates; returns how many rows changed.
+ */
+export async function remaskStored(store: StorePort): Promise<Remasked> {
+  return store.remask(REDACTION_VERSION, { diagnosis: redactStored, line: redact });
 }
 
 export async function reanalyze(options: ReanalyzeOptions): Promise<SourceOutcome[]> {

@@ -6,6 +6,7 @@ import split2 from 'split2';
 import { InputError } from '../errors.js';
 import type { Diagnosis } from '../model.js';
 import { expandEach, openInput, type Input } from '../sources/inputs.js';
+import { inputInfo } from '../sources/fingerprint.js';
 import type { IngestItem, SourceInfo } from '../store/store.js';
 import { parseRecord, RecordError } from './record.js';
 
@@ -47,7 +48,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const result: IngestResult = { inputs: 0, stored: 0, kept: 0, bad: 0, failed: [] };
   for (const input of expandEach(options.paths, result.failed, options.cwd)) {
     result.inputs++;
-    const id = await options.store.beginSource({ path: input.path ?? '-', kind: 'ndjson', size: input.stat?.size ?? null, mtimeMs: input.stat ? Math.trunc(input.stat.mtimeMs) : null, fingerprint: null });
+    const id = await options.store.beginSource(inputInfo(input, 'ndjson', true));
     try {
       const lines = await ingestInput(input, id, options, result);
       await options.store.finishSource(id, lines, 'done');

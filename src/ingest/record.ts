@@ -3,7 +3,7 @@
 
 import type { z as Z } from 'zod';
 import { lazily } from '../lazy.js';
-import { AGENT_OSES, AGENT_TYPES, RUNNER_KINDS, SEVERITIES, emptyContext, type Diagnosis, type JobContext } from '../model.js';
+import { AGENT_OSES, AGENT_TYPES, BUILD_STATES, RUNNER_KINDS, SEVERITIES, emptyContext, type Diagnosis, type JobContext } from '../model.js';
 
 /**
  * The fields DESIGN.md's output contract gives a diagnosis. Loose: a later version's fields, or what a log
@@ -24,6 +24,7 @@ const recordShape = lazily((z) => {
     plan: maybe(text),
     job: maybe(text),
     number: maybe(z.number().int()),
+    state: z.enum(BUILD_STATES).optional(),
     agent: z.object({
       name: maybe(text),
       type: z.enum(AGENT_TYPES),
@@ -56,9 +57,10 @@ export class RecordError extends Error {
 }
 
 /**
- * Reads one NDJSON line. The build row is made from what each record repeats of its job (build key, agent,
- * runner); what the contract does not carry (the build's state, when it started, whether its log was read to the
- * end) stays unknown, so a build also stored from its log keeps what that reading knew. Whether a rule is a
+ * Reads one NDJSON line. The build row is made from what each record repeats of its job (build key, state, agent,
+ * runner); what the contract does not carry (when it started, whether its log was read to the end) stays unknown,
+ * and so does the state of a record of an older version, so a build also stored from its log keeps what that
+ * reading knew. Whether a rule is a
  * catch-all (it does not explain a failure) is not printed either: `isGeneric` knows it from the rules loaded.
  */
 export function parseRecord(line: string, isGeneric: (rule: string) => boolean = () => false): ParsedRecord {
@@ -86,6 +88,7 @@ export function parseRecord(line: string, isGeneric: (rule: string) => boolean =
     plan: r.plan,
     job: r.job,
     number: r.number,
+    ...(r.state ? { state: r.state } : {}),
     agent: r.agent,
     runner: r.runner,
     task: r.task,
@@ -103,7 +106,7 @@ export function parseRecord(line: string, isGeneric: (rule: string) => boolean =
     generic: isGeneric(r.rule),
   };
   const ctx = emptyContext();
-  Object.assign(ctx, { build: r.build, plan: r.plan, job: r.job, number: r.number, agent: r.agent });
+  Object.assign(ctx, { build: r.build, plan: r.plan, job: r.job, number: r.number, agent: r.agent, state: r.state ?? 'unknown' });
   ctx.runner = { ...r.runner, arguments: [] };
   return { diagnosis, ctx };
 }

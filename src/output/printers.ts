@@ -10,11 +10,13 @@ type Write = (s: string) => void;
 
 /** The diagnosis as the output contract orders its fields (DESIGN.md). */
 export function toRecord(d: Diagnosis): Record<string, unknown> {
-  const { rule, title, severity, category, scenario, candidates, build, plan, job, number, agent, runner, task } = d;
+  const { rule, title, severity, category, scenario, candidates, build, plan, job, number, state, agent, runner, task } = d;
   const { source, line, time, evidence, captures, count, cause, signature, fix, note, ruleVersion } = d;
   const record: Record<string, unknown> = { rule, title, severity, category, scenario };
   if (candidates) record.candidates = candidates;
-  Object.assign(record, { build, plan, job, number, agent, runner, task, source, line, time, evidence, captures, count });
+  Object.assign(record, { build, plan, job, number });
+  if (state) record.state = state;
+  Object.assign(record, { agent, runner, task, source, line, time, evidence, captures, count });
   if (cause) record.cause = cause;
   if (signature) record.signature = signature;
   record.fix = fix;

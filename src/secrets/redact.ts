@@ -1,5 +1,6 @@
 // Masks secrets in the log text that becomes evidence, captures, cause lines and fixes, before anything is printed or stored.
 
+import type { CauseCandidate, CauseLine } from '../model.js';
 import { SECRET_PATTERNS } from './patterns.js';
 
 /**
@@ -49,13 +50,26 @@ export function redactMatch(evidence: string[], captures: Record<string, string>
   return { evidence: evidence.map(redact), captures: masked };
 }
 
+/** What a stored diagnosis holds that came from the log: evidence, captures, fix, cause lines and their pool. */
+export interface StoredLogText {
+  evidence: string[];
+  captures: Record<string, string>;
+  fix: string;
+  cause?: CauseLine[] | null;
+  causePool?: CauseCandidate[] | null;
+}
+
 /**
- * A diagnosis as stored before (maybe by a version that masked nothing): its evidence, captures and fix masked now.
- * A fix pasted captures in, so the secrets of the evidence are masked in it too.
+ * A diagnosis as stored before (maybe by a version that masked nothing): its evidence, captures, fix, cause lines and
+ * the candidates they were ranked from (text and template; the hash stays, it groups and ranks) masked now. A fix
+ * pasted captures and the first cause line in, so the secrets of the evidence and the cause lines are masked in it too.
  */
-export function redactStored(d: { evidence: string[]; captures: Record<string, string>; fix: string }) {
-  const secrets = d.evidence.flatMap(secretsIn);
-  return { ...redactMatch(d.evidence, d.captures), fix: maskKnown(redact(d.fix), secrets) };
+export function redactStored<T extends StoredLogText>(d: T): T {
+  const secrets = [...d.evidence, ...(d.cause ?? []).map((c) => c.text)].flatMap(secretsIn);
+  const out: T = { ...d, ...redactMatch(d.evidence, d.captures), fix: maskKnown(redact(d.fix), secrets) };
+  if (d.cause) out.cause = d.cause.map((c) => ({ ...c, text: redact(c.text) }));
+  if (d.causePool) out.causePool = d.causePool.map((c) => ({ ...c, text: redact(c.text), template: redact(c.template) }));
+  return out;
 }
 
 function maskKnown(value: string, secrets: string[]): string {

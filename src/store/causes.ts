@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { CauseCandidate, CauseLine, Diagnosis } from '../model.js';
 import { rerankCause } from '../diagnose/cause-rank.js';
+import { REDACTION_VERSION } from '../secrets/redact.js';
 import type { WrittenBuild } from './statements.js';
 
 /** A successful build's error-like lines, by template hash (see JobSummary.green). */
@@ -13,11 +14,20 @@ const GREEN_CACHE = 64;
 /** Signatures remembered as written (then forgotten all at once: a cache, not a copy of the table). */
 const WRITTEN_SIGNATURES = 10_000;
 
-interface StoredCause {
+/** A stored diagnosis's cause lines (JSON), the pool they were ranked from (JSON) and its fix, as both stores read them. */
+export interface StoredCause {
   id: number;
   buildId: number;
   cause: string;
   pool: string;
+  fix: string;
+}
+
+/** A stored cause ranked again: the cause lines (JSON), the signature and its template, the fix quoting the new first line. */
+export interface Reranked {
+  cause: string;
+  signature: string | null;
+  template: string | null;
   fix: string;
 }
 
@@ -27,8 +37,10 @@ export class CauseStore {
   constructor(db: Database.Database) {
     this.s = {
       greenHashes: db.prepare('SELECT hash FROM green_lines WHERE plan = ? AND job = ?').pluck(),
-      insertGreen: db.prepare('INSERT INTO green_lines (plan, job, hash, template, sample, first_build) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
-      insertSignature: db.prepare('INSERT INTO signatures (hash, template) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+      // Their text comes masked from the analyzer (causeText): say with which version (see remask.ts).
+      insertGreen: db.prepare(`INSERT INTO green_lines (plan, job, hash, template, sample, first_build, masked) VALUES (?, ?, ?, ?, ?, ?, ${REDACTION_VERSION})
+        ON CONFLICT DO NOTHING`),
+      insertSignature: db.prepare(`INSERT INTO signatures (hash, template, masked) VALUES (?, ?, ${REDACTION_VERSION}) ON CONFLICT DO NOTHING`),
       buildSignature: db.prepare(
         `UPDATE builds SET signature = (SELECT d.signature FROM diagnoses d WHERE d.build_id = builds.id AND d.signature IS NOT NULL
            ORDER BY d.severity = 'error' DESC, d.generic, d.line LIMIT 1) WHERE id = ?`,
@@ -121,13 +133,22 @@ export class CauseStore {
     const rows = new Map<number, StoredCause>();
     for (const hash of fresh) for (const row of this.s.storedCauses.all(plan, job, `"${hash}"`) as StoredCause[]) rows.set(row.id, row);
     for (const row of rows.values()) {
-      const ranked = rerankCause(JSON.parse(row.pool) as CauseCandidate[], JSON.parse(row.cause) as CauseLine[], row.fix, green);
+      const ranked = rerankStored(row, green);
       if (!ranked) continue;
       if (ranked.signature) this.saveSignature(ranked.signature, ranked.template);
-      this.s.updateCause.run(JSON.stringify(ranked.cause), ranked.signature, ranked.fix, row.id);
+      this.s.updateCause.run(ranked.cause, ranked.signature, ranked.fix, row.id);
       builds.add(row.buildId);
     }
     for (const id of builds) this.s.buildSignature.run(id);
     return builds.size;
   }
+}
+
+/**
+ * A stored cause ranked again with its job's green set (template hashes), as when the job ended: null when its cause
+ * lines stay as they are. Both stores rank through this, and through the same rerankCause as a batch run's baseline step.
+ */
+export function rerankStored(row: StoredCause, green: ReadonlySet<string>): Reranked | null {
+  const ranked = rerankCause(JSON.parse(row.pool) as CauseCandidate[], JSON.parse(row.cause) as CauseLine[], row.fix, green);
+  return ranked && { ...ranked, cause: JSON.stringify(ranked.cause) };
 }

@@ -2,13 +2,16 @@
 // batch is one transaction, run again when it lost a deadlock or serialization conflict to another writer.
 
 import type pg from 'pg';
-import { isAlive, OWNER, type IngestItem, type SourceInfo, type SourceRow, type StoredText } from './store.js';
+import { isAlive, OWNER, type IngestItem, type SourceInfo, type SourceRow } from './store.js';
+import { remaskRows, type Masking, type Remasked, type Update } from './remask.js';
 import type { StorePort } from './port.js';
 import { openPostgres, type PgDatabase } from './pg-database.js';
-import { addIngested, applyOps, greenKey, type GreenCache } from './pg-writes.js';
+import { addIngested, applyOps } from './pg-writes.js';
+import { greenKey, type GreenCache } from './pg-causes.js';
 import { now } from './statements.js';
 import type { WriteOp, WriteOutcome } from './writes.js';
-import { pgReader, type SqlReader } from './sql.js';
+import { numbered, pgReader, type SqlReader } from './sql.js';
+import { findSource } from './source-sql.js';
 
 const EMPTY: ReadonlySet<string> = new Set();
 
@@ -66,14 +69,9 @@ export class PgStore implements StorePort {
     await this.db.pool.end();
   }
 
-  /** A source read completely before, unchanged since (same path, size and modification time). */
-  async findSource(info: SourceInfo): Promise<SourceRow | undefined> {
-    const r = await this.query<SourceRow>(
-      `SELECT id, path, kind, size, mtime_ms AS "mtimeMs", fingerprint, lines, status FROM sources
-       WHERE path = $1 AND size IS NOT DISTINCT FROM $2 AND mtime_ms IS NOT DISTINCT FROM $3 AND status = 'done' ORDER BY id DESC LIMIT 1`,
-      [info.path, info.size, info.mtimeMs],
-    );
-    return r.rows[0];
+  /** A source read completely before, unchanged since, or a copy of it read at another path (see source-sql.ts). */
+  findSource(info: SourceInfo): Promise<SourceRow | undefined> {
+    return findSource(this.sql(), info);
   }
 
   async beginSource(info: SourceInfo): Promise<number> {
@@ -97,23 +95,13 @@ export class PgStore implements StorePort {
     return dead.length;
   }
 
-  /** As Store.remask: rows of an older masking masked again, a thousand a transaction; how many changed. */
-  async remask(version: number, mask: (d: StoredText) => StoredText): Promise<number> {
-    let changed = 0;
-    for (let after = 0; ; ) {
-      const rows = (await this.query<{ id: number; evidence: string; captures: string; fix: string }>(
-        'SELECT id, evidence, captures, fix FROM diagnoses WHERE masked < $1 AND id > $2 ORDER BY id LIMIT 1000', [version, after])).rows;
-      if (rows.length === 0) return changed;
-      await this.transaction(async (client) => {
-        for (const r of rows) {
-          const d = mask({ evidence: JSON.parse(r.evidence), captures: JSON.parse(r.captures), fix: r.fix });
-          const [evidence, captures] = [JSON.stringify(d.evidence), JSON.stringify(d.captures)];
-          if (evidence !== r.evidence || captures !== r.captures || d.fix !== r.fix) changed++;
-          await client.query('UPDATE diagnoses SET evidence = $1, captures = $2, fix = $3, masked = $4 WHERE id = $5', [evidence, captures, d.fix, version, r.id]);
-        }
+  /** As Store.remask: rows an older masking stored, masked again (see remask.ts); how many changed. */
+  remask(version: number, mask: Masking): Promise<Remasked> {
+    const apply = (updates: Update[]) =>
+      this.transaction(async (client) => {
+        for (const [sql, params] of updates) await client.query(numbered(sql), params);
       });
-      after = rows.at(-1)!.id;
-    }
+    return remaskRows(this.sql(), apply, version, mask);
   }
 
   /** Applies queued writes in order, in one transaction. */

@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import type { Diagnosis, JobContext } from '../model.js';
 import type { GreenLines } from './causes.js';
+import { insertGreen, json, saveSignatures, signBuilds, type GreenCache } from './pg-causes.js';
 import { buildRow, diagnosisRow } from './rows.js';
 import { buildKeyOf, now, type IngestItem } from './statements.js';
 import type { WriteOp } from './writes.js';
@@ -28,10 +29,6 @@ const DIAGNOSIS_COLUMNS: [string, string, string][] = [
   ['cause', 'cause', 'text'], ['cause_pool', 'causePool', 'text'], ['signature', 'signature', 'text'], ['generic', 'generic', 'int'],
 ];
 
-/** PostgreSQL text cannot hold NUL, which a log line may: it is stored as U+FFFD (the replacement character). */
-const clean = (v: string): string => (v.includes('\0') ? v.replaceAll('\0', '\uFFFD') : v);
-const json = (rows: unknown[]) => JSON.stringify(rows, (_k, v) => (typeof v === 'string' ? clean(v) : v));
-
 function insertFrom(table: string, columns: [string, string, string][], order: string): string {
   const record = columns.map(([, p, t]) => `"${p}" ${t}`).join(', ');
   return `INSERT INTO ${table} (${columns.map(([c]) => c).join(', ')})
@@ -49,9 +46,6 @@ const ADD_BUILDS = `${insertFrom('builds', BUILD_COLUMNS, 'r."key"')}
   ON CONFLICT (build_key) DO UPDATE SET build_key = excluded.build_key WHERE builds.finished = 0 RETURNING id, build_key, signature`;
 const UPSERT_DIAGNOSES = `${insertFrom('diagnoses', DIAGNOSIS_COLUMNS, 'r."buildId", r."rule"')}
   ON CONFLICT (build_id, rule) DO UPDATE SET ${updates(DIAGNOSIS_COLUMNS, ['build_id', 'rule'])}`;
-/** A build's signature: that of its most telling diagnosis with cause lines (as CauseStore.afterWrite in SQLite). */
-const BUILD_SIGNATURES = `UPDATE builds SET signature = (SELECT d.signature FROM diagnoses d WHERE d.build_id = builds.id AND d.signature IS NOT NULL
-  ORDER BY (d.severity = 'error') DESC, d.generic, d.line LIMIT 1) WHERE id = ANY($1::bigint[])`;
 
 interface Pending {
   ctx: JobContext;
@@ -146,24 +140,18 @@ async function writeDiagnoses(client: pg.PoolClient, pending: Map<string, Pendin
       rows.push(diagnosisRow({ id: build.id, key }, p.ctx, d, now()));
       if (!d.signature) continue;
       signs = true;
-      if (d.template) templates.set(d.signature, clean(d.template));
+      if (d.template) templates.set(d.signature, d.template);
     }
     if (signs) signed.push(build.id);
   }
   if (rows.length) await client.query(UPSERT_DIAGNOSES, [json(rows)]);
-  if (templates.size) {
-    await client.query('INSERT INTO signatures (hash, template) SELECT * FROM unnest($1::text[], $2::text[]) ORDER BY 1 ON CONFLICT DO NOTHING', [[...templates.keys()], [...templates.values()]]);
-  }
-  if (signed.length) await client.query(BUILD_SIGNATURES, [signed]);
+  await saveSignatures(client, templates);
+  await signBuilds(client, signed);
 }
 
-/** Per plan and job, the template hashes of error-like lines of successful builds (the analyzer's baseline). */
-export type GreenCache = Map<string, Set<string>>;
-export const greenKey = (plan: string, job: string): string => `${plan}\u0000${job}`;
-
 /**
- * A successful build's error-like lines become its job's baseline. (SQLite also ranks the stored causes of the
- * job's failed builds again when lines are new to it; PostgreSQL does not yet.)
+ * A successful build's error-like lines become its job's baseline, and the stored causes of the job's failed builds
+ * are ranked again with it (see insertGreen).
  */
 async function saveGreen(client: pg.PoolClient, pending: Map<string, Pending>, written: Written, greens: GreenCache): Promise<void> {
   const lines: [string, string, string, GreenLines][] = [];
@@ -172,25 +160,4 @@ async function saveGreen(client: pg.PoolClient, pending: Map<string, Pending>, w
     if (p.green?.size && state === 'successful' && plan && job && written.has(key)) lines.push([plan, job, key, p.green]);
   }
   await insertGreen(client, lines, greens);
-}
-
-/** Green lines of builds (plan, job, build key, lines) into green_lines and the in-memory baseline. */
-async function insertGreen(client: pg.PoolClient, builds: [string, string, string, GreenLines][], greens: GreenCache): Promise<void> {
-  const rows: [string, string, string, string, string, string][] = [];
-  for (const [plan, job, key, green] of builds) {
-    let known = greens.get(greenKey(plan, job));
-    if (!known) greens.set(greenKey(plan, job), (known = new Set()));
-    // Not filtered by what is known: a transaction run again after a deadlock must write them all again.
-    for (const [hash, { template, text }] of green) {
-      known.add(hash);
-      rows.push([plan, job, hash, clean(template), clean(text), key]);
-    }
-  }
-  if (rows.length === 0) return;
-  const column = (i: number) => rows.map((r) => r[i]);
-  await client.query(
-    `INSERT INTO green_lines (plan, job, hash, template, sample, first_build)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING`,
-    [0, 1, 2, 3, 4, 5].map(column),
-  );
 }

@@ -1,7 +1,8 @@
 // The storage port: what every command asks of the database, whichever it is. SQLite (Store) answers at once,
 // PostgreSQL (PgStore) later; callers await both alike. The query side reads through `sql()` (see history-sql.ts).
 
-import type { IngestItem, SourceInfo, SourceRow, StoredText } from './store.js';
+import type { IngestItem, SourceInfo, SourceRow } from './store.js';
+import type { Masking, Remasked } from './remask.js';
 import type { SqlReader } from './sql.js';
 import type { WriteOp, WriteOutcome } from './writes.js';
 
@@ -15,6 +16,7 @@ export interface StorePort {
   sql(): SqlReader;
   /** Template hashes of error-like lines of the job's successful builds (the analyzer's cause baseline). */
   greenHashes(plan: string, job: string): ReadonlySet<string>;
+  /** A source read completely before and unchanged since, or the same content read at another path (source-sql.ts). */
   findSource(info: SourceInfo): Awaitable<SourceRow | undefined>;
   beginSource(info: SourceInfo): Awaitable<number>;
   finishSource(id: number, lines: number, status: 'done' | 'partial' | 'error', error?: string | null): Awaitable<void>;
@@ -23,8 +25,8 @@ export interface StorePort {
   /** Queued writes in order, one transaction (see write-queue.ts). */
   write(ops: WriteOp[]): Awaitable<WriteOutcome>;
   ingestDiagnoses(sourceId: number, items: IngestItem[]): Awaitable<number>;
-  /** Rows masked by an older version masked again; how many changed. */
-  remask(version: number, mask: (d: StoredText) => StoredText): Awaitable<number>;
+  /** Every text from the log that an older masking stored, masked again (remask.ts); how many rows changed. */
+  remask(version: number, mask: Masking): Awaitable<Remasked>;
   counts(): Awaitable<{ sources: number; builds: number; diagnoses: number }>;
   /** A failure of this database as a StoreError naming it; anything else as it is. */
   explain(err: unknown): unknown;

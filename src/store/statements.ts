@@ -18,7 +18,6 @@ export const unkeyedBuildKey = (sourcePath: string, ordinal: number): string => 
 type Save<A extends unknown[]> = (sourceId: number | null, sourcePath: string, ctx: JobContext, ordinal: number, ...rest: A) => boolean;
 
 export interface Statements {
-  findSource: Database.Statement;
   insertSource: Database.Statement;
   readingOf: Database.Statement;
   readingAll: Database.Statement;
@@ -104,9 +103,6 @@ export function prepare(db: Database.Database, causes: CauseStore): Statements {
   };
 
   return {
-    findSource: db.prepare(
-      "SELECT * FROM sources WHERE path = ? AND size IS ? AND mtime_ms IS ? AND status = 'done' ORDER BY id DESC LIMIT 1",
-    ),
     insertSource: db.prepare(
       "INSERT INTO sources (path, kind, size, mtime_ms, fingerprint, status, ingested_at, owner) VALUES (?, ?, ?, ?, ?, 'reading', ?, ?)",
     ),

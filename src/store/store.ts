@@ -8,6 +8,8 @@ import { buildKeyOf, now, prepare, unkeyedBuildKey, type IngestItem, type Writte
 import { CauseStore, type GreenLines } from './causes.js';
 import type { WriteOp, WriteOutcome } from './writes.js';
 import { sqliteReader, type SqlReader } from './sql.js';
+import { findSource } from './source-sql.js';
+import { remaskRows, type Masking, type Remasked, type Update } from './remask.js';
 
 export { buildKeyOf, unkeyedBuildKey, type IngestItem, type WrittenBuild };
 
@@ -26,13 +28,6 @@ export interface SourceRow extends SourceInfo {
   id: number;
   lines: number | null;
   status: string;
-}
-
-/** The texts of a stored diagnosis that come from the log and may hold secrets. */
-export interface StoredText {
-  evidence: string[];
-  captures: Record<string, string>;
-  fix: string;
 }
 
 /** `host:pid` of this process, kept with the sources it reads (see `takeInterrupted`). */
@@ -93,9 +88,9 @@ export class Store {
     }
   }
 
-  /** A source read completely before, unchanged since (same path, size and modification time). */
-  findSource(info: SourceInfo): SourceRow | undefined {
-    return this.guard(() => this.stmts.findSource.get(info.path, info.size, info.mtimeMs) as SourceRow | undefined);
+  /** A source read completely before, unchanged since, or a copy of it read at another path (see source-sql.ts). */
+  findSource(info: SourceInfo): Promise<SourceRow | undefined> {
+    return findSource(this.sql(), info);
   }
 
   beginSource(info: SourceInfo): number {
@@ -193,33 +188,16 @@ export class Store {
     return saved;
   }
 
-  /**
-   * Rows stored by an older masking (or none: `masked` 0) are masked again with `mask`, in batches of a thousand,
-   * each batch one transaction; returns how many rows changed.
-   */
-  remask(version: number, mask: (d: StoredText) => StoredText): number {
-    const next = this.db.prepare('SELECT id, evidence, captures, fix FROM diagnoses WHERE masked < ? AND id > ? ORDER BY id LIMIT 1000');
-    const update = this.db.prepare('UPDATE diagnoses SET evidence = ?, captures = ?, fix = ?, masked = ? WHERE id = ?');
-    let changed = 0;
-    const batch = this.db.transaction((rows: { id: number; evidence: string; captures: string; fix: string }[]) => {
-      for (const r of rows) {
-        const d = mask({ evidence: JSON.parse(r.evidence), captures: JSON.parse(r.captures), fix: r.fix });
-        const evidence = JSON.stringify(d.evidence);
-        const captures = JSON.stringify(d.captures);
-        if (evidence !== r.evidence || captures !== r.captures || d.fix !== r.fix) changed++;
-        update.run(evidence, captures, d.fix, version, r.id);
-      }
+  /** Rows an older masking stored, masked again (see remask.ts), each batch one transaction; how many changed. */
+  remask(version: number, mask: Masking): Promise<Remasked> {
+    // The text replaced is overwritten with zeros in the file, not left in its free space.
+    this.guard(() => this.db.pragma('secure_delete = ON'));
+    const prepared = new Map<string, Database.Statement>();
+    const statement = (sql: string) => prepared.get(sql) ?? prepared.set(sql, this.db.prepare(sql)).get(sql)!;
+    const apply = this.db.transaction((updates: Update[]) => {
+      for (const [sql, params] of updates) statement(sql).run(...params);
     });
-    return this.guard(() => {
-      // The text replaced is overwritten with zeros in the file, not left in its free space.
-      this.db.pragma('secure_delete = ON');
-      for (let after = 0; ; ) {
-        const rows = next.all(version, after) as { id: number; evidence: string; captures: string; fix: string }[];
-        if (rows.length === 0) return changed;
-        batch(rows);
-        after = rows.at(-1)!.id;
-      }
-    });
+    return remaskRows(this.sql(), async (updates) => this.guard(() => apply(updates)), version, mask);
   }
 
   counts(): { sources: number; builds: number; diagnoses: number } {

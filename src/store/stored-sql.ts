@@ -1,7 +1,7 @@
 // Stored builds and diagnoses read back, on either database, as the same Diagnosis objects analyze printed
 // (for show, the report, reanalyze and fetch).
 
-import { SEVERITIES, type AgentOs, type AgentType, type Diagnosis, type RunnerKind, type Severity } from '../model.js';
+import { SEVERITIES, type AgentOs, type AgentType, type BuildState, type Diagnosis, type RunnerKind, type Severity } from '../model.js';
 import { REDACTION_VERSION, redactStored } from '../secrets/redact.js';
 import type { SqlReader } from './sql.js';
 
@@ -25,7 +25,7 @@ type Row = Record<string, string | number | null>;
  * The diagnosis row holds what the rule found; the build row holds the job context the diagnosis was made
  * in (both are written from the same context in one transaction), so together they rebuild the record.
  */
-const SELECT = `SELECT d.*, b.keyed, b.number, b.agent_container, b.agent_service, b.agent_home, b.agent_os,
+const SELECT = `SELECT d.*, b.keyed, b.number, b.state, b.agent_container, b.agent_service, b.agent_home, b.agent_os,
   b.runner_image, b.runner_volumes FROM diagnoses d JOIN builds b ON b.id = d.build_id`;
 
 /** Most severe first, in the order of SEVERITIES. */
@@ -85,6 +85,7 @@ function toDiagnosis(r: Row): Diagnosis {
     plan: s('plan'),
     job: s('job'),
     number: r.number as number | null,
+    state: s('state') as BuildState,
     agent: {
       name: s('agent_name'),
       type: s('agent_type') as AgentType,
@@ -104,14 +105,13 @@ function toDiagnosis(r: Row): Diagnosis {
     fix: s('fix')!,
     ruleVersion: s('rule_version')!,
   };
-  // Stored by a version that masked less (reanalyze rewrites them): masked on the way out, the database is not written.
-  if ((r.masked as number) < REDACTION_VERSION) Object.assign(d, redactStored(d));
   if (r.candidates !== null) d.candidates = JSON.parse(s('candidates')!);
   if (r.note !== null) d.note = s('note')!;
   if (r.cause !== null && r.cause !== undefined) d.cause = JSON.parse(s('cause')!);
   if (r.signature !== null && r.signature !== undefined) d.signature = s('signature')!;
   d.generic = r.generic === 1;
-  return d;
+  // Stored by a version that masked less (reanalyze rewrites them): masked on the way out, the database is not written.
+  return (r.masked as number) < REDACTION_VERSION ? redactStored(d) : d;
 }
 
 const flag = (v: string | number | null): boolean | null => (v === null ? null : v === 1);

@@ -88,7 +88,23 @@ describe.each(DATABASE_KINDS)('ingest into %s', (kind) => {
     expect(await t.query('SELECT d.rule FROM diagnoses d JOIN builds b ON b.id = d.build_id WHERE b.build_key = ? ORDER BY d.rule', first.build)).toEqual(
       [first.rule, second.rule].sort().map((rule) => ({ rule })),
     );
-    expect(await t.query('SELECT agent_name, state, finished FROM builds')).toEqual([{ agent_name: first.agent.name, state: 'unknown', finished: 0 }]);
+    expect(first.state).toBe('failed');
+    expect(await t.query('SELECT agent_name, state, finished FROM builds')).toEqual([{ agent_name: first.agent.name, state: 'failed', finished: 0 }]);
+  });
+
+  it("stores each build's state as the records carry it, as analyze stores it; a record of an older version, without it, unknown", async () => {
+    const direct = join(dir, `states-${kind}.db`);
+    await runCli(['analyze', 'samples', '--db', direct]);
+    const states = 'SELECT build_key, state FROM builds ORDER BY build_key';
+    expect(new Set(query(direct, states).map((b) => b.state))).toEqual(new Set(['failed', 'successful']));
+    await fresh();
+    await runCli(['ingest', file, '--db', t.db]);
+    // Every build of the samples that has a diagnosis (a successful one's lowered to info too).
+    const builds = new Set(ndjson(lines.join('\n')).map((d) => d.build));
+    expect(await t.query(states)).toEqual(query(direct, states).filter((b) => builds.has(b.build_key)));
+    const { state: _, ...older } = { ...JSON.parse(lines[0]), build: 'OLD-PLAN-JOB1-1', plan: 'OLD-PLAN' };
+    expect((await runCli(['ingest', '-', '--db', t.db], { input: JSON.stringify(older) })).code).toBe(0);
+    expect(await t.query("SELECT state FROM builds WHERE build_key = 'OLD-PLAN-JOB1-1'")).toEqual([{ state: 'unknown' }]);
   });
 
   it('stores jobs without a build key under their source, a new job where a rule fires again', async () => {

@@ -1,10 +1,17 @@
-// Cause lines in SQLite: stored with their signature, and ranked again when a green build of the job comes later.
+// Cause lines in SQLite and PostgreSQL: stored with their signature, and ranked again when a green build of the job
+// comes later (the same function ranks them in both).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analyze.js';
 import { loadRuleSet } from '../../src/rules/rule-set.js';
 import { Store } from '../../src/store/store.js';
+import { PgStore } from '../../src/store/pg-store.js';
+import type { StorePort } from '../../src/store/port.js';
+import { DATABASE_KINDS, dropTestDatabases, newDatabase, type TestDb } from '../helpers/databases.js';
+import { diagnosis, jobContext } from '../helpers/jobs.js';
+import { rankCauses } from '../../src/diagnose/cause-rank.js';
+import type { CauseCandidate } from '../../src/model.js';
 import { signatureOf, templateOf } from '../../src/diagnose/signature.js';
 import { bambooLog } from '../helpers/bamboo-log.js';
 import { tempDir } from '../helpers/cli.js';
@@ -21,44 +28,85 @@ function logs(dir: string) {
   return { failed, green };
 }
 
-const stored = (store: Store) =>
-  store.db.prepare("SELECT d.cause, d.signature, b.signature AS buildSignature FROM diagnoses d JOIN builds b ON b.id = d.build_id WHERE d.rule = 'task-nonzero-exit'").get() as {
-    cause: string;
-    signature: string;
-    buildSignature: string;
+afterAll(dropTestDatabases);
+
+const ruleSet = loadRuleSet();
+
+describe.each(DATABASE_KINDS)('cause lines in %s', (kind) => {
+  const open = async (): Promise<{ t: TestDb; store: StorePort }> => {
+    const t = await newDatabase(kind);
+    return { t, store: kind === 'sqlite' ? new Store(t.db) : await PgStore.open(t.db) };
+  };
+  const stored = async (t: TestDb) => {
+    const [row] = await t.query(
+      "SELECT d.cause, d.signature, d.fix, b.signature AS build_signature FROM diagnoses d JOIN builds b ON b.id = d.build_id WHERE d.rule = 'task-nonzero-exit'",
+    );
+    return {
+      cause: JSON.parse(row.cause as string) as { line: number; text: string; seenInGreen?: true }[],
+      signature: row.signature as string,
+      buildSignature: row.build_signature as string,
+      fix: row.fix as string,
+    };
   };
 
-describe('cause lines in the database', () => {
   it('a failed build read before a green build of its job is ranked again once the green one is read', async () => {
-    const dir = tempDir();
-    const { failed, green } = logs(dir);
-    const store = new Store(join(dir, 'h.db'));
-    const ruleSet = loadRuleSet();
+    const { failed, green } = logs(tempDir());
+    const { t, store } = await open();
     await analyze({ paths: [failed], ruleSet, store, sinks: [] });
     // Alone, the later line is the nearer of two equally telling ones.
-    expect(JSON.parse(stored(store).cause).map((c: { text: string }) => c.text)).toEqual([NOISY, REAL]);
+    const before = await stored(t);
+    expect(before.cause.map((c) => c.text)).toEqual([NOISY, REAL]);
+    expect(before.signature).toBe(signatureOf(templateOf(NOISY)));
     await analyze({ paths: [green], ruleSet, store, sinks: [] });
-    const after = stored(store);
-    expect(JSON.parse(after.cause)).toEqual([
+    const after = await stored(t);
+    expect(after.cause).toEqual([
       { line: 6, text: REAL },
       { line: 8, text: NOISY, seenInGreen: true },
     ]);
     expect(after.signature).toBe(signatureOf(templateOf(REAL)));
     expect(after.buildSignature).toBe(after.signature);
-    expect(store.db.prepare('SELECT template FROM signatures WHERE hash = ?').pluck().get(after.signature)).toBe(templateOf(REAL));
-    expect(store.db.prepare("SELECT fix FROM diagnoses WHERE rule = 'task-nonzero-exit'").pluck().get()).toContain(`failed on: ${REAL}`);
-    store.close();
+    expect(await t.query('SELECT template FROM signatures WHERE hash = ?', after.signature)).toEqual([{ template: templateOf(REAL) }]);
+    expect(after.fix).toContain(`failed on: ${REAL}`);
+    expect(after.fix).not.toContain(`failed on: ${NOISY}`);
+    await store.close();
   });
 
   it('the green build read first makes the same ranking at once, and keeps one sample line per template', async () => {
-    const dir = tempDir();
-    const { failed, green } = logs(dir);
-    const store = new Store(join(dir, 'h.db'));
-    await analyze({ paths: [green, failed], ruleSet: loadRuleSet(), store, sinks: [] });
-    expect(JSON.parse(stored(store).cause)[0].text).toBe(REAL);
-    expect(store.db.prepare('SELECT plan, job, sample, first_build FROM green_lines').all()).toEqual([
+    const { failed, green } = logs(tempDir());
+    const { t, store } = await open();
+    await analyze({ paths: [green, failed], ruleSet, store, sinks: [] });
+    expect((await stored(t)).cause[0].text).toBe(REAL);
+    expect(await t.query('SELECT plan, job, sample, first_build FROM green_lines')).toEqual([
       { plan: 'OPS-HELM', job: 'DEPLOY', sample: NOISY, first_build: 'OPS-HELM-DEPLOY-21' },
     ]);
-    store.close();
+    await store.close();
+  });
+
+  it('two writers (two machines) adding different green lines of a job at once: its stored cause ends ranked with both', async () => {
+    const { t, store } = await open();
+    const other = kind === 'sqlite' ? new Store(t.db) : await PgStore.open(t.db);
+    const candidate = (line: number, text: string, weight: number): CauseCandidate => {
+      const template = templateOf(text);
+      return { line, text, template, hash: signatureOf(template), weight, distance: 1, frame: false };
+    };
+    const [a, b, c] = [candidate(4, 'Error: cache A is stale', 3), candidate(5, 'Error: mirror B answered 503', 2), candidate(6, 'Error: the real failure', 1)];
+    const jobs = Array.from({ length: 8 }, (_, i) => `J${i}`);
+    for (const job of jobs) {
+      const ranked = rankCauses([a, b, c]);
+      const d = diagnosis('task-nonzero-exit', { plan: 'A-B', job, build: `A-B-${job}-1`, cause: ranked.cause, causePool: [a, b, c], signature: ranked.signature!, template: ranked.template! });
+      await store.write([{ kind: 'job', sourceId: null, sourcePath: 'x.log', ctx: jobContext(`A-B-${job}-1`, { job, finished: true }), ordinal: 0, diagnoses: [d] }]);
+    }
+    const green = (writer: StorePort, job: string, line: CauseCandidate) =>
+      writer.write([{ kind: 'green', plan: 'A-B', job, build: `A-B-${job}-2`, green: new Map([[line.hash, { template: line.template, text: line.text }]]) }]);
+    await Promise.all(jobs.flatMap((job) => [green(store, job, a), green(other, job, b)]));
+    const rows = await t.query("SELECT job, cause, signature FROM diagnoses WHERE rule = 'task-nonzero-exit' ORDER BY job");
+    expect(rows.map((r) => ({ job: r.job, cause: JSON.parse(r.cause as string), signature: r.signature }))).toEqual(
+      jobs.map((job) => ({
+        job,
+        cause: [{ line: 6, text: c.text }, { line: 4, text: a.text, seenInGreen: true }, { line: 5, text: b.text, seenInGreen: true }],
+        signature: c.hash,
+      })),
+    );
+    await Promise.all([store.close(), other.close()]);
   });
 });

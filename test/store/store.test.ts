@@ -55,14 +55,14 @@ describe('Store', () => {
     s.close();
   });
 
-  it('remembers sources read completely, by path, size and modification time', () => {
+  it('remembers sources read completely, by path, size and modification time', async () => {
     const s = new Store(join(tempDir(), 'e.db'));
     const info = { path: '/logs/x.log', kind: 'file', size: 10, mtimeMs: 5, fingerprint: null };
     const id = s.beginSource(info);
-    expect(s.findSource(info)).toBeUndefined();
+    expect(await s.findSource(info)).toBeUndefined();
     s.finishSource(id, 42, 'done');
-    expect(s.findSource(info)).toMatchObject({ id, lines: 42, status: 'done' });
-    expect(s.findSource({ ...info, size: 11 })).toBeUndefined();
+    expect(await s.findSource(info)).toMatchObject({ id, lines: 42, status: 'done' });
+    expect(await s.findSource({ ...info, size: 11 })).toBeUndefined();
     s.close();
   });
 

@@ -7,6 +7,7 @@ import { sql as agentOs } from './004-agent-os.js';
 import { sql as fetchState } from './005-fetch-state.js';
 import { sql as maskingAndOwner } from './006-masking-and-owner.js';
 import { sql as causes } from './007-causes.js';
+import { sql as fingerprintsAndMasking } from './008-fingerprints-and-masking.js';
 
 export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
   { version: 1, name: '001-initial', sql: initial },
@@ -16,4 +17,5 @@ export const PG_MIGRATIONS: { version: number; name: string; sql: string }[] = [
   { version: 5, name: '005-fetch-state', sql: fetchState },
   { version: 6, name: '006-masking-and-owner', sql: maskingAndOwner },
   { version: 7, name: '007-causes', sql: causes },
+  { version: 8, name: '008-fingerprints-and-masking', sql: fingerprintsAndMasking },
 ];
