@@ -122,9 +122,11 @@ export async function analyze(given: AnalyzeOptions): Promise<AnalyzeResult> {
   const ahead = readAhead(inputs, (input) => !stored.has(input), options);
   try {
     await stopOnStoreError(result, async () => {
+      // Readings a killed run left half done: marked once for the run, told at their input when it is read again.
+      const interrupted = new Set(options.store ? await options.store.takeInterrupted() : []);
       for (const input of inputs) {
         if (options.signal?.aborted) break;
-        await analyzeInput(input, options, result, collect, ahead);
+        await analyzeInput(input, options, result, collect, ahead, interrupted);
       }
     }, options.queue);
   } finally {
@@ -179,7 +181,7 @@ async function alreadyStored(options: AnalyzeOptions, info: SourceInfo): Promise
   return `already analysed as ${row.path} (the same size and content); use --force to read it again`;
 }
 
-async function analyzeInput(input: Input, options: AnalyzeOptions, result: AnalyzeResult, collect: Collector, ahead: ReadAhead | null): Promise<void> {
+async function analyzeInput(input: Input, options: AnalyzeOptions, result: AnalyzeResult, collect: Collector, ahead: ReadAhead | null, interrupted: ReadonlySet<string>): Promise<void> {
   result.inputs++;
   const store = options.store;
   const info = sourceInfo(input, store !== null);
@@ -190,7 +192,7 @@ async function analyzeInput(input: Input, options: AnalyzeOptions, result: Analy
     options.onInput?.({ kind: 'skipped', input, reason: stored });
     return;
   }
-  if (store && input.path !== null && (await store.takeInterrupted(info.path)) > 0) {
+  if (input.path !== null && interrupted.has(info.path)) {
     options.onInput?.({ kind: 'notice', input, message: 'an earlier run was stopped while reading it (interrupted): reading it again' });
   }
   const notice = (message: string) => options.onInput?.({ kind: 'notice', input, message });
@@ -230,8 +232,10 @@ export async function readSource(
   try {
     const lines = await read(sourceSinks(options, name, sourceId, live, collect));
     finish(lines, 'done', null);
-    // Each source's jobs start to be written as it ends (while the next is read): a failure later keeps them.
-    await options.queue?.between(true);
+    // Each source's jobs start to be written as it ends (while the next is read): a failure later keeps them. To a
+    // server, many sources' jobs go in one transaction once the queue is full (a folder of small job logs paid a
+    // commit and its round trips per log); a run stopped before that leaves them 'reading', read again next time.
+    await options.queue?.between(!options.store?.remote);
     return { lines };
   } catch (err) {
     if (err instanceof StoreError || err instanceof WorkerError) throw err;

@@ -2,7 +2,7 @@
 // batch is one transaction, run again when it lost a deadlock or serialization conflict to another writer.
 
 import type pg from 'pg';
-import { isAlive, OWNER, type IngestItem, type SourceInfo, type SourceRow } from './store.js';
+import { isDeadReading, OWNER, type IngestItem, type ReadingRow, type SourceInfo, type SourceRow } from './store.js';
 import { remaskRows, type Masking, type Remasked, type Update } from './remask.js';
 import type { StorePort } from './port.js';
 import { openPostgres, type PgDatabase } from './pg-database.js';
@@ -21,6 +21,7 @@ const RETRY = new Set(['40P01', '40001']);
 export class PgStore implements StorePort {
   /** Builds not written because the database holds them from a complete log (see Store.keptComplete). */
   keptComplete = 0;
+  readonly remote = true;
 
   private constructor(
     private readonly db: PgDatabase,
@@ -87,12 +88,11 @@ export class PgStore implements StorePort {
   }
 
   /** As Store.takeInterrupted: readings a killed run left `reading` (its process gone) are marked `interrupted`. */
-  async takeInterrupted(path?: string): Promise<number> {
-    const where = path === undefined ? '' : ' AND path = $1';
-    const left = await this.query<{ id: number; owner: string | null }>(`SELECT id, owner FROM sources WHERE status = 'reading'${where}`, path === undefined ? [] : [path]);
-    const dead = left.rows.filter((r) => r.owner !== OWNER && !isAlive(r.owner)).map((r) => r.id);
-    if (dead.length) await this.query("UPDATE sources SET status = 'interrupted' WHERE id = ANY($1::bigint[])", [dead]);
-    return dead.length;
+  async takeInterrupted(): Promise<string[]> {
+    const left = await this.query<ReadingRow>("SELECT id, path, owner FROM sources WHERE status = 'reading'");
+    const dead = left.rows.filter(isDeadReading);
+    if (dead.length) await this.query("UPDATE sources SET status = 'interrupted' WHERE id = ANY($1::bigint[])", [dead.map((r) => r.id)]);
+    return dead.map((r) => r.path);
   }
 
   /** As Store.remask: rows an older masking stored, masked again (see remask.ts); how many changed. */

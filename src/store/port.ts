@@ -11,6 +11,11 @@ type Awaitable<T> = T | Promise<T>;
 export interface StorePort {
   /** The database as it may be shown: a file path, or a URL without its password. */
   readonly name: string;
+  /**
+   * True when each statement is a round trip to a server (PostgreSQL): the jobs of many sources then go in one
+   * transaction. SQLite commits each source's jobs as the source ends (a later failure keeps them).
+   */
+  readonly remote: boolean;
   /** Builds not written because the database holds them from a complete log (for the run's summary). */
   readonly keptComplete: number;
   sql(): SqlReader;
@@ -20,8 +25,8 @@ export interface StorePort {
   findSource(info: SourceInfo): Awaitable<SourceRow | undefined>;
   beginSource(info: SourceInfo): Awaitable<number>;
   finishSource(id: number, lines: number, status: 'done' | 'partial' | 'error', error?: string | null): Awaitable<void>;
-  /** Readings left `reading` by a run that was killed, marked `interrupted`; how many. */
-  takeInterrupted(path?: string): Awaitable<number>;
+  /** Readings left `reading` by a run that was killed, marked `interrupted`; the paths they were of. */
+  takeInterrupted(): Awaitable<string[]>;
   /** Queued writes in order, one transaction (see write-queue.ts). */
   write(ops: WriteOp[]): Awaitable<WriteOutcome>;
   ingestDiagnoses(sourceId: number, items: IngestItem[]): Awaitable<number>;

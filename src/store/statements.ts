@@ -19,7 +19,6 @@ type Save<A extends unknown[]> = (sourceId: number | null, sourcePath: string, c
 
 export interface Statements {
   insertSource: Database.Statement;
-  readingOf: Database.Statement;
   readingAll: Database.Statement;
   markInterrupted: Database.Statement;
   finishSource: Database.Statement;
@@ -106,8 +105,7 @@ export function prepare(db: Database.Database, causes: CauseStore): Statements {
     insertSource: db.prepare(
       "INSERT INTO sources (path, kind, size, mtime_ms, fingerprint, status, ingested_at, owner) VALUES (?, ?, ?, ?, ?, 'reading', ?, ?)",
     ),
-    readingOf: db.prepare("SELECT id, owner FROM sources WHERE path = ? AND status = 'reading'"),
-    readingAll: db.prepare("SELECT id, owner FROM sources WHERE status = 'reading'"),
+    readingAll: db.prepare("SELECT id, path, owner FROM sources WHERE status = 'reading'"),
     markInterrupted: db.prepare("UPDATE sources SET status = 'interrupted' WHERE id = ?"),
     finishSource: db.prepare('UPDATE sources SET lines = ?, status = ?, error = ? WHERE id = ?'),
     dropBuild: db.prepare('DELETE FROM builds WHERE build_key = ?'),

@@ -102,16 +102,15 @@ export class Store {
   }
 
   /**
-   * Readings of this path (or of any) that a run left `reading` when it was killed (its process is gone, or it was an older
-   * version that did not say which process it was) are marked `interrupted`; returns how many. A reading that
-   * another live process is doing now is left alone.
+   * Readings that a run left `reading` when it was killed (its process is gone, or it was an older version that did
+   * not say which process it was) are marked `interrupted`; returns their paths. A reading that another live
+   * process is doing now is left alone. Asked once a run, not once an input (a round trip each to PostgreSQL).
    */
-  takeInterrupted(path?: string): number {
+  takeInterrupted(): string[] {
     return this.guard(() => {
-      const left = (path === undefined ? this.stmts.readingAll.all() : this.stmts.readingOf.all(path)) as { id: number; owner: string | null }[];
-      const dead = left.filter((r) => r.owner !== OWNER && !isAlive(r.owner));
+      const dead = (this.stmts.readingAll.all() as ReadingRow[]).filter(isDeadReading);
       for (const r of dead) this.stmts.markInterrupted.run(r.id);
-      return dead.length;
+      return dead.map((r) => r.path);
     });
   }
 
@@ -182,6 +181,7 @@ export class Store {
    * reading stopped short (a cut download, the first page of a REST export): counted for the run's summary.
    */
   keptComplete = 0;
+  readonly remote = false;
 
   private count(saved: boolean): boolean {
     if (!saved) this.keptComplete++;
@@ -205,6 +205,16 @@ export class Store {
     return this.guard(() => ({ sources: one('sources'), builds: one('builds'), diagnoses: one('diagnoses') }));
   }
 }
+
+/** A source row left `reading`: by whom. */
+export interface ReadingRow {
+  id: number;
+  path: string;
+  owner: string | null;
+}
+
+/** A reading whose process is gone (not this one, and not alive), or of a version that did not say whose it was. */
+export const isDeadReading = (r: ReadingRow): boolean => r.owner !== OWNER && !isAlive(r.owner);
 
 /** Whether the process named by an owner (`host:pid`) still runs; another host's cannot be told, so it counts as alive. */
 export function isAlive(owner: string | null): boolean {
