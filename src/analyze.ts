@@ -6,16 +6,16 @@ import { SourceAnalyzer, betweenOf, type Sink } from './diagnose/analyzer.js';
 import type { RuleSet } from './rules/rule-set.js';
 import { expandEach, openStream, type Input } from './sources/inputs.js';
 import { readInput, readOpened } from './sources/read-input.js';
-import { inputInfo } from './sources/fingerprint.js';
 import { readAhead, type ReadAhead } from './pool/ahead.js';
 import { JobCollector, deliver, type JobStep } from './pool/hand-off.js';
-import type { SourceInfo } from './store/store.js';
 import type { StorePort } from './store/port.js';
+import type { SourceInfo } from './store/store.js';
 import { StoreSink } from './store/store-sink.js';
 import { WriteQueue } from './store/write-queue.js';
 import { InputError, StoreError, WorkerError } from './errors.js';
 import type { Baseline } from './diagnose/job-causes.js';
 import { baselineStep } from './diagnose/baseline-step.js';
+import { alreadyStored, sourceInfo, storedInputs } from './stored-sources.js';
 
 export interface AnalyzeOptions {
   paths: string[];
@@ -118,7 +118,7 @@ export async function analyze(given: AnalyzeOptions): Promise<AnalyzeResult> {
   const inputs = expandEach(options.paths, result.failed, options.cwd);
   options.onInput?.({ kind: 'start', inputs });
   // Inputs the database holds unchanged are skipped: not read ahead either.
-  const stored = await storedInputs(options, inputs);
+  const stored = await storedInputs(options.store, options.force, options.jobs ?? 1, inputs);
   const ahead = readAhead(inputs, (input) => !stored.has(input), options);
   try {
     await stopOnStoreError(result, async () => {
@@ -147,14 +147,6 @@ export function withQueue<T extends SourceOptions>(options: T): T & { queue: Wri
   return { ...options, jobSteps, queue: options.store ? new WriteQueue(options.store) : null };
 }
 
-/** With several readers, the inputs that would be skipped as already stored (they are not read ahead). */
-async function storedInputs(options: AnalyzeOptions, inputs: Input[]): Promise<Set<Input>> {
-  const stored = new Set<Input>();
-  if ((options.jobs ?? 1) <= 1) return stored;
-  for (const input of inputs) if (await alreadyStored(options, sourceInfo(input, options.store !== null))) stored.add(input);
-  return stored;
-}
-
 /**
  * Runs the reading, then writes what is still queued. The database failed: nothing more can be stored, so the run
  * stops there and says so; what was committed before stays, and only that is counted.
@@ -169,23 +161,11 @@ export async function stopOnStoreError(result: AnalyzeResult, run: () => Promise
   }
 }
 
-/**
- * Why a source is not read again (unless `force`): read completely before and unchanged since, or the same content
- * read completely under another path (a copy on another machine or in another folder); null when it is to be read.
- */
-async function alreadyStored(options: AnalyzeOptions, info: SourceInfo): Promise<string | null> {
-  if (!options.store || options.force || info.size === null) return null;
-  const row = await options.store.findSource(info);
-  if (!row) return null;
-  if (row.path === info.path) return 'already analysed, unchanged since (use --force to read it again)';
-  return `already analysed as ${row.path} (the same size and content); use --force to read it again`;
-}
-
 async function analyzeInput(input: Input, options: AnalyzeOptions, result: AnalyzeResult, collect: Collector, ahead: ReadAhead | null, interrupted: ReadonlySet<string>): Promise<void> {
   result.inputs++;
   const store = options.store;
   const info = sourceInfo(input, store !== null);
-  const stored = await alreadyStored(options, info);
+  const stored = await alreadyStored(options.store, options.force, info);
   if (stored) {
     ahead?.drop(input);
     result.skipped++;
@@ -279,14 +259,6 @@ export async function analyzeStream(given: StreamAnalyzeOptions): Promise<Analyz
   }, options.queue);
   if (result.storeError) throw result.storeError;
   return result;
-}
-
-/** An input's `sources` row, made once (read-ahead's look at what is stored and the reading ask alike: one fingerprint). */
-const infos = new WeakMap<Input, SourceInfo>();
-function sourceInfo(input: Input, fingerprint: boolean): SourceInfo {
-  let info = infos.get(input);
-  if (!info) infos.set(input, (info = inputInfo(input, input.path === null ? 'stdin' : 'file', fingerprint)));
-  return info;
 }
 
 /** Where one source's diagnoses go: the given sinks and, live or per job, the store. */
