@@ -2,6 +2,7 @@
 // those no specific rule explains with the classification rate (elastic-recheck). NULLs sort as SQLite sorts them.
 
 import type { CauseLine } from '../model.js';
+import { REDACTION_VERSION, redact } from '../secrets/redact.js';
 import { whereOf, type QueryFilter } from './history-sql.js';
 import { spell, type SqlReader } from './sql.js';
 
@@ -88,8 +89,8 @@ export async function unexplainedBuilds(sql: SqlReader, filter: QueryFilter, top
  */
 export async function signatureGroups(sql: SqlReader, filter: QueryFilter, options: { unexplained: boolean; top: number }): Promise<SignatureGroup[]> {
   const { sql: scope, params } = scopeOf(filter, options.unexplained);
-  const rows = await sql.all<Omit<SignatureGroup, 'plans' | 'agents' | 'buildKeys' | 'sample'> & { plans: string; agents: string }>(
-    `SELECT b.signature AS signature, s.template AS template, count(*) AS count,
+  const rows = await sql.all<Omit<SignatureGroup, 'plans' | 'agents' | 'buildKeys' | 'sample'> & { plans: string; agents: string; masked: number }>(
+    `SELECT b.signature AS signature, s.template AS template, coalesce(min(s.masked), ${REDACTION_VERSION}) AS masked, count(*) AS count,
        ${options.unexplained ? '0' : COUNT_EXPLAINED} AS explained, min(b.started) AS first, max(b.started) AS last,
        ${spell.distinctJson(sql.dialect, 'b.plan')} AS plans, ${spell.distinctJson(sql.dialect, 'b.agent_name')} AS agents
      FROM builds b LEFT JOIN signatures s ON s.hash = b.signature
@@ -99,8 +100,9 @@ export async function signatureGroups(sql: SqlReader, filter: QueryFilter, optio
   const keysSql = `SELECT b.build_key AS key FROM builds b WHERE ${spell.isSame(sql.dialect, 'b.signature')} AND ${scope}
     ORDER BY b.started DESC NULLS LAST, b.build_key LIMIT ${BUILDS_SHOWN}`;
   return Promise.all(
-    rows.map(async (r) => ({
+    rows.map(async ({ masked, ...r }) => ({
       ...r,
+      template: r.template !== null && masked < REDACTION_VERSION ? redact(r.template) : r.template,
       plans: names(r.plans),
       agents: names(r.agents),
       buildKeys: (await sql.all<{ key: string }>(keysSql, [r.signature, ...params])).map((k) => k.key),
@@ -117,13 +119,15 @@ export async function signatureDays(sql: SqlReader, filter: QueryFilter, unexpla
 
 /** The newest stored cause line that made this signature. */
 async function sampleOf(sql: SqlReader, signature: string): Promise<SignatureGroup['sample']> {
-  const [row] = await sql.all<{ build: string; source: string; cause: string }>(
-    `SELECT b.build_key AS build, d.source, d.cause FROM diagnoses d JOIN builds b ON b.id = d.build_id
+  const [row] = await sql.all<{ build: string; source: string; cause: string; masked: number }>(
+    `SELECT b.build_key AS build, d.source, d.cause, d.masked FROM diagnoses d JOIN builds b ON b.id = d.build_id
      WHERE b.signature = ? AND d.signature = ? ORDER BY b.started DESC NULLS LAST, (d.severity = 'error') DESC LIMIT 1`,
     [signature, signature],
   );
   const first = row ? (JSON.parse(row.cause) as CauseLine[])[0] : undefined;
-  return row && first ? { build: row.build, source: row.source, line: first.line, text: first.text } : null;
+  // Stored by a version that masked less (reanalyze rewrites it): masked on the way out, as `show` does.
+  const text = first && row.masked < REDACTION_VERSION ? redact(first.text) : first?.text;
+  return row && first ? { build: row.build, source: row.source, line: first.line, text: text! } : null;
 }
 
 const names = (json: string): string[] => (JSON.parse(json) as (string | null)[]).filter((n): n is string => n !== null).sort();

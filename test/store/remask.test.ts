@@ -1,6 +1,7 @@
 // reanalyze masks every text from the log that an older masking stored, on SQLite and PostgreSQL: diagnoses' cause
 // lines and their pool, green lines' samples and templates, signatures' templates (evidence, captures and fix: see
-// test/e2e/secrets.test.ts); and the SQLite file, WAL included, no longer holds the secret's bytes.
+// test/e2e/secrets.test.ts); and the SQLite file, WAL included, no longer holds the secret's bytes. Until then
+// show, history's signature groups and the report mask them on the way out.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -55,6 +56,15 @@ describe.each(DATABASE_KINDS)('remask in %s', (kind) => {
     const shown = await runCli(['show', 'OPS-HELM-DEPLOY-20', '--db', t.db]);
     expect(shown.stdout).toContain('password=********');
     expect(LEAKS.filter((s) => shown.stdout.includes(s))).toEqual([]);
+    // And by history's signature groups and the report (the template and the sample cause line), as show does.
+    const bySignature = await runCli(['history', '--by', 'signature', '--since', '3650d', '--db', t.db, '--format', 'json']);
+    expect(bySignature.stdout).toContain('ghp_********');
+    expect(bySignature.stdout).toContain('password=********');
+    expect(LEAKS.filter((s) => bySignature.stdout.includes(s))).toEqual([]);
+    const page = join(dir, 'report.html');
+    expect((await runCli(['report', '--html', page, '--since', '3650d', '--db', t.db])).code).toBe(0);
+    expect(readFileSync(page, 'utf8')).toContain('ghp_********');
+    expect(LEAKS.filter((s) => readFileSync(page, 'utf8').includes(s))).toEqual([]);
 
     const r = await runCli(['reanalyze', '--db', t.db]);
     expect(r.code).toBe(0);
