@@ -15,7 +15,7 @@ import { WriteQueue } from './store/write-queue.js';
 import { InputError, StoreError, WorkerError } from './errors.js';
 import type { Baseline } from './diagnose/job-causes.js';
 import { baselineStep } from './diagnose/baseline-step.js';
-import { alreadyStored, sourceInfo, storedInputs } from './stored-sources.js';
+import { RunSources } from './stored-sources.js';
 
 export interface AnalyzeOptions {
   paths: string[];
@@ -117,16 +117,16 @@ export async function analyze(given: AnalyzeOptions): Promise<AnalyzeResult> {
   const options = withQueue(given);
   const inputs = expandEach(options.paths, result.failed, options.cwd);
   options.onInput?.({ kind: 'start', inputs });
-  // Inputs the database holds unchanged are skipped: not read ahead either.
-  const stored = await storedInputs(options.store, options.force, options.jobs ?? 1, inputs);
-  const ahead = readAhead(inputs, (input) => !stored.has(input), options);
+  const sources = new RunSources(options.store, options.force);
+  let ahead = null as ReadAhead | null;
   try {
     await stopOnStoreError(result, async () => {
-      // Readings a killed run left half done: marked once for the run, told at their input when it is read again.
-      const interrupted = new Set(options.store ? await options.store.takeInterrupted() : []);
+      await sources.begin(inputs, options.jobs ?? 1);
+      // Inputs the database holds unchanged are skipped: not read ahead either.
+      ahead = readAhead(inputs, (input) => !sources.storedAhead(input), options);
       for (const input of inputs) {
         if (options.signal?.aborted) break;
-        await analyzeInput(input, options, result, collect, ahead, interrupted);
+        await analyzeInput(input, options, result, collect, ahead, sources);
       }
     }, options.queue);
   } finally {
@@ -161,18 +161,17 @@ export async function stopOnStoreError(result: AnalyzeResult, run: () => Promise
   }
 }
 
-async function analyzeInput(input: Input, options: AnalyzeOptions, result: AnalyzeResult, collect: Collector, ahead: ReadAhead | null, interrupted: ReadonlySet<string>): Promise<void> {
+async function analyzeInput(input: Input, options: AnalyzeOptions, result: AnalyzeResult, collect: Collector, ahead: ReadAhead | null, sources: RunSources): Promise<void> {
   result.inputs++;
-  const store = options.store;
-  const info = sourceInfo(input, store !== null);
-  const stored = await alreadyStored(options.store, options.force, info);
+  const info = sources.info(input);
+  const stored = await sources.skipReason(input);
   if (stored) {
     ahead?.drop(input);
     result.skipped++;
     options.onInput?.({ kind: 'skipped', input, reason: stored });
     return;
   }
-  if (input.path !== null && interrupted.has(info.path)) {
+  if (sources.wasInterrupted(input)) {
     options.onInput?.({ kind: 'notice', input, message: 'an earlier run was stopped while reading it (interrupted): reading it again' });
   }
   const notice = (message: string) => options.onInput?.({ kind: 'notice', input, message });

@@ -8,7 +8,7 @@ import type { SourceInfo } from './store/store.js';
 /** An input's `sources` row, made once (read-ahead's look at what is stored and the reading ask alike: one fingerprint). */
 const infos = new WeakMap<Input, SourceInfo>();
 
-export function sourceInfo(input: Input, fingerprint: boolean): SourceInfo {
+function sourceInfo(input: Input, fingerprint: boolean): SourceInfo {
   let info = infos.get(input);
   if (!info) infos.set(input, (info = inputInfo(input, input.path === null ? 'stdin' : 'file', fingerprint)));
   return info;
@@ -26,10 +26,57 @@ export async function alreadyStored(store: StorePort | null, force: boolean | un
   return `already analysed as ${row.path} (the same size and content); use --force to read it again`;
 }
 
-/** With several readers, the inputs that would be skipped as already stored (they are not read ahead). */
-export async function storedInputs(store: StorePort | null, force: boolean | undefined, readers: number, inputs: Input[]): Promise<Set<Input>> {
-  const stored = new Set<Input>();
-  if (readers <= 1) return stored;
-  for (const input of inputs) if (await alreadyStored(store, force, sourceInfo(input, store !== null))) stored.add(input);
-  return stored;
+/**
+ * What a run knows of its inputs' sources: the readings a killed run left (marked interrupted once a run) and, with
+ * several readers, which inputs the database already holds, found before reading (they are not read ahead). An
+ * input is then looked up again only when an input read earlier in the run has its path or content (a round trip
+ * each to PostgreSQL).
+ */
+export class RunSources {
+  private interrupted = new Set<string>();
+  private readonly found = new Map<Input, string | null>();
+  /** Paths and contents (size and fingerprint) of the inputs read so far, while `found` is in use. */
+  private readonly read = new Set<string>();
+
+  constructor(
+    private readonly store: StorePort | null,
+    private readonly force: boolean | undefined,
+  ) {}
+
+  async begin(inputs: Input[], readers: number): Promise<void> {
+    if (!this.store) return;
+    this.interrupted = new Set(await this.store.takeInterrupted());
+    if (readers <= 1) return;
+    for (const input of inputs) this.found.set(input, await alreadyStored(this.store, this.force, this.info(input)));
+  }
+
+  /** Found stored before reading: not read ahead. */
+  storedAhead(input: Input): boolean {
+    return !!this.found.get(input);
+  }
+
+  /** Why the input is not read; null when it is read (and then noted as read). */
+  async skipReason(input: Input): Promise<string | null> {
+    const info = this.info(input);
+    const found = this.found.get(input);
+    const reason = found !== undefined && (found !== null || !this.readBefore(info)) ? found : await alreadyStored(this.store, this.force, info);
+    if (reason === null && this.found.size > 0) for (const key of keysOf(info)) this.read.add(key);
+    return reason;
+  }
+
+  /** An earlier run was killed while reading it. */
+  wasInterrupted(input: Input): boolean {
+    return input.path !== null && this.interrupted.has(input.path);
+  }
+
+  info(input: Input): SourceInfo {
+    return sourceInfo(input, this.store !== null);
+  }
+
+  private readBefore(info: SourceInfo): boolean {
+    return keysOf(info).some((key) => this.read.has(key));
+  }
 }
+
+/** A source's path, and its content when it has a fingerprint. */
+const keysOf = (info: SourceInfo): string[] => (info.fingerprint === null ? [`path:${info.path}`] : [`path:${info.path}`, `content:${info.size}:${info.fingerprint}`]);
