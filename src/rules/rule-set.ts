@@ -28,8 +28,8 @@ export class RuleSet {
   readonly automaton: KeywordAutomaton;
   /** For each keyword id: the rule steps that list it (empty for a context keyword). */
   private readonly owners: StepRef[][];
-  /** For each keyword id: its index in CONTEXT_KEYWORDS, or -1. */
-  private readonly contextIndex: Int32Array;
+  /** For each keyword id: its indexes in CONTEXT_KEYWORDS (two that differ only in case share an id), mostly none. */
+  private readonly contextOf: number[][];
   private readonly causeIds: Set<number>;
   /** The rules given, and the built-in `unexplained-failure` (matches no line; raised by a failed job's end). */
   readonly rules: Rule[];
@@ -60,8 +60,8 @@ export class RuleSet {
       }),
     );
     this.automaton = new KeywordAutomaton(keywords);
-    this.contextIndex = new Int32Array(keywords.length).fill(-1);
-    contextIds.forEach((id, i) => (this.contextIndex[id] = i));
+    this.contextOf = keywords.map(() => []);
+    contextIds.forEach((id, i) => this.contextOf[id].push(i));
   }
 
   /**
@@ -73,10 +73,10 @@ export class RuleSet {
     const hits: LineHits = { context: false, contextKeywords: [], cause: false, steps: [] };
     const tried = new Set<string>();
     for (const id of ids) {
-      const context = this.contextIndex[id];
-      if (context >= 0) {
+      const context = this.contextOf[id];
+      if (context.length) {
         hits.context = true;
-        hits.contextKeywords.push(context);
+        hits.contextKeywords.push(...context);
       }
       if (this.causeIds.has(id)) hits.cause = true;
       for (const ref of this.owners[id]) {
