@@ -18,12 +18,17 @@ function sourceInfo(input: Input, fingerprint: boolean): SourceInfo {
  * Why a source is not read again (unless `force`): read completely before and unchanged since, or the same content
  * read completely under another path (a copy on another machine or in another folder); null when it is to be read.
  */
-export async function alreadyStored(store: StorePort | null, force: boolean | undefined, info: SourceInfo): Promise<string | null> {
+export async function alreadyStored(
+  store: Pick<StorePort, 'findSource'> | null,
+  force: boolean | undefined,
+  info: SourceInfo,
+  done = 'analysed',
+): Promise<string | null> {
   if (!store || force || info.size === null) return null;
   const row = await store.findSource(info);
   if (!row) return null;
-  if (row.path === info.path) return 'already analysed, unchanged since (use --force to read it again)';
-  return `already analysed as ${row.path} (the same size and content); use --force to read it again`;
+  if (row.path === info.path) return `already ${done}, unchanged since (use --force to read it again)`;
+  return `already ${done} as ${row.path} (the same size and content); use --force to read it again`;
 }
 
 /**

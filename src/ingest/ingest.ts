@@ -8,10 +8,12 @@ import type { Diagnosis } from '../model.js';
 import { expandEach, openInput, type Input } from '../sources/inputs.js';
 import { inputInfo } from '../sources/fingerprint.js';
 import type { IngestItem, SourceInfo } from '../store/store.js';
+import type { StorePort } from '../store/port.js';
+import { alreadyStored } from '../stored-sources.js';
 import { parseRecord, RecordError } from './record.js';
 
 /** What ingest writes through: a source row per input, and batches of diagnoses. */
-export interface IngestStore {
+export interface IngestStore extends Pick<StorePort, 'findSource'> {
   beginSource(info: SourceInfo): number | Promise<number>;
   finishSource(id: number, lines: number, status: 'done' | 'partial', error?: string | null): void | Promise<void>;
   /** Stores the items; returns how many were kept out (their build is stored from a log read to its end). */
@@ -27,6 +29,10 @@ export interface IngestOptions {
   onBadLine: (error: InputError) => void;
   /** Whether a rule is a catch-all (`generic: true`), from the rules loaded where the history is kept. */
   isGeneric?: (rule: string) => boolean;
+  /** Read even files stored before and unchanged since (or a copy of one). */
+  force?: boolean;
+  /** Told about a file not read again, and why. */
+  onSkipped?: (input: Input, reason: string) => void;
 }
 
 export interface IngestResult {
@@ -35,6 +41,8 @@ export interface IngestResult {
   stored: number;
   kept: number;
   bad: number;
+  /** Files stored before and unchanged since (or copies of one): not read again. */
+  skipped: number;
   /** Inputs that could not be read to their end (what was read before is stored). */
   failed: InputError[];
 }
@@ -45,10 +53,18 @@ const BATCH = 500;
 const MAX_LINE = 64 << 20;
 
 export async function ingest(options: IngestOptions): Promise<IngestResult> {
-  const result: IngestResult = { inputs: 0, stored: 0, kept: 0, bad: 0, failed: [] };
+  const result: IngestResult = { inputs: 0, stored: 0, kept: 0, bad: 0, skipped: 0, failed: [] };
   for (const input of expandEach(options.paths, result.failed, options.cwd)) {
     result.inputs++;
-    const id = await options.store.beginSource(inputInfo(input, 'ndjson', true));
+    const info = inputInfo(input, 'ndjson', true);
+    // Idempotent all the same: a spool folder ingested again only costs the reading, which this spares.
+    const skip = await alreadyStored(options.store, options.force, info, 'ingested');
+    if (skip) {
+      result.skipped++;
+      options.onSkipped?.(input, skip);
+      continue;
+    }
+    const id = await options.store.beginSource(info);
     try {
       const lines = await ingestInput(input, id, options, result);
       await options.store.finishSource(id, lines, 'done');

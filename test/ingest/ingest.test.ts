@@ -1,7 +1,7 @@
 // `bamboo-doctor ingest`: NDJSON from analyze on another machine stored as analyze itself stores it, idempotently;
 // bad lines named and skipped; nothing stored before lost.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ndjson, runCli, tempDir } from '../helpers/cli.js';
 import { query } from '../helpers/db.js';
@@ -59,6 +59,24 @@ describe.each(DATABASE_KINDS)('ingest into %s', (kind) => {
       { kind: 'ndjson', lines: lines.length, status: 'done' },
       { kind: 'ndjson', lines: lines.length, status: 'done' },
     ]);
+  });
+
+  it('does not read again a file stored before and unchanged since, nor a copy of it elsewhere; --force does', async () => {
+    await fresh();
+    const copy = join(dir, `copy-${kind}.ndjson`);
+    copyFileSync(file, copy);
+    expect((await runCli(['ingest', file, '--db', t.db])).code).toBe(0);
+    const again = await runCli(['ingest', file, copy, '--db', t.db]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe(
+      `bamboo-doctor: ${file}: skipped, already ingested, unchanged since (use --force to read it again)\n` +
+        `bamboo-doctor: ${copy}: skipped, already ingested as ${resolve(file)} (the same size and content); use --force to read it again\n` +
+        'ingest: 0 diagnoses stored from 2 inputs, 2 skipped\n',
+    );
+    const forced = await runCli(['ingest', file, '--db', t.db, '--force']);
+    expect(forced.stderr).toBe(`ingest: ${lines.length} diagnoses stored from 1 input\n`);
+    expect(await t.query("SELECT count(*) AS n FROM sources WHERE status = 'done'")).toEqual([{ n: 2 }]);
+    expect((await counts(t)).diagnoses).toBe(lines.length);
   });
 
   it('names a bad line with its input and line number, skips it and stores the rest (exit 2)', async () => {
