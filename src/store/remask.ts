@@ -48,6 +48,7 @@ export async function remaskRows(sql: SqlReader, apply: (updates: Update[]) => P
     select: 'SELECT id, evidence, captures, fix, cause, cause_pool AS "causePool" FROM diagnoses WHERE masked < ? AND id > ? ORDER BY id LIMIT ?',
     key: (r) => [r.id],
     start: [0],
+    mark: (n) => `UPDATE diagnoses SET masked = ? WHERE id IN (${list(n, '?')})`,
     update: (r) => {
       const d = mask.diagnosis({ evidence: JSON.parse(r.evidence), captures: JSON.parse(r.captures), fix: r.fix, cause: parsed(r.cause), causePool: parsed(r.causePool) });
       const texts = [JSON.stringify(d.evidence), JSON.stringify(d.captures), d.fix, d.cause && JSON.stringify(d.cause), d.causePool && JSON.stringify(d.causePool)];
@@ -59,6 +60,7 @@ export async function remaskRows(sql: SqlReader, apply: (updates: Update[]) => P
     select: 'SELECT plan, job, hash, template, sample FROM green_lines WHERE masked < ? AND (plan, job, hash) > (?, ?, ?) ORDER BY plan, job, hash LIMIT ?',
     key: (r) => [r.plan, r.job, r.hash],
     start: ['', '', ''],
+    mark: (n) => `UPDATE green_lines SET masked = ? WHERE (plan, job, hash) IN (${list(n, '(?, ?, ?)')})`,
     update: (r) => {
       const [template, sample] = [mask.line(r.template), mask.line(r.sample)];
       const sql = 'UPDATE green_lines SET template = ?, sample = ?, masked = ? WHERE plan = ? AND job = ? AND hash = ?';
@@ -69,6 +71,7 @@ export async function remaskRows(sql: SqlReader, apply: (updates: Update[]) => P
     select: 'SELECT hash, template FROM signatures WHERE masked < ? AND hash > ? ORDER BY hash LIMIT ?',
     key: (r) => [r.hash],
     start: [''],
+    mark: (n) => `UPDATE signatures SET masked = ? WHERE hash IN (${list(n, '?')})`,
     update: (r) => {
       const template = mask.line(r.template);
       return [['UPDATE signatures SET template = ?, masked = ? WHERE hash = ?', [template, version, r.hash]], template !== r.template];
@@ -85,7 +88,11 @@ interface Pass<R> {
   start: unknown[];
   /** The row's update, and whether the masking changed its text. */
   update: (row: R) => [Update, boolean];
+  /** One statement that marks `n` rows, given by their keys, as masked with the version (their text stays). */
+  mark: (n: number) => string;
 }
+
+const list = (n: number, item: string): string => Array.from({ length: n }, () => item).join(', ');
 
 /** One table, batch by batch in key order; returns how many rows changed. */
 async function batches<R>(sql: SqlReader, apply: (updates: Update[]) => Promise<void>, pass: Pass<R>, version: number): Promise<number> {
@@ -93,11 +100,18 @@ async function batches<R>(sql: SqlReader, apply: (updates: Update[]) => Promise<
   for (let after = pass.start; ; ) {
     const rows = await sql.all<R>(pass.select, [version, ...after, BATCH]);
     if (rows.length === 0) return changed;
-    const updates = rows.map((r) => {
+    // Rows the masking changed are written one by one; the others (most) are only marked, in one statement: a
+    // statement is a round trip to PostgreSQL.
+    const updates: Update[] = [];
+    const same: unknown[] = [];
+    for (const r of rows) {
       const [update, differs] = pass.update(r);
-      if (differs) changed++;
-      return update;
-    });
+      if (differs) {
+        changed++;
+        updates.push(update);
+      } else same.push(...pass.key(r));
+    }
+    if (same.length) updates.push([pass.mark(same.length / pass.start.length), [version, ...same]]);
     await apply(updates);
     after = pass.key(rows.at(-1)!);
   }

@@ -93,4 +93,21 @@ describe.each(DATABASE_KINDS)('remask in %s', (kind) => {
     const again = await runCli(['reanalyze', '--db', t.db]);
     expect(again.stdout).not.toMatch(/masked now/);
   });
+
+  it('marks the rows it leaves as they were (no secret in them) with the masking they went through', async () => {
+    const t = await newDatabase(kind);
+    await runCli(['analyze', 'samples', '--db', t.db]);
+    for (const table of ['diagnoses', 'green_lines', 'signatures']) await write(t, `UPDATE ${table} SET masked = 0`);
+    const counts = async () => Promise.all(['diagnoses', 'green_lines', 'signatures'].map(async (table) => (await t.query(`SELECT count(*) AS n FROM ${table}`))[0].n));
+    const [diagnoses, green, signatures] = await counts();
+    expect([diagnoses, green, signatures].every((n) => (n as number) > 1)).toBe(true);
+    const before = await t.query('SELECT id, evidence, captures, fix, cause, cause_pool FROM diagnoses ORDER BY id');
+    const r = await runCli(['reanalyze', '--db', t.db]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/masked now/);
+    for (const table of ['diagnoses', 'green_lines', 'signatures']) {
+      expect(await t.query(`SELECT count(*) AS n FROM ${table} WHERE masked = 0`), table).toEqual([{ n: 0 }]);
+    }
+    expect(await t.query('SELECT id, evidence, captures, fix, cause, cause_pool FROM diagnoses ORDER BY id')).toEqual(before);
+  });
 });
