@@ -5,15 +5,6 @@ import { inputInfo } from './sources/fingerprint.js';
 import type { StorePort } from './store/port.js';
 import type { SourceInfo } from './store/store.js';
 
-/** An input's `sources` row, made once (read-ahead's look at what is stored and the reading ask alike: one fingerprint). */
-const infos = new WeakMap<Input, SourceInfo>();
-
-function sourceInfo(input: Input, fingerprint: boolean): SourceInfo {
-  let info = infos.get(input);
-  if (!info) infos.set(input, (info = inputInfo(input, input.path === null ? 'stdin' : 'file', fingerprint)));
-  return info;
-}
-
 /**
  * Why a source is not read again (unless `force`): read completely before and unchanged since, or the same content
  * read completely under another path (a copy on another machine or in another folder); null when it is to be read.
@@ -42,6 +33,8 @@ export class RunSources {
   private readonly found = new Map<Input, string | null>();
   /** Paths and contents (size and fingerprint) of the inputs read so far, while `found` is in use. */
   private readonly read = new Set<string>();
+  /** Each input's `sources` row, made once (the look before reading and the reading ask alike: one fingerprint). */
+  private readonly infos = new Map<Input, SourceInfo>();
 
   constructor(
     private readonly store: StorePort | null,
@@ -75,7 +68,9 @@ export class RunSources {
   }
 
   info(input: Input): SourceInfo {
-    return sourceInfo(input, this.store !== null);
+    let info = this.infos.get(input);
+    if (!info) this.infos.set(input, (info = inputInfo(input, input.path === null ? 'stdin' : 'file', this.store !== null)));
+    return info;
   }
 
   private readBefore(info: SourceInfo): boolean {

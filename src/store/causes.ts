@@ -2,7 +2,7 @@
 
 import type Database from 'better-sqlite3';
 import type { CauseCandidate, CauseLine, Diagnosis } from '../model.js';
-import { rerankCause } from '../diagnose/cause-rank.js';
+import { rerankCause, type Reranked } from '../diagnose/cause-rank.js';
 import { REDACTION_VERSION } from '../secrets/redact.js';
 import type { WrittenBuild } from './statements.js';
 
@@ -23,13 +23,8 @@ export interface StoredCause {
   fix: string;
 }
 
-/** A stored cause ranked again: the cause lines (JSON), the signature and its template, the fix quoting the new first line. */
-export interface Reranked {
-  cause: string;
-  signature: string | null;
-  template: string | null;
-  fix: string;
-}
+/** A stored cause ranked again (see rerankCause), its cause lines as the JSON they are stored as. */
+export type RerankedRow = Omit<Reranked, 'cause'> & { cause: string };
 
 export class CauseStore {
   private readonly s;
@@ -148,7 +143,7 @@ export class CauseStore {
  * A stored cause ranked again with its job's green set (template hashes), as when the job ended: null when its cause
  * lines stay as they are. Both stores rank through this, and through the same rerankCause as a batch run's baseline step.
  */
-export function rerankStored(row: StoredCause, green: ReadonlySet<string>): Reranked | null {
+export function rerankStored(row: StoredCause, green: ReadonlySet<string>): RerankedRow | null {
   const ranked = rerankCause(JSON.parse(row.pool) as CauseCandidate[], JSON.parse(row.cause) as CauseLine[], row.fix, green);
   return ranked && { ...ranked, cause: JSON.stringify(ranked.cause) };
 }

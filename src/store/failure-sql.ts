@@ -125,9 +125,9 @@ async function sampleOf(sql: SqlReader, signature: string): Promise<SignatureGro
     [signature, signature],
   );
   const first = row ? (JSON.parse(row.cause) as CauseLine[])[0] : undefined;
+  if (!first) return null;
   // Stored by a version that masked less (reanalyze rewrites it): masked on the way out, as `show` does.
-  const text = first && row.masked < REDACTION_VERSION ? redact(first.text) : first?.text;
-  return row && first ? { build: row.build, source: row.source, line: first.line, text: text! } : null;
+  return { build: row.build, source: row.source, line: first.line, text: row.masked < REDACTION_VERSION ? redact(first.text) : first.text };
 }
 
 const names = (json: string): string[] => (JSON.parse(json) as (string | null)[]).filter((n): n is string => n !== null).sort();

@@ -1,17 +1,11 @@
 // Masks again, in either database, every text from the log that an older masking version stored: diagnoses'
 // evidence, captures, fix, cause lines and their pool; green lines' samples and templates; signatures' templates.
 
-import type { CauseCandidate, CauseLine } from '../model.js';
+import type { StoredLogText } from '../secrets/redact.js';
 import type { SqlReader } from './sql.js';
 
-/** The texts of a stored diagnosis that come from the log and may hold secrets. */
-export interface StoredText {
-  evidence: string[];
-  captures: Record<string, string>;
-  fix: string;
-  cause: CauseLine[] | null;
-  causePool: CauseCandidate[] | null;
-}
+/** The texts of a stored diagnosis that come from the log and may hold secrets, all of them read. */
+export type StoredText = Required<StoredLogText>;
 
 /** How stored text is masked: a diagnosis's texts together (a fix quotes its evidence), and one line alone. */
 export interface Masking {
